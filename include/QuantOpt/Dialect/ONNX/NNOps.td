@@ -1,0 +1,8 @@
+//===- NNOps.td --------------------------------------------*- tablegen -*-===//
+
+#ifndef QUANTOPT_DIALECT_ONNX_NNOPS_TD
+#define QUANTOPT_DIALECT_ONNX_NNOPS_TD
+
+include "QuantOpt/Dialect/ONNX/ONNXBase.td"
+
+#endif // QUANTOPT_DIALECT_ONNX_NNOPS_TD

@@ -1,0 +1,8 @@
+//===- ReductionOps.td --------------------------------------------*- tablegen -*-===//
+
+#ifndef QUANTOPT_DIALECT_ONNX_REDUCTIONOPS_TD
+#define QUANTOPT_DIALECT_ONNX_REDUCTIONOPS_TD
+
+include "QuantOpt/Dialect/ONNX/ONNXBase.td"
+
+#endif // QUANTOPT_DIALECT_ONNX_REDUCTIONOPS_TD

@@ -1,0 +1,96 @@
+"""Convert ONNX textual syntax (onnx.parser) into a binary .onnx model.
+
+Usage: python3 -m quant_opt.onnx_text INPUT -o OUTPUT.onnx [--raw]
+       [--external NAME] [--no-check]
+
+INPUT may be a .onnxtxt file or a lit test: lines starting with `# ` or
+`// ` that follow a line `ONNX:` are taken as the model text, up to a line
+`END`. `--raw` stores initializers as raw_data (the usual exporter layout);
+`--external NAME` stores them in an external-data file NAME next to OUTPUT.
+"""
+
+import argparse
+import os
+import sys
+
+import numpy as np
+import onnx
+import onnx.numpy_helper
+import onnx.parser
+
+
+def extract_model_text(text):
+    """Returns the model text embedded in a lit test, or `text` itself."""
+    lines = text.splitlines()
+    out, inside = [], False
+    for line in lines:
+        stripped = line.strip()
+        for prefix in ("// ", "# ", "//", "#"):
+            if stripped.startswith(prefix):
+                stripped = stripped[len(prefix):]
+                break
+        else:
+            if inside:
+                continue
+        if stripped == "ONNX:":
+            inside = True
+            continue
+        if stripped == "END" and inside:
+            return "\n".join(out)
+        if inside:
+            out.append(stripped)
+    return text
+
+
+def to_raw(tensor):
+    """Re-encodes a TensorProto with its payload in raw_data."""
+    array = onnx.numpy_helper.to_array(tensor)
+    raw = onnx.numpy_helper.from_array(array, tensor.name)
+    tensor.CopyFrom(raw)
+
+
+def parse(text):
+    return onnx.parser.parse_model(extract_model_text(text))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("input")
+    parser.add_argument("-o", "--output", required=True)
+    parser.add_argument("--raw", action="store_true")
+    parser.add_argument("--external")
+    parser.add_argument("--no-check", action="store_true")
+    args = parser.parse_args(argv)
+
+    with open(args.input) as f:
+        model = parse(f.read())
+    if args.raw or args.external:
+        for tensor in model.graph.initializer:
+            to_raw(tensor)
+    if not args.no_check:
+        onnx.checker.check_model(model)
+    if args.external:
+        directory = os.path.dirname(os.path.abspath(args.output))
+        offset = 0
+        with open(os.path.join(directory, args.external), "wb") as data:
+            for tensor in model.graph.initializer:
+                raw = tensor.raw_data
+                data.write(raw)
+                del tensor.external_data[:]
+                for key, value in (("location", args.external),
+                                   ("offset", str(offset)),
+                                   ("length", str(len(raw)))):
+                    entry = tensor.external_data.add()
+                    entry.key, entry.value = key, value
+                tensor.data_location = onnx.TensorProto.EXTERNAL
+                tensor.ClearField("raw_data")
+                offset += len(raw)
+                pad = (-offset) % 64
+                data.write(b"\0" * pad)
+                offset += pad
+    onnx.save(model, args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

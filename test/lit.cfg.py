@@ -1,0 +1,30 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "QUANT_OPT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qopt_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+
+# Debian's python with numpy/onnx, whatever python3 comes first on PATH.
+python = "/usr/bin/python3"
+config.substitutions.append(("%python", python))
+# ONNX text format (onnx.parser) to binary .onnx. Usage:
+#   %onnx-text %s -o %t.onnx [--raw]
+config.substitutions.append(
+    ("%onnx-text",
+     "env PYTHONPATH=%s %s -m quant_opt.onnx_text" %
+     (os.path.join(config.qopt_src_root, "python"), python)))
+config.substitutions.append(("%qopt_src", config.qopt_src_root))
+
+tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
+tools = ["quant-opt"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
