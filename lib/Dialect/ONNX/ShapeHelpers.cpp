@@ -220,6 +220,43 @@ Type refineType(Type current, Type inferred) {
   return RankedTensorType::get(shape, a.getElementType());
 }
 
+Type getTypeFromONNXDataType(MLIRContext *ctx, int64_t dataType) {
+  auto si = [&](unsigned w) { return IntegerType::get(ctx, w); };
+  auto ui = [&](unsigned w) {
+    return IntegerType::get(ctx, w, IntegerType::Unsigned);
+  };
+  switch (dataType) {
+  case 1: return Float32Type::get(ctx);
+  case 2: return ui(8);
+  case 3: return si(8);
+  case 4: return ui(16);
+  case 5: return si(16);
+  case 6: return si(32);
+  case 7: return si(64);
+  case 9: return si(1);
+  case 10: return Float16Type::get(ctx);
+  case 11: return Float64Type::get(ctx);
+  case 12: return ui(32);
+  case 13: return ui(64);
+  case 16: return BFloat16Type::get(ctx);
+  case 17: return Float8E4M3FNType::get(ctx);
+  case 18: return Float8E4M3FNUZType::get(ctx);
+  case 19: return Float8E5M2Type::get(ctx);
+  case 20: return Float8E5M2FNUZType::get(ctx);
+  case 21: return ui(4);
+  case 22: return si(4);
+  default: return Type();
+  }
+}
+
+int64_t getONNXDataType(Type type) {
+  for (int64_t code = 1; code <= 22; ++code)
+    if (Type candidate = getTypeFromONNXDataType(type.getContext(), code))
+      if (candidate == type)
+        return code;
+  return 0;
+}
+
 std::optional<int64_t> getNumElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape) {

@@ -64,6 +64,16 @@ bool areCompatible(mlir::Type declared, mlir::Type inferred);
 /// The most precise type compatible with both (they must be compatible).
 mlir::Type refineType(mlir::Type current, mlir::Type inferred);
 
+/// The MLIR element type of an ONNX TensorProto.DataType code (1 = FLOAT,
+/// 7 = INT64, ...). Signed integers are signless (i8), unsigned ones are
+/// `ui8`..., BOOL is i1, INT4 / UINT4 are i4 / ui4. Returns a null Type for
+/// codes MLIR cannot hold (STRING, COMPLEX*, unknown).
+mlir::Type getTypeFromONNXDataType(mlir::MLIRContext *context,
+                                   int64_t dataType);
+
+/// The inverse of getTypeFromONNXDataType; 0 (UNDEFINED) if none.
+int64_t getONNXDataType(mlir::Type type);
+
 /// Number of elements if the shape is fully static.
 std::optional<int64_t> getNumElements(llvm::ArrayRef<int64_t> shape);
 
