@@ -1,10 +1,1131 @@
-// TEMPORARY: replaced by the real importer before landing.
+//===- ImportONNX.cpp - ONNX protobuf to onnx dialect ---------------------===//
+//
+// Import runs in four steps, each of which either succeeds or reports every
+// problem it can name and fails:
+//   1. parse the protobuf (ProtoReader.cpp: zero-copy, bounds-checked);
+//   2. check the model as a whole: opsets, unsupported op types (all listed
+//      in one error), graph inputs, --input-shape;
+//   3. order the nodes topologically, rejecting dangling names, values
+//      produced twice and cycles;
+//   4. build one onnx op per node, upgrading older opsets to the canonical
+//      form (LegacyOpsets section), inferring result types, and refining
+//      them with the model's declared value_info.
+//
+//===----------------------------------------------------------------------===//
+
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
+#include "QuantOpt/Target/ONNX/ONNXProto.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/ADT/StringExtras.h"
+#include <queue>
+
 using namespace mlir;
-namespace quant_opt {
-llvm::Expected<llvm::StringMap<llvm::SmallVector<int64_t>>> parseInputShapes(llvm::StringRef) { return llvm::StringMap<llvm::SmallVector<int64_t>>(); }
-FailureOr<OwningOpRef<ModuleOp>> importONNXFile(MLIRContext *c, StringRef path, const ImportOptions &) { emitError(UnknownLoc::get(c), "importer not built yet"); return failure(); }
-void registerImportDialects(DialectRegistry &registry) { registry.insert<onnx::ONNXDialect, func::FuncDialect>(); }
+using namespace quant_opt;
+using namespace quant_opt::onnx;
+namespace proto = quant_opt::onnxproto;
+using llvm::createStringError;
+using llvm::Expected;
+using llvm::inconvertibleErrorCode;
+using llvm::MemoryBuffer;
+using llvm::StringMap;
+
+static constexpr int64_t kMinOpset = 9;
+static constexpr int64_t kMaxOpset = 21;
+
+//===----------------------------------------------------------------------===//
+// --input-shape
+//===----------------------------------------------------------------------===//
+
+Expected<StringMap<SmallVector<int64_t>>>
+quant_opt::parseInputShapes(StringRef spec) {
+  StringMap<SmallVector<int64_t>> result;
+  SmallVector<StringRef> entries;
+  spec.split(entries, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef entry : entries) {
+    auto [name, dims] = entry.split('=');
+    name = name.trim();
+    dims = dims.trim();
+    if (name.empty() || !entry.contains('='))
+      return createStringError(inconvertibleErrorCode(),
+                               "expected NAME=DIMS, got '" + entry + "'");
+    SmallVector<int64_t> shape;
+    if (!dims.empty() && dims != "scalar") {
+      SmallVector<StringRef> parts;
+      dims.split(parts, 'x');
+      for (StringRef part : parts) {
+        int64_t dim;
+        if (part == "?" || part == "-1") {
+          shape.push_back(ShapedType::kDynamic);
+        } else if (part.getAsInteger(10, dim) || dim < 0) {
+          return createStringError(inconvertibleErrorCode(),
+                                   "invalid dimension '" + part + "' for '" +
+                                       name + "'");
+        } else {
+          shape.push_back(dim);
+        }
+      }
+    }
+    if (!result.try_emplace(name, std::move(shape)).second)
+      return createStringError(inconvertibleErrorCode(),
+                               "input '" + name + "' given twice");
+  }
+  return std::move(result);
+}
+
+void quant_opt::registerImportDialects(DialectRegistry &registry) {
+  registry.insert<ONNXDialect, func::FuncDialect>();
+}
+
+namespace {
+
+/// Ops of the com.microsoft domain that the dialect models.
+bool isMicrosoftOp(StringRef opType) { return opType == "MatMulNBits"; }
+
+std::string shapeString(ArrayRef<int64_t> dims) {
+  std::string s;
+  for (auto [i, d] : llvm::enumerate(dims)) {
+    if (i)
+      s += "x";
+    s += std::to_string(d);
+  }
+  return s.empty() ? "scalar" : s;
+}
+
+/// Replaces characters that are awkward in resource keys.
+std::string sanitizeKey(StringRef name) {
+  std::string key;
+  for (char c : name)
+    key.push_back(llvm::isAlnum(c) || c == '_' || c == '.' ? c : '_');
+  if (key.empty() || llvm::isDigit(key[0]))
+    key.insert(key.begin(), 'w');
+  return key;
+}
+
+class Importer {
+public:
+  Importer(MLIRContext *context, const ImportOptions &options,
+           std::shared_ptr<MemoryBuffer> buffer, StringRef modelPath,
+           StringRef baseDir)
+      : context(context), options(options), buffer(std::move(buffer)),
+        modelPath(modelPath.str()), baseDir(baseDir.str()),
+        builder(context) {
+    fileLoc = FileLineColLoc::get(context, modelPath, 0, 0);
+  }
+
+  FailureOr<OwningOpRef<ModuleOp>> run();
+
+private:
+  InFlightDiagnostic error() { return emitError(fileLoc); }
+  Location nodeLoc(const proto::Node &node, size_t index) {
+    std::string name = node.name.empty()
+                           ? (node.opType + "_" + Twine(index)).str()
+                           : node.name.str();
+    return NameLoc::get(StringAttr::get(context, name), fileLoc);
+  }
+  static std::string describe(const proto::Node &node) {
+    return ("node '" + node.name + "' (" + node.opType + ")").str();
+  }
+
+  LogicalResult checkOpsets();
+  LogicalResult checkSupportedOps();
+  FailureOr<Type> convertValueType(const proto::TypeInfo &type,
+                                   StringRef what);
+  LogicalResult collectDeclaredTypes();
+  FailureOr<ElementsAttr> convertTensor(const proto::Tensor &tensor,
+                                        StringRef what);
+  FailureOr<ArrayRef<char>> externalBytes(const proto::Tensor &tensor,
+                                          StringRef what,
+                                          std::shared_ptr<MemoryBuffer> &file);
+  FailureOr<SmallVector<size_t>> topologicalOrder();
+  LogicalResult importNode(const proto::Node &node, size_t index);
+  FailureOr<Attribute> convertAttribute(const proto::Attribute &attr,
+                                        const proto::Node &node);
+  FailureOr<Operation *> createOp(StringRef opType, ValueRange operands,
+                                  ArrayRef<NamedAttribute> attrs,
+                                  unsigned numOutputs, Location loc);
+  Value noValue();
+  Value i64Constant(ArrayRef<int64_t> values, Location loc);
+  Value scalarConstant(Type elementType, double value, Location loc);
+  LogicalResult upgradeLegacy(const proto::Node &node, Location loc,
+                              StringRef &opType,
+                              SmallVectorImpl<Value> &operands,
+                              SmallVectorImpl<NamedAttribute> &attrs,
+                              StringSet<> &consumed,
+                              SmallVectorImpl<Value> &replacement);
+
+  MLIRContext *context;
+  const ImportOptions &options;
+  std::shared_ptr<MemoryBuffer> buffer;
+  std::string modelPath, baseDir;
+  OpBuilder builder;
+  Location fileLoc = UnknownLoc::get(context);
+
+  proto::Model model;
+  int64_t opset = 0;
+  StringMap<std::shared_ptr<MemoryBuffer>> externalFiles;
+  StringMap<Value> values;
+  StringMap<Type> declaredTypes;
+  Value cachedNoValue;
+};
+
+//===----------------------------------------------------------------------===//
+// Whole-model checks
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::checkOpsets() {
+  bool hasDefault = false;
+  for (const proto::OpsetImport &entry : model.opsetImports) {
+    if (entry.domain.empty() || entry.domain == "ai.onnx") {
+      hasDefault = true;
+      opset = entry.version;
+    }
+  }
+  if (!hasDefault)
+    return error() << "model does not import the default ONNX opset "
+                      "(opset_import with domain '')";
+  if (opset < kMinOpset)
+    return error() << "ONNX opset " << opset << " is not supported: "
+                   << "quant-opt imports opsets " << kMinOpset << " to "
+                   << kMaxOpset
+                   << " (convert the model with onnx.version_converter)";
+  if (opset > kMaxOpset)
+    emitWarning(fileLoc) << "ONNX opset " << opset << " is newer than "
+                         << kMaxOpset << "; importing with opset "
+                         << kMaxOpset << " semantics";
+  return success();
+}
+
+LogicalResult Importer::checkSupportedOps() {
+  struct Unsupported {
+    std::string domain, opType;
+    int64_t count = 0;
+    std::string firstNode;
+    int64_t opsetVersion = 0;
+  };
+  std::vector<Unsupported> missing;
+  for (auto [index, node] : llvm::enumerate(model.graph.nodes)) {
+    StringRef domain = node.domain == "ai.onnx" ? "" : node.domain;
+    bool ok = false;
+    if (domain.empty())
+      ok = node.opType == "Upsample" ||
+           (node.opType != "NoValue" && !isMicrosoftOp(node.opType) &&
+            RegisteredOperationName::lookup(("onnx." + node.opType).str(),
+                                            context));
+    else if (domain == "com.microsoft")
+      ok = isMicrosoftOp(node.opType);
+    if (ok)
+      continue;
+    std::string domainName = domain.empty() ? "ai.onnx" : domain.str();
+    auto it = llvm::find_if(missing, [&](const Unsupported &u) {
+      return u.domain == domainName && u.opType == node.opType;
+    });
+    if (it == missing.end()) {
+      missing.push_back({domainName, node.opType.str()});
+      it = std::prev(missing.end());
+    }
+    Unsupported &entry = *it;
+    if (entry.count++ == 0) {
+      entry.firstNode = node.name.empty()
+                            ? (node.opType + "_" + Twine(index)).str()
+                            : node.name.str();
+      for (const proto::OpsetImport &o : model.opsetImports)
+        if ((o.domain.empty() ? StringRef("ai.onnx") : o.domain) ==
+            (domain.empty() ? StringRef("ai.onnx") : domain))
+          entry.opsetVersion = o.version;
+    }
+  }
+  if (missing.empty())
+    return success();
+  auto diag = error();
+  diag << "model uses " << missing.size() << " unsupported op type"
+       << (missing.size() == 1 ? "" : "s") << ":";
+  for (const Unsupported &entry : missing)
+    diag << "\n  " << entry.opType << " (domain '" << entry.domain << "', opset "
+         << entry.opsetVersion << "): " << entry.count << " node"
+         << (entry.count == 1 ? "" : "s") << ", first '" << entry.firstNode
+         << "'";
+  return failure();
+}
+
+FailureOr<Type> Importer::convertValueType(const proto::TypeInfo &type,
+                                           StringRef what) {
+  if (type.kind != proto::TypeInfo::TensorKind) {
+    static const char *const kinds[] = {"no",          "tensor", "sequence",
+                                        "map",         "sparse tensor",
+                                        "optional",    "unknown"};
+    return error() << what << " has " << kinds[type.kind]
+                   << " type; only dense tensors are supported";
+  }
+  Type elementType = getTypeFromONNXDataType(context, type.elemType);
+  if (!elementType)
+    return error() << what << " has unsupported element type "
+                   << proto::dataTypeName(type.elemType);
+  if (!type.hasShape)
+    return Type(UnrankedTensorType::get(elementType));
+  SmallVector<int64_t> shape;
+  int64_t product = 1;
+  for (const proto::Dimension &dim : type.dims) {
+    if (!dim.hasValue) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    if (dim.value < 0)
+      return error() << what << " has negative dimension " << dim.value;
+    if (llvm::MulOverflow(product, dim.value, product))
+      return error() << what << " has dimensions whose product overflows "
+                        "64 bits";
+    shape.push_back(dim.value);
+  }
+  return Type(RankedTensorType::get(shape, elementType));
+}
+
+LogicalResult Importer::collectDeclaredTypes() {
+  auto collect = [&](const std::vector<proto::ValueInfo> &infos,
+                     StringRef kind) -> LogicalResult {
+    for (const proto::ValueInfo &info : infos) {
+      if (info.type.kind == proto::TypeInfo::None)
+        continue;
+      // Value infos of non-tensor values are only used for checks.
+      if (info.type.kind != proto::TypeInfo::TensorKind)
+        continue;
+      auto type = convertValueType(
+          info.type, (kind + " '" + info.name + "'").str());
+      if (failed(type))
+        return failure();
+      declaredTypes[info.name] = *type;
+    }
+    return success();
+  };
+  return success(succeeded(collect(model.graph.valueInfo, "value_info")) &&
+                 succeeded(collect(model.graph.outputs, "graph output")));
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
+
+FailureOr<ArrayRef<char>>
+Importer::externalBytes(const proto::Tensor &tensor, StringRef what,
+                        std::shared_ptr<MemoryBuffer> &file) {
+  StringRef location;
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+  for (const proto::StringPair &entry : tensor.externalData) {
+    if (entry.key == "location") {
+      location = entry.value;
+    } else if (entry.key == "offset" || entry.key == "length") {
+      uint64_t value;
+      if (entry.value.getAsInteger(10, value))
+        return error() << what << ": external data " << entry.key << " '"
+                       << entry.value << "' is not a non-negative integer";
+      if (entry.key == "offset")
+        offset = value;
+      else
+        length = value;
+    }
+  }
+  if (location.empty())
+    return error() << what << ": external data has no 'location'";
+  if (baseDir.empty())
+    return error() << what << ": external data '" << location
+                   << "' cannot be resolved for a model read from memory";
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::any_of(llvm::make_range(llvm::sys::path::begin(location),
+                                    llvm::sys::path::end(location)),
+                   [](StringRef c) { return c == ".."; }))
+    return error() << what << ": external data path '" << location
+                   << "' must be relative to the model's directory and stay "
+                      "inside it";
+  SmallString<256> path(baseDir);
+  llvm::sys::path::append(path, location);
+
+  auto it = externalFiles.find(path);
+  if (it == externalFiles.end()) {
+    // Symbolic links may not lead out of the model's directory either.
+    SmallString<256> realDir, realFile;
+    if (llvm::sys::fs::real_path(baseDir, realDir) ||
+        llvm::sys::fs::real_path(path, realFile))
+      return error() << what << ": cannot open external data file '" << path
+                     << "'";
+    if (!StringRef(realFile).starts_with((realDir + "/").str()))
+      return error() << what << ": external data file '" << location
+                     << "' resolves outside the model's directory";
+    if (!llvm::sys::fs::is_regular_file(realFile))
+      return error() << what << ": external data '" << location
+                     << "' is not a regular file";
+    auto mapped = MemoryBuffer::getFile(realFile, /*IsText=*/false,
+                                        /*RequiresNullTerminator=*/false,
+                                        /*IsVolatile=*/false);
+    if (!mapped)
+      return error() << what << ": cannot open external data file '" << path
+                     << "': " << mapped.getError().message();
+    it = externalFiles
+             .try_emplace(path, std::shared_ptr<MemoryBuffer>(
+                                    std::move(*mapped)))
+             .first;
+  }
+  file = it->second;
+  uint64_t size = file->getBufferSize();
+  if (offset > size)
+    return error() << what << ": external data offset " << offset
+                   << " is past the end of '" << location << "' (" << size
+                   << " bytes)";
+  uint64_t available = size - offset;
+  uint64_t n = length.value_or(available);
+  if (n > available)
+    return error() << what << ": external data range [" << offset << ", "
+                   << offset + n << ") is past the end of '" << location
+                   << "' (" << size << " bytes)";
+  return ArrayRef<char>(file->getBufferStart() + offset, n);
+}
+
+FailureOr<ElementsAttr> Importer::convertTensor(const proto::Tensor &tensor,
+                                                StringRef what) {
+  Type elementType = getTypeFromONNXDataType(context, tensor.dataType);
+  if (!elementType)
+    return error() << what << " has unsupported data type "
+                   << proto::dataTypeName(tensor.dataType);
+  if (tensor.hasSegment)
+    return error() << what << " uses segments, which are not supported";
+  int64_t count = 1;
+  for (int64_t dim : tensor.dims) {
+    if (dim < 0)
+      return error() << what << " has negative dimension " << dim;
+    if (llvm::MulOverflow(count, dim, count))
+      return error() << what << " has dimensions whose product overflows "
+                        "64 bits";
+  }
+  unsigned bits = elementType.getIntOrFloatBitWidth();
+  // Bytes in ONNX's layout: 4-bit types pack two per byte, bool is a byte.
+  uint64_t onnxBytes = bits == 4 ? (uint64_t(count) + 1) / 2
+                                 : uint64_t(count) * std::max(bits / 8, 1u);
+  if (onnxBytes > options.maxTensorBytes)
+    return error() << what << " declares " << onnxBytes
+                   << " bytes, more than the " << options.maxTensorBytes
+                   << "-byte limit";
+  auto type = RankedTensorType::get(tensor.dims, elementType);
+  std::string desc = proto::dataTypeName(tensor.dataType) + "[" +
+                     shapeString(tensor.dims) + "]";
+
+  // Raw bytes: inside the model file or in an external file.
+  std::optional<ArrayRef<char>> raw;
+  std::shared_ptr<MemoryBuffer> owner = buffer;
+  if (tensor.dataLocation == 1 || !tensor.externalData.empty()) {
+    auto bytes = externalBytes(tensor, what, owner);
+    if (failed(bytes))
+      return failure();
+    raw = *bytes;
+  } else if (tensor.hasRawData) {
+    raw = ArrayRef<char>(tensor.rawData.data(), tensor.rawData.size());
+  }
+
+  if (raw) {
+    if (raw->size() != onnxBytes)
+      return error() << what << ": raw data has " << raw->size()
+                     << " bytes, expected " << onnxBytes << " for " << desc;
+    bool packedBits = bits == 1 || bits == 4;
+    if (!packedBits && count > options.inlineElementLimit) {
+      size_t align = std::max(bits / 8, 1u);
+      std::string key = sanitizeKey(tensor.name.empty() ? what : tensor.name);
+      AsmResourceBlob blob;
+      if (reinterpret_cast<uintptr_t>(raw->data()) % align == 0) {
+        // Zero copy: the blob points into the mapping and keeps it alive.
+        blob = UnmanagedAsmResourceBlob::allocateWithAlign(
+            *raw, align, [owner](void *, size_t, size_t) {});
+      } else {
+        blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(*raw, align);
+      }
+      return cast<ElementsAttr>(
+          DenseResourceElementsAttr::get(type, key, std::move(blob)));
+    }
+    if (bits == 1) {
+      SmallVector<bool> flags;
+      for (char c : *raw)
+        flags.push_back(c != 0);
+      return cast<ElementsAttr>(DenseElementsAttr::get(type, flags));
+    }
+    if (bits == 4) {
+      SmallVector<APInt> nibbles;
+      for (int64_t i = 0; i < count; ++i) {
+        uint8_t byte = static_cast<uint8_t>((*raw)[i / 2]);
+        nibbles.push_back(APInt(4, i % 2 ? byte >> 4 : byte & 0xf));
+      }
+      return cast<ElementsAttr>(DenseElementsAttr::get(type, nibbles));
+    }
+    if (count == 0)
+      return cast<ElementsAttr>(
+          DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
+    return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(type, *raw));
+  }
+
+  // Typed repeated fields: small tensors (attributes, shape constants).
+  auto mismatch = [&](size_t n, StringRef field) {
+    return error() << what << ": " << field << " has " << n
+                   << " values, expected " << count << " for " << desc;
+  };
+  if (tensor.dataType == proto::STRING)
+    return error() << what << " has unsupported data type STRING";
+  SmallVector<APInt> ints;
+  SmallVector<APFloat> floats;
+  switch (tensor.dataType) {
+  case proto::FLOAT:
+    if (tensor.floatData.size() != (size_t)count)
+      return mismatch(tensor.floatData.size(), "float_data");
+    for (float f : tensor.floatData)
+      floats.push_back(APFloat(f));
+    break;
+  case proto::DOUBLE:
+    if (tensor.doubleData.size() != (size_t)count)
+      return mismatch(tensor.doubleData.size(), "double_data");
+    for (double d : tensor.doubleData)
+      floats.push_back(APFloat(d));
+    break;
+  case proto::INT64:
+    if (tensor.int64Data.size() != (size_t)count)
+      return mismatch(tensor.int64Data.size(), "int64_data");
+    for (int64_t v : tensor.int64Data)
+      ints.push_back(APInt(64, v, /*isSigned=*/true));
+    break;
+  case proto::UINT32:
+  case proto::UINT64:
+    if (tensor.uint64Data.size() != (size_t)count)
+      return mismatch(tensor.uint64Data.size(), "uint64_data");
+    for (uint64_t v : tensor.uint64Data)
+      ints.push_back(APInt(bits, v, /*isSigned=*/false, /*implicitTrunc=*/true));
+    break;
+  case proto::INT4:
+  case proto::UINT4: {
+    // Two 4-bit values per int32_data entry.
+    if (tensor.int32Data.size() != (size_t)(count + 1) / 2)
+      return mismatch(tensor.int32Data.size(), "int32_data");
+    for (int64_t i = 0; i < count; ++i)
+      ints.push_back(APInt(4, (tensor.int32Data[i / 2] >> (4 * (i % 2))) & 0xf));
+    break;
+  }
+  default: {
+    // INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16, BFLOAT16, FLOAT8*:
+    // one int32_data entry per element (the bit pattern for floats).
+    if (tensor.int32Data.size() != (size_t)count)
+      return mismatch(tensor.int32Data.size(), "int32_data");
+    for (int32_t v : tensor.int32Data) {
+      APInt value(bits, static_cast<uint64_t>(static_cast<int64_t>(v)),
+                  /*isSigned=*/false, /*implicitTrunc=*/true);
+      if (auto floatType = dyn_cast<FloatType>(elementType))
+        floats.push_back(APFloat(floatType.getFloatSemantics(), value));
+      else
+        ints.push_back(value);
+    }
+  }
+  }
+  if (!floats.empty())
+    return cast<ElementsAttr>(DenseElementsAttr::get(type, floats));
+  if (!ints.empty()) {
+    if (bits == 1) {
+      SmallVector<bool> flags;
+      for (const APInt &v : ints)
+        flags.push_back(!v.isZero());
+      return cast<ElementsAttr>(DenseElementsAttr::get(type, flags));
+    }
+    return cast<ElementsAttr>(DenseElementsAttr::get(type, ints));
+  }
+  return cast<ElementsAttr>(DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
+}
+
+//===----------------------------------------------------------------------===//
+// Graph structure
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<size_t>> Importer::topologicalOrder() {
+  const auto &nodes = model.graph.nodes;
+  StringMap<size_t> producer;
+  for (auto [index, node] : llvm::enumerate(nodes)) {
+    for (StringRef output : node.outputs) {
+      if (output.empty())
+        continue;
+      if (values.count(output))
+        return error() << describe(node) << " redefines '" << output
+                       << "', which is a graph input or initializer";
+      auto [it, inserted] = producer.try_emplace(output, index);
+      if (!inserted)
+        return error() << "value '" << output << "' is produced by both "
+                       << describe(nodes[it->second]) << " and "
+                       << describe(node);
+    }
+  }
+  SmallVector<size_t> pending(nodes.size(), 0);
+  std::vector<SmallVector<size_t, 2>> users(nodes.size());
+  for (auto [index, node] : llvm::enumerate(nodes)) {
+    for (StringRef input : node.inputs) {
+      if (input.empty() || values.count(input))
+        continue;
+      auto it = producer.find(input);
+      if (it == producer.end())
+        return error() << describe(node) << ": input '" << input
+                       << "' is not a graph input, an initializer or the "
+                          "output of any node";
+      ++pending[index];
+      users[it->second].push_back(index);
+    }
+  }
+  // Kahn's algorithm, always taking the earliest ready node so a model that
+  // is already sorted keeps its order.
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (pending[i] == 0)
+      ready.push(i);
+  SmallVector<size_t> order;
+  while (!ready.empty()) {
+    size_t index = ready.top();
+    ready.pop();
+    order.push_back(index);
+    for (size_t user : users[index])
+      if (--pending[user] == 0)
+        ready.push(user);
+  }
+  if (order.size() != nodes.size()) {
+    auto diag = error();
+    diag << "graph has a cycle; nodes on or after it:";
+    int shown = 0;
+    for (size_t i = 0; i < nodes.size() && shown < 8; ++i)
+      if (pending[i]) {
+        diag << " " << describe(nodes[i]);
+        ++shown;
+      }
+    return failure();
+  }
+  return order;
+}
+
+Value Importer::noValue() {
+  if (!cachedNoValue) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(builder.getInsertionBlock());
+    cachedNoValue = NoValueOp::create(builder, fileLoc);
+  }
+  return cachedNoValue;
+}
+
+Value Importer::i64Constant(ArrayRef<int64_t> data, Location loc) {
+  auto type = RankedTensorType::get({(int64_t)data.size()},
+                                    builder.getI64Type());
+  return ConstantOp::create(builder, loc,
+                            cast<ElementsAttr>(DenseElementsAttr::get(
+                                type, data)));
+}
+
+Value Importer::scalarConstant(Type elementType, double value, Location loc) {
+  auto type = RankedTensorType::get({}, elementType);
+  Attribute element;
+  if (auto f = dyn_cast<FloatType>(elementType))
+    element = builder.getFloatAttr(f, value);
+  else
+    element = builder.getIntegerAttr(elementType, (int64_t)value);
+  return ConstantOp::create(builder, loc,
+                            cast<ElementsAttr>(
+                                DenseElementsAttr::get(type, element)));
+}
+
+FailureOr<Attribute> Importer::convertAttribute(const proto::Attribute &attr,
+                                                const proto::Node &node) {
+  auto fail = [&]() {
+    return error() << describe(node) << ": attribute '" << attr.name << "' ";
+  };
+  if (!attr.refAttrName.empty())
+    return fail() << "refers to a function attribute, which is only valid "
+                     "inside ONNX functions";
+  switch (attr.effectiveType()) {
+  case proto::Attribute::FLOAT:
+    return Attribute(builder.getF32FloatAttr(attr.f));
+  case proto::Attribute::INT:
+    return Attribute(builder.getI64IntegerAttr(attr.i));
+  case proto::Attribute::STRING:
+    return Attribute(builder.getStringAttr(attr.s));
+  case proto::Attribute::TENSOR: {
+    if (!attr.t)
+      return fail() << "has no tensor";
+    auto value = convertTensor(
+        *attr.t, (describe(node) + " attribute '" + attr.name + "'").str());
+    if (failed(value))
+      return failure();
+    return Attribute(*value);
+  }
+  case proto::Attribute::FLOATS:
+    return Attribute(builder.getF32ArrayAttr(attr.floats));
+  case proto::Attribute::INTS:
+    return Attribute(builder.getI64ArrayAttr(attr.ints));
+  case proto::Attribute::STRINGS: {
+    SmallVector<StringRef> strings(attr.strings.begin(), attr.strings.end());
+    return Attribute(builder.getStrArrayAttr(strings));
+  }
+  case proto::Attribute::UNDEFINED:
+    return fail() << "has no value";
+  default:
+    return fail() << "has type " << attr.effectiveType()
+                  << " (graphs, sparse tensors, type protos and lists of "
+                     "tensors are not supported)";
+  }
+}
+
+FailureOr<Operation *> Importer::createOp(StringRef opType,
+                                          ValueRange operands,
+                                          ArrayRef<NamedAttribute> attrs,
+                                          unsigned numOutputs, Location loc) {
+  std::string fullName = ("onnx." + opType).str();
+  auto name = RegisteredOperationName::lookup(fullName, context);
+  if (!name)
+    return emitError(loc) << "op '" << fullName << "' is not registered";
+
+  NamedAttrList attrList(attrs);
+  for (const NamedAttribute &attr : attrs)
+    if (!llvm::is_contained(name->getAttributeNames(), attr.getName()))
+      return emitError(loc) << opType << " has no attribute '"
+                            << attr.getName().getValue() << "' (opset "
+                            << opset << ")";
+  if (failed(name->verifyInherentAttrs(
+          attrList, [&]() { return emitError(loc) << opType << ": "; })))
+    return failure();
+
+  unsigned numResults;
+  if (name->hasTrait<OpTrait::VariadicResults>())
+    numResults = numOutputs;
+  else if (name->hasTrait<OpTrait::OneResult>())
+    numResults = 1;
+  else if (name->hasTrait<OpTrait::ZeroResults>())
+    numResults = 0;
+  else if (name->hasTrait<OpTrait::NResults<2>::Impl>())
+    numResults = 2;
+  else if (name->hasTrait<OpTrait::NResults<3>::Impl>())
+    numResults = 3;
+  else if (name->hasTrait<OpTrait::NResults<4>::Impl>())
+    numResults = 4;
+  else
+    return emitError(loc) << "cannot determine the result count of "
+                          << fullName;
+  if (numOutputs > numResults)
+    return emitError(loc) << opType << " has " << numOutputs
+                          << " outputs; at most " << numResults
+                          << " are supported";
+
+  OperationState state(loc, *name);
+  state.addOperands(operands);
+  state.addAttributes(attrList);
+  state.addTypes(SmallVector<Type>(
+      numResults, UnrankedTensorType::get(builder.getF32Type())));
+  Operation *op = builder.create(state);
+  auto infer = dyn_cast<InferTypesOpInterface>(op);
+  if (!infer)
+    return emitError(loc) << fullName << " does not infer its result types";
+  SmallVector<Type> types;
+  if (failed(infer.verifyODSConstraints()) ||
+      failed(infer.inferResultTypes(types)))
+    return failure();
+  if (types.size() != numResults)
+    return emitError(loc) << fullName << " inferred " << types.size()
+                          << " types for " << numResults << " results";
+  for (auto [result, type] : llvm::zip(op->getResults(), types))
+    result.setType(type);
+  return op;
+}
+
+//===----------------------------------------------------------------------===//
+// Legacy opsets: rewrite older forms into the canonical (newest) one.
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
+                                      StringRef &opType,
+                                      SmallVectorImpl<Value> &operands,
+                                      SmallVectorImpl<NamedAttribute> &attrs,
+                                      StringSet<> &consumed,
+                                      SmallVectorImpl<Value> &replacement) {
+  auto find = [&](StringRef name) -> const proto::Attribute * {
+    for (const proto::Attribute &a : node.attributes)
+      if (a.name == name)
+        return &a;
+    return nullptr;
+  };
+  auto take = [&](StringRef name) {
+    const proto::Attribute *a = find(name);
+    if (a)
+      consumed.insert(name);
+    return a;
+  };
+  auto intsOperand = [&](StringRef name) -> Value {
+    const proto::Attribute *a = take(name);
+    return a ? i64Constant(a->ints, loc) : noValue();
+  };
+  auto pad = [&](size_t n) {
+    while (operands.size() < n)
+      operands.push_back(noValue());
+  };
+  auto elementType = [&](Value v) { return elementTypeOf(v); };
+
+  if (opType == "Slice" && opset < 10) {
+    pad(1);
+    operands.resize(1);
+    operands.push_back(intsOperand("starts"));
+    operands.push_back(intsOperand("ends"));
+    operands.push_back(intsOperand("axes"));
+  } else if (opType == "Clip" && opset < 11) {
+    pad(1);
+    operands.resize(1);
+    for (StringRef bound : {"min", "max"}) {
+      const proto::Attribute *a = take(bound);
+      operands.push_back(a ? scalarConstant(elementType(operands[0]), a->f, loc)
+                           : noValue());
+    }
+  } else if ((opType == "Squeeze" || opType == "Unsqueeze") && opset < 13) {
+    pad(1);
+    operands.resize(1);
+    operands.push_back(intsOperand("axes"));
+  } else if (opType == "Split" && opset < 13) {
+    pad(1);
+    operands.resize(1);
+    operands.push_back(intsOperand("split"));
+  } else if (opType.starts_with("Reduce") &&
+             opset < (opType == "ReduceSum" ? 13 : 18)) {
+    pad(1);
+    operands.resize(1);
+    operands.push_back(intsOperand("axes"));
+  } else if (opType == "Pad" && opset < 11) {
+    pad(1);
+    operands.resize(1);
+    operands.push_back(intsOperand("pads"));
+    const proto::Attribute *value = take("value");
+    operands.push_back(
+        scalarConstant(elementType(operands[0]), value ? value->f : 0.0, loc));
+  } else if (opType == "Dropout" && opset < 12) {
+    pad(1);
+    operands.resize(1);
+    const proto::Attribute *ratio = take("ratio");
+    operands.push_back(
+        scalarConstant(builder.getF32Type(), ratio ? ratio->f : 0.5, loc));
+  } else if (opType == "Upsample" || (opType == "Resize" && opset < 11)) {
+    // Upsample-9 and Resize-10: (X, scales), asymmetric coordinates,
+    // nearest rounds down.
+    pad(2);
+    Value scales = operands[1];
+    operands.assign({operands[0], noValue(), scales, noValue()});
+    opType = "Resize";
+    attrs.push_back(builder.getNamedAttr(
+        "coordinate_transformation_mode", builder.getStringAttr("asymmetric")));
+    attrs.push_back(
+        builder.getNamedAttr("nearest_mode", builder.getStringAttr("floor")));
+  } else if ((opType == "Softmax" || opType == "LogSoftmax") && opset < 13) {
+    // Before 13 the input is coerced to 2-D at `axis` (default 1) and
+    // normalized over the flattened trailing dimensions.
+    const proto::Attribute *axisAttr = take("axis");
+    int64_t axis = axisAttr ? axisAttr->i : 1;
+    pad(1);
+    Value input = operands[0];
+    auto shape = shapeOf(input);
+    if (shape) {
+      int64_t rank = shape->size();
+      if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+        return emitError(loc) << opType << " axis " << axis
+                              << " is out of range for rank " << rank;
+      if (axis < 0)
+        axis += rank;
+      if (axis == rank - 1) {
+        attrs.push_back(
+            builder.getNamedAttr("axis", builder.getI64IntegerAttr(-1)));
+        return success();
+      }
+    }
+    auto flatten = createOp(
+        "Flatten", {input},
+        {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis))}, 1,
+        loc);
+    if (failed(flatten))
+      return failure();
+    auto normalized = createOp(
+        opType, {(*flatten)->getResult(0)},
+        {builder.getNamedAttr("axis", builder.getI64IntegerAttr(1))}, 1, loc);
+    if (failed(normalized))
+      return failure();
+    auto inputShape = createOp("Shape", {input}, {}, 1, loc);
+    if (failed(inputShape))
+      return failure();
+    auto reshaped = createOp(
+        "Reshape",
+        {(*normalized)->getResult(0), (*inputShape)->getResult(0)}, {}, 1,
+        loc);
+    if (failed(reshaped))
+      return failure();
+    replacement.push_back((*reshaped)->getResult(0));
+  }
+  return success();
+}
+
+LogicalResult Importer::importNode(const proto::Node &node, size_t index) {
+  Location loc = nodeLoc(node, index);
+  StringRef opType = node.opType;
+
+  SmallVector<Value> operands;
+  for (StringRef input : node.inputs)
+    operands.push_back(input.empty() ? noValue() : values.lookup(input));
+
+  // Constant nodes carry their value in one of several attributes.
+  if (opType == "Constant") {
+    if (node.attributes.size() != 1)
+      return emitError(loc) << "Constant must have exactly one value "
+                               "attribute, got "
+                            << node.attributes.size();
+    const proto::Attribute &attr = node.attributes.front();
+    ElementsAttr value;
+    Type f32 = builder.getF32Type(), i64 = builder.getI64Type();
+    if (attr.name == "value") {
+      auto converted = convertAttribute(attr, node);
+      if (failed(converted))
+        return failure();
+      value = dyn_cast<ElementsAttr>(*converted);
+      if (!value)
+        return emitError(loc) << "Constant 'value' must be a tensor";
+    } else if (attr.name == "value_float") {
+      value = DenseElementsAttr::get(RankedTensorType::get({}, f32), attr.f);
+    } else if (attr.name == "value_int") {
+      value = DenseElementsAttr::get(RankedTensorType::get({}, i64), attr.i);
+    } else if (attr.name == "value_floats") {
+      value = DenseElementsAttr::get(
+          RankedTensorType::get({(int64_t)attr.floats.size()}, f32),
+          ArrayRef<float>(attr.floats));
+    } else if (attr.name == "value_ints") {
+      value = DenseElementsAttr::get(
+          RankedTensorType::get({(int64_t)attr.ints.size()}, i64),
+          ArrayRef<int64_t>(attr.ints));
+    } else {
+      return emitError(loc) << "Constant attribute '" << attr.name
+                            << "' is not supported (sparse and string "
+                               "constants cannot be imported)";
+    }
+    if (node.outputs.size() != 1 || node.outputs[0].empty())
+      return emitError(loc) << "Constant must have exactly one output";
+    values[node.outputs[0]] = ConstantOp::create(builder, loc, value);
+    return success();
+  }
+
+  SmallVector<NamedAttribute> attrs;
+  StringSet<> consumed;
+  SmallVector<Value> replacement;
+  if (failed(upgradeLegacy(node, loc, opType, operands, attrs, consumed,
+                           replacement)))
+    return failure();
+
+  SmallVector<Value> results;
+  if (!replacement.empty()) {
+    results = replacement;
+  } else {
+    for (const proto::Attribute &attr : node.attributes) {
+      if (consumed.contains(attr.name))
+        continue;
+      auto converted = convertAttribute(attr, node);
+      if (failed(converted))
+        return failure();
+      attrs.push_back(builder.getNamedAttr(attr.name, *converted));
+    }
+    auto op = createOp(opType, operands, attrs, node.outputs.size(), loc);
+    if (failed(op))
+      return failure();
+    results.assign((*op)->result_begin(), (*op)->result_end());
+  }
+
+  for (auto [i, output] : llvm::enumerate(node.outputs)) {
+    if (output.empty())
+      continue;
+    if (i >= results.size())
+      return emitError(loc) << "output '" << output << "' has no result";
+    Value result = results[i];
+    auto declared = declaredTypes.find(output);
+    if (declared != declaredTypes.end()) {
+      if (!areCompatible(declared->second, result.getType()))
+        return emitError(loc) << "value '" << output << "' is declared as "
+                              << declared->second << " but " << opType
+                              << " produces " << result.getType();
+      result.setType(refineType(declared->second, result.getType()));
+    }
+    values[output] = result;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
+  auto parsed = proto::parseModel(buffer->getBuffer());
+  if (!parsed)
+    return error() << "'" << modelPath << "' is not a valid ONNX model: "
+                   << llvm::toString(parsed.takeError());
+  model = std::move(*parsed);
+  if (!model.hasGraph)
+    return error() << "'" << modelPath
+                   << "' is not a valid ONNX model: it has no graph";
+  if (model.graph.numSparseInitializers)
+    return error() << "sparse initializers are not supported";
+  if (failed(checkOpsets()) || failed(checkSupportedOps()) ||
+      failed(collectDeclaredTypes()))
+    return failure();
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  SmallVector<NamedAttribute> opsetAttrs;
+  for (const proto::OpsetImport &entry : model.opsetImports)
+    opsetAttrs.push_back(builder.getNamedAttr(
+        entry.domain.empty() ? "ai.onnx" : entry.domain,
+        builder.getI64IntegerAttr(entry.version)));
+  (*module)->setAttr("onnx.opset_import",
+                     builder.getDictionaryAttr(opsetAttrs));
+  (*module)->setAttr("onnx.ir_version",
+                     builder.getI64IntegerAttr(model.irVersion));
+  if (!model.producerName.empty())
+    (*module)->setAttr("onnx.producer",
+                       builder.getStringAttr((model.producerName + " " +
+                                              model.producerVersion)
+                                                 .str()));
+
+  // Initializers (IR < 4 lists them among the inputs too: they stay
+  // constants).
+  StringSet<> initializerNames;
+  for (const proto::Tensor &tensor : model.graph.initializers) {
+    if (tensor.name.empty())
+      return error() << "an initializer has no name";
+    if (!initializerNames.insert(tensor.name).second)
+      return error() << "initializer '" << tensor.name
+                     << "' is defined twice";
+  }
+
+  // Graph inputs and --input-shape.
+  SmallVector<Type> argTypes;
+  SmallVector<StringRef> argNames;
+  StringSet<> inputNames;
+  for (const proto::ValueInfo &input : model.graph.inputs) {
+    if (initializerNames.contains(input.name))
+      continue;
+    if (input.name.empty())
+      return error() << "a graph input has no name";
+    if (!inputNames.insert(input.name).second)
+      return error() << "graph input '" << input.name << "' is listed twice";
+    auto type = convertValueType(input.type,
+                                 ("graph input '" + input.name + "'").str());
+    if (failed(type))
+      return failure();
+    argTypes.push_back(*type);
+    argNames.push_back(input.name);
+  }
+  for (const auto &entry : options.inputShapes) {
+    auto it = llvm::find(argNames, entry.getKey());
+    if (it == argNames.end()) {
+      auto diag = error();
+      diag << "--input-shape: graph has no input named '" << entry.getKey()
+           << "'; inputs are:";
+      for (StringRef name : argNames)
+        diag << " '" << name << "'";
+      return failure();
+    }
+    Type &type = argTypes[it - argNames.begin()];
+    auto tensorType = cast<TensorType>(type);
+    auto requested =
+        RankedTensorType::get(entry.getValue(), tensorType.getElementType());
+    if (!areCompatible(type, requested))
+      return error() << "--input-shape: shape "
+                     << shapeString(entry.getValue()) << " for input '"
+                     << entry.getKey() << "' does not match its declared type "
+                     << type;
+    type = refineType(requested, type);
+  }
+
+  builder.setInsertionPointToEnd(module->getBody());
+  std::string graphName = model.graph.name.str();
+  auto func = func::FuncOp::create(builder, fileLoc, "main_graph",
+                                   builder.getFunctionType(argTypes, {}));
+  if (!graphName.empty())
+    func->setAttr("onnx.graph_name", builder.getStringAttr(graphName));
+  Block *body = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
+    values[name] = body->getArgument(i);
+  }
+  builder.setInsertionPointToEnd(body);
+
+  for (const proto::Tensor &tensor : model.graph.initializers) {
+    auto value = convertTensor(
+        tensor, ("initializer '" + tensor.name + "'").str());
+    if (failed(value))
+      return failure();
+    Location loc = NameLoc::get(builder.getStringAttr(tensor.name), fileLoc);
+    values[tensor.name] = ConstantOp::create(builder, loc, *value);
+  }
+
+  auto order = topologicalOrder();
+  if (failed(order))
+    return failure();
+  for (size_t index : *order)
+    if (failed(importNode(model.graph.nodes[index], index)))
+      return failure();
+
+  SmallVector<Value> results;
+  for (const proto::ValueInfo &output : model.graph.outputs) {
+    Value value = values.lookup(output.name);
+    if (!value)
+      return error() << "graph output '" << output.name
+                     << "' is not produced by any node, input or initializer";
+    auto declared = declaredTypes.find(output.name);
+    if (declared != declaredTypes.end() &&
+        !areCompatible(declared->second, value.getType()))
+      return error() << "graph output '" << output.name << "' is declared as "
+                     << declared->second << " but is " << value.getType();
+    results.push_back(value);
+  }
+  func::ReturnOp::create(builder, fileLoc, results);
+  SmallVector<Type> resultTypes;
+  for (Value v : results)
+    resultTypes.push_back(v.getType());
+  func.setType(builder.getFunctionType(argTypes, resultTypes));
+  for (auto [i, output] : llvm::enumerate(model.graph.outputs))
+    func.setResultAttr(i, "onnx.name", builder.getStringAttr(output.name));
+
+  if (failed(verify(*module)))
+    return failure();
+  return module;
+}
+
+} // namespace
+
+FailureOr<OwningOpRef<ModuleOp>>
+quant_opt::importONNXBuffer(MLIRContext *context,
+                            std::shared_ptr<MemoryBuffer> buffer,
+                            StringRef baseDir, const ImportOptions &options) {
+  context->loadDialect<ONNXDialect, func::FuncDialect>();
+  StringRef name = buffer->getBufferIdentifier();
+  Importer importer(context, options, buffer, name, baseDir);
+  return importer.run();
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+quant_opt::importONNXFile(MLIRContext *context, StringRef path,
+                          const ImportOptions &options) {
+  Location loc = FileLineColLoc::get(context, path, 0, 0);
+  if (llvm::sys::fs::is_directory(path))
+    return emitError(loc) << "'" << path << "' is a directory, not a model";
+  auto file = MemoryBuffer::getFile(path, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false,
+                                    /*IsVolatile=*/false);
+  if (!file)
+    return emitError(loc) << "cannot open '" << path
+                          << "': " << file.getError().message();
+  SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  return importONNXBuffer(context, std::shared_ptr<MemoryBuffer>(std::move(*file)),
+                          dir, options);
 }

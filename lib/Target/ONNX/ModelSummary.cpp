@@ -26,6 +26,15 @@ static StringRef nameOf(DictionaryAttr attrs, StringRef fallback) {
 }
 
 void printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
+  if (auto producer = module->getAttrOfType<StringAttr>("onnx.producer"))
+    os << "producer: " << producer.getValue() << "\n";
+  if (auto opsets = module->getAttrOfType<DictionaryAttr>("onnx.opset_import")) {
+    os << "opsets:";
+    for (NamedAttribute entry : opsets)
+      if (auto version = dyn_cast<IntegerAttr>(entry.getValue()))
+        os << " " << entry.getName().getValue() << "=" << version.getInt();
+    os << "\n";
+  }
   for (auto func : module.getOps<func::FuncOp>()) {
     os << "graph @" << func.getSymName() << "\n";
     os << "  inputs:\n";
@@ -40,7 +49,7 @@ void printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
     llvm::MapVector<StringRef, int64_t> counts;
     int64_t numConstants = 0, numParams = 0, paramBytes = 0, numOps = 0;
     func.walk([&](Operation *op) {
-      if (isa<func::ReturnOp, onnx::NoValueOp>(op))
+      if (isa<func::FuncOp, func::ReturnOp, onnx::NoValueOp>(op))
         return;
       ++numOps;
       ++counts[op->getName().getStringRef()];

@@ -16,7 +16,8 @@ def ONNX_InferTypesOpInterface : OpInterface<"InferTypesOpInterface"> {
     starts, ...), the values of constant operands. Dimensions that cannot be
     known are dynamic (`?`); a result whose rank cannot be known is unranked.
 
-    Inference validates the attributes it reads and reports problems with
+    Results are declared as `AnyTensor`: their precise type is the inferred
+    one. Inference validates the attributes it reads and reports problems with
     `emitOpError`, so it doubles as the op's semantic verifier: the interface
     verifier checks that every declared result type is compatible with the
     inferred one (same element type; same rank and equal static dimensions
@@ -28,6 +29,13 @@ def ONNX_InferTypesOpInterface : OpInterface<"InferTypesOpInterface"> {
       "Infers the result types; emits an error and fails on invalid input.",
       "::llvm::LogicalResult", "inferResultTypes",
       (ins "::llvm::SmallVectorImpl<::mlir::Type> &":$inferred)>,
+    InterfaceMethod<
+      "Checks the ODS operand and attribute constraints alone (results are "
+      "declared as any tensor; their types are what inference says). The "
+      "importer calls this before inferResultTypes, so inference never sees "
+      "a `none` where a tensor is required.",
+      "::llvm::LogicalResult", "verifyODSConstraints", (ins), [{}],
+      [{ return $_op.verifyInvariantsImpl(); }]>,
   ];
   let verify = [{
     return ::quant_opt::onnx::verifyInferredResultTypes($_op);
