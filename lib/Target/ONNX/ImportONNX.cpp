@@ -972,7 +972,7 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
                    << "' is not a valid ONNX model: it has no graph";
   if (model.graph.numSparseInitializers)
     return error() << "sparse initializers are not supported";
-  if (failed(checkOpsets()) || failed(checkSupportedOps()) ||
+  if (failed(checkSupportedOps()) || failed(checkOpsets()) ||
       failed(collectDeclaredTypes()))
     return failure();
 
