@@ -152,22 +152,30 @@ LogicalResult LogSoftmaxOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
 //===----------------------------------------------------------------------===//
 
 /// Checks that `v` broadcasts unidirectionally to `target` (numpy rules).
+/// Extra leading dimensions of size 1 are tolerated (runtimes only compare
+/// element counts, and exporters emit e.g. 1x1xC scales).
 static LogicalResult checkBroadcastsTo(Operation *op, Value v,
                                        ArrayRef<int64_t> target,
                                        StringRef name, StringRef targetName) {
-  auto shape = shapeOf(v);
-  if (!shape)
+  auto optShape = shapeOf(v);
+  if (!optShape)
     return success();
-  if (shape->size() > target.size())
-    return op->emitOpError("'")
-           << name << "' has rank " << shape->size() << ", more than the "
-           << targetName << " rank " << target.size();
-  size_t offset = target.size() - shape->size();
-  for (auto [i, dim] : llvm::enumerate(*shape)) {
+  ArrayRef<int64_t> shape = *optShape;
+  size_t dropped = 0;
+  while (shape.size() > target.size()) {
+    if (shape.front() != 1 && shape.front() != kDyn)
+      return op->emitOpError("'")
+             << name << "' has rank " << shape.size() << ", more than the "
+             << targetName << " rank " << target.size();
+    shape = shape.drop_front();
+    ++dropped;
+  }
+  size_t offset = target.size() - shape.size();
+  for (auto [i, dim] : llvm::enumerate(shape)) {
     int64_t want = target[offset + i];
     if (dim != kDyn && want != kDyn && dim != 1 && dim != want)
       return op->emitOpError("'")
-             << name << "' dimension " << i << " is " << dim
+             << name << "' dimension " << (dropped + i) << " is " << dim
              << " but the " << targetName << " dimension is " << want;
   }
   return success();
