@@ -1,6 +1,276 @@
 //===- ReductionOps.cpp - type inference and verifiers ----------------------===//
+//
+// Reduce*, Softmax / LogSoftmax, LayerNormalization, BatchNormalization.
+//
+//===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
 
 using namespace mlir;
 using namespace quant_opt::onnx;
+
+/// Checks that an ONNX boolean-like INT attribute is 0 or 1.
+static LogicalResult checkFlag(Operation *op, int64_t value, StringRef name) {
+  if (value != 0 && value != 1)
+    return op->emitOpError("'") << name << "' must be 0 or 1, got " << value;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reduce*
+//===----------------------------------------------------------------------===//
+
+/// Shared inference of the Reduce* ops (opset 18 form, axes as an input).
+static LogicalResult inferReduceTypes(Operation *op, Value data, Value axes,
+                                      int64_t keepdims, int64_t noop,
+                                      SmallVectorImpl<Type> &inferred) {
+  if (failed(checkFlag(op, keepdims, "keepdims")) ||
+      failed(checkFlag(op, noop, "noop_with_empty_axes")))
+    return failure();
+  Type element = elementTypeOf(data);
+  auto input = shapeOf(data);
+
+  // The axes, when known; an empty list means "no axes given".
+  std::optional<SmallVector<int64_t>> axisValues;
+  std::optional<int64_t> axesCount;
+  if (isNoValue(axes)) {
+    axisValues.emplace();
+  } else {
+    auto axesShape = shapeOf(axes);
+    if (axesShape && axesShape->size() != 1)
+      return op->emitOpError("'axes' must be a 1-D tensor, got rank ")
+             << axesShape->size();
+    if (axesShape && (*axesShape)[0] != kDyn)
+      axesCount = (*axesShape)[0];
+    axisValues = getConstantInts(axes);
+    if (!axisValues && axesCount && *axesCount == 0)
+      axisValues.emplace();
+  }
+
+  if (axisValues && axisValues->empty()) {
+    if (noop) {
+      inferred.push_back(data.getType());
+      return success();
+    }
+    // Reduce over all dimensions.
+    if (!keepdims)
+      inferred.push_back(RankedTensorType::get({}, element));
+    else if (!input)
+      inferred.push_back(UnrankedTensorType::get(element));
+    else
+      inferred.push_back(RankedTensorType::get(
+          SmallVector<int64_t>(input->size(), 1), element));
+    return success();
+  }
+
+  if (!input) {
+    inferred.push_back(UnrankedTensorType::get(element));
+    return success();
+  }
+  int64_t rank = input->size();
+
+  if (axisValues) {
+    SmallVector<bool> reduced(rank, false);
+    for (int64_t axis : *axisValues) {
+      auto normalized = normalizeAxis(op, axis, rank, "'axes' value");
+      if (failed(normalized))
+        return failure();
+      if (reduced[*normalized])
+        return op->emitOpError("'axes' has duplicate axis ") << axis;
+      reduced[*normalized] = true;
+    }
+    SmallVector<int64_t> shape;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!reduced[i])
+        shape.push_back((*input)[i]);
+      else if (keepdims)
+        shape.push_back(1);
+    }
+    inferred.push_back(RankedTensorType::get(shape, element));
+    return success();
+  }
+
+  // Axes unknown (not constant).
+  if (axesCount && *axesCount > rank)
+    return op->emitOpError("'axes' has ")
+           << *axesCount << " entries but 'data' has rank " << rank;
+  if (keepdims) {
+    // Any dimension may become 1; those that are 1 stay 1.
+    SmallVector<int64_t> shape;
+    for (int64_t dim : *input)
+      shape.push_back(dim == 1 ? 1 : kDyn);
+    inferred.push_back(RankedTensorType::get(shape, element));
+    return success();
+  }
+  if (!axesCount) {
+    inferred.push_back(UnrankedTensorType::get(element));
+    return success();
+  }
+  inferred.push_back(RankedTensorType::get(
+      SmallVector<int64_t>(rank - *axesCount, kDyn), element));
+  return success();
+}
+
+#define QOPT_REDUCE_INFERENCE(OP)                                              \
+  LogicalResult OP::inferResultTypes(SmallVectorImpl<Type> &inferred) {        \
+    return inferReduceTypes(getOperation(), getData(), getAxes(),              \
+                            getKeepdims(), getNoopWithEmptyAxes(), inferred);  \
+  }
+
+QOPT_REDUCE_INFERENCE(ReduceMeanOp)
+QOPT_REDUCE_INFERENCE(ReduceSumOp)
+QOPT_REDUCE_INFERENCE(ReduceMaxOp)
+QOPT_REDUCE_INFERENCE(ReduceMinOp)
+QOPT_REDUCE_INFERENCE(ReduceProdOp)
+QOPT_REDUCE_INFERENCE(ReduceL2Op)
+
+#undef QOPT_REDUCE_INFERENCE
+
+//===----------------------------------------------------------------------===//
+// Softmax / LogSoftmax
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferSoftmaxTypes(Operation *op, Value input, int64_t axis,
+                                       SmallVectorImpl<Type> &inferred) {
+  if (auto shape = shapeOf(input))
+    if (failed(normalizeAxis(op, axis, shape->size(), "'axis'")))
+      return failure();
+  inferred.push_back(input.getType());
+  return success();
+}
+
+LogicalResult SoftmaxOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  return inferSoftmaxTypes(getOperation(), getInput(), getAxis(), inferred);
+}
+
+LogicalResult LogSoftmaxOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  return inferSoftmaxTypes(getOperation(), getInput(), getAxis(), inferred);
+}
+
+//===----------------------------------------------------------------------===//
+// LayerNormalization
+//===----------------------------------------------------------------------===//
+
+/// Checks that `v` broadcasts unidirectionally to `target` (numpy rules).
+/// Extra leading dimensions of size 1 are tolerated (runtimes only compare
+/// element counts, and exporters emit e.g. 1x1xC scales).
+static LogicalResult checkBroadcastsTo(Operation *op, Value v,
+                                       ArrayRef<int64_t> target,
+                                       StringRef name, StringRef targetName) {
+  auto optShape = shapeOf(v);
+  if (!optShape)
+    return success();
+  ArrayRef<int64_t> shape = *optShape;
+  size_t dropped = 0;
+  while (shape.size() > target.size()) {
+    if (shape.front() != 1 && shape.front() != kDyn)
+      return op->emitOpError("'")
+             << name << "' has rank " << shape.size() << ", more than the "
+             << targetName << " rank " << target.size();
+    shape = shape.drop_front();
+    ++dropped;
+  }
+  size_t offset = target.size() - shape.size();
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    int64_t want = target[offset + i];
+    if (dim != kDyn && want != kDyn && dim != 1 && dim != want)
+      return op->emitOpError("'")
+             << name << "' dimension " << (dropped + i) << " is " << dim
+             << " but the " << targetName << " dimension is " << want;
+  }
+  return success();
+}
+
+LogicalResult
+LayerNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  int64_t stash = getStashType();
+  Type statType;
+  if (stash == 1)
+    statType = Float32Type::get(getContext());
+  else if (stash == 16)
+    statType = BFloat16Type::get(getContext());
+  else
+    return emitOpError("'stash_type' must be 1 (FLOAT) or 16 (BFLOAT16), got ")
+           << stash;
+  Type element = elementTypeOf(getX());
+  if (!isNoValue(getB()) && elementTypeOf(getB()) != element)
+    return emitOpError("'B' element type ")
+           << elementTypeOf(getB()) << " must match 'X' element type "
+           << element;
+
+  auto x = shapeOf(getX());
+  if (!x) {
+    inferred.push_back(getX().getType());
+    inferred.push_back(UnrankedTensorType::get(statType));
+    inferred.push_back(UnrankedTensorType::get(statType));
+    return success();
+  }
+  int64_t rank = x->size();
+  auto axis = normalizeAxis(getOperation(), getAxis(), rank, "'axis'");
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> normalized = ArrayRef<int64_t>(*x).drop_front(*axis);
+  if (failed(checkBroadcastsTo(getOperation(), getScale(), normalized, "Scale",
+                               "normalized")) ||
+      (!isNoValue(getB()) &&
+       failed(checkBroadcastsTo(getOperation(), getB(), normalized, "B",
+                                "normalized"))))
+    return failure();
+
+  SmallVector<int64_t> statShape(*x);
+  for (int64_t i = *axis; i < rank; ++i)
+    statShape[i] = 1;
+  inferred.push_back(getX().getType());
+  inferred.push_back(RankedTensorType::get(statShape, statType));
+  inferred.push_back(RankedTensorType::get(statShape, statType));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BatchNormalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+BatchNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  if (failed(checkFlag(getOperation(), getTrainingMode(), "training_mode")))
+    return failure();
+  auto x = shapeOf(getX());
+  int64_t channels = kDyn;
+  if (x) {
+    if (x->empty())
+      return emitOpError("'X' must have rank at least 1");
+    channels = x->size() == 1 ? 1 : (*x)[1];
+  }
+  std::pair<StringRef, Value> params[] = {{"scale", getScale()},
+                                          {"B", getB()},
+                                          {"input_mean", getInputMean()},
+                                          {"input_var", getInputVar()}};
+  for (auto [name, value] : params) {
+    auto shape = shapeOf(value);
+    if (!shape)
+      continue;
+    if (shape->size() != 1)
+      return emitOpError("'")
+             << name << "' must be a 1-D tensor, got rank " << shape->size();
+    int64_t size = (*shape)[0];
+    if (size == kDyn)
+      continue;
+    if (channels != kDyn && size != channels)
+      return emitOpError("'") << name << "' has size " << size
+                              << " but 'X' has " << channels << " channels";
+    channels = size;
+  }
+
+  Type xType = getX().getType();
+  if (x && x->size() >= 2 && (*x)[1] == kDyn && channels != kDyn) {
+    SmallVector<int64_t> shape(*x);
+    shape[1] = channels;
+    xType = RankedTensorType::get(shape, elementTypeOf(getX()));
+  }
+  Type statType =
+      RankedTensorType::get({channels}, elementTypeOf(getInputMean()));
+  inferred.push_back(xType);
+  inferred.push_back(statType);
+  inferred.push_back(statType);
+  return success();
+}
