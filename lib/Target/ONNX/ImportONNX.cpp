@@ -111,6 +111,30 @@ std::string sanitizeKey(StringRef name) {
   return key;
 }
 
+/// The number of operands of a fixed-arity op, nullopt for variadic ones.
+std::optional<unsigned> fixedOperandCount(RegisteredOperationName name) {
+  if (name.hasTrait<OpTrait::ZeroOperands>())
+    return 0;
+  if (name.hasTrait<OpTrait::OneOperand>())
+    return 1;
+  if (name.hasTrait<OpTrait::VariadicOperands>())
+    return std::nullopt;
+  std::optional<unsigned> result;
+  auto check = [&](auto n) {
+    if (name.hasTrait<OpTrait::NOperands<decltype(n)::value>::template Impl>())
+      result = decltype(n)::value;
+  };
+  check(std::integral_constant<unsigned, 2>());
+  check(std::integral_constant<unsigned, 3>());
+  check(std::integral_constant<unsigned, 4>());
+  check(std::integral_constant<unsigned, 5>());
+  check(std::integral_constant<unsigned, 6>());
+  check(std::integral_constant<unsigned, 7>());
+  check(std::integral_constant<unsigned, 8>());
+  check(std::integral_constant<unsigned, 9>());
+  return result;
+}
+
 class Importer {
 public:
   Importer(MLIRContext *context, const ImportOptions &options,
@@ -695,6 +719,17 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
           attrList, [&]() { return emitError(loc) << opType << ": "; })))
     return failure();
 
+  // Fixed-arity ops get their absent trailing optional inputs as NoValue.
+  SmallVector<Value> allOperands(operands.begin(), operands.end());
+  if (std::optional<unsigned> arity = fixedOperandCount(*name)) {
+    if (allOperands.size() > *arity)
+      return emitError(loc) << opType << " has " << allOperands.size()
+                            << " inputs; at most " << *arity
+                            << " are supported";
+    while (allOperands.size() < *arity)
+      allOperands.push_back(noValue());
+  }
+
   unsigned numResults;
   if (name->hasTrait<OpTrait::VariadicResults>())
     numResults = numOutputs;
@@ -717,7 +752,7 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
                           << " are supported";
 
   OperationState state(loc, *name);
-  state.addOperands(operands);
+  state.addOperands(allOperands);
   state.addAttributes(attrList);
   state.addTypes(SmallVector<Type>(
       numResults, UnrankedTensorType::get(builder.getF32Type())));

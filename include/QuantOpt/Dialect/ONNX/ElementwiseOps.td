@@ -38,7 +38,7 @@ def ONNX_AnyFloatTensor : TensorOf<[F16, BF16, F32, F64, F8E4M3FN, F8E4M3FNUZ,
 class ONNX_UnaryOp<string mnemonic, Type t, list<Trait> traits = []>
     : ONNX_Op<mnemonic, traits> {
   let arguments = (ins t:$X);
-  let results = (outs t:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
   let extraClassDefinition = [{
     ::llvm::LogicalResult $cppClass::inferResultTypes(
         ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
@@ -53,7 +53,7 @@ class ONNX_BinaryOp<string mnemonic, Type t, list<Trait> traits = []>
     : ONNX_Op<mnemonic,
               !listconcat(traits, [SameOperandsAndResultElementType])> {
   let arguments = (ins t:$A, t:$B);
-  let results = (outs t:$C);
+  let results = (outs ONNX_AnyTensor:$C);
   let extraClassDefinition = [{
     ::llvm::LogicalResult $cppClass::inferResultTypes(
         ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
@@ -69,7 +69,7 @@ class ONNX_BinaryOp<string mnemonic, Type t, list<Trait> traits = []>
 class ONNX_CompareOp<string mnemonic, Type t, list<Trait> traits = []>
     : ONNX_Op<mnemonic, !listconcat(traits, [SameOperandsElementType])> {
   let arguments = (ins t:$A, t:$B);
-  let results = (outs ONNX_BoolTensor:$C);
+  let results = (outs ONNX_AnyTensor:$C);
   let extraClassDefinition = [{
     ::llvm::LogicalResult $cppClass::inferResultTypes(
         ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
@@ -116,14 +116,14 @@ def ONNX_DivOp : ONNX_BinaryOp<"Div", ONNX_NumericTensor> {
   }];
 }
 
-def ONNX_PowOp : ONNX_Op<"Pow", [AllElementTypesMatch<["X", "Z"]>]> {
+def ONNX_PowOp : ONNX_Op<"Pow"> {
   let summary = "ONNX Pow: elementwise X ^ Y with broadcasting";
   let description = [{
     ONNX Pow (opset 15). The exponent `Y` may have a different element type
     from the base `X`; the result has the base's element type.
   }];
   let arguments = (ins ONNX_PowBaseTensor:$X, ONNX_NumericTensor:$Y);
-  let results = (outs ONNX_PowBaseTensor:$Z);
+  let results = (outs ONNX_AnyTensor:$Z);
 }
 
 def ONNX_SqrtOp : ONNX_UnaryOp<"Sqrt", ONNX_FloatTensor> {
@@ -205,7 +205,7 @@ def ONNX_MaxOp : ONNX_VariadicOp<"Max", ONNX_NumericTensor> {
   let description = [{
     ONNX Max (opset 13). One or more inputs, multidirectional broadcasting.
   }];
-  let results = (outs ONNX_NumericTensor:$max);
+  let results = (outs ONNX_AnyTensor:$max);
 }
 
 def ONNX_MinOp : ONNX_VariadicOp<"Min", ONNX_NumericTensor> {
@@ -213,7 +213,7 @@ def ONNX_MinOp : ONNX_VariadicOp<"Min", ONNX_NumericTensor> {
   let description = [{
     ONNX Min (opset 13). One or more inputs, multidirectional broadcasting.
   }];
-  let results = (outs ONNX_NumericTensor:$min);
+  let results = (outs ONNX_AnyTensor:$min);
 }
 
 def ONNX_SumOp : ONNX_VariadicOp<"Sum", ONNX_FloatTensor> {
@@ -221,7 +221,7 @@ def ONNX_SumOp : ONNX_VariadicOp<"Sum", ONNX_FloatTensor> {
   let description = [{
     ONNX Sum (opset 13). One or more inputs, multidirectional broadcasting.
   }];
-  let results = (outs ONNX_FloatTensor:$sum);
+  let results = (outs ONNX_AnyTensor:$sum);
 }
 
 def ONNX_MeanOp : ONNX_VariadicOp<"Mean", ONNX_FloatTensor> {
@@ -229,7 +229,7 @@ def ONNX_MeanOp : ONNX_VariadicOp<"Mean", ONNX_FloatTensor> {
   let description = [{
     ONNX Mean (opset 13). One or more inputs, multidirectional broadcasting.
   }];
-  let results = (outs ONNX_FloatTensor:$mean);
+  let results = (outs ONNX_AnyTensor:$mean);
 }
 
 //===----------------------------------------------------------------------===//
@@ -293,7 +293,7 @@ def ONNX_GeluOp : ONNX_Op<"Gelu"> {
   }];
   let arguments = (ins ONNX_FloatTensor:$X,
                        DefaultValuedStrAttr<StrAttr, "none">:$approximate);
-  let results = (outs ONNX_FloatTensor:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 def ONNX_ClipOp : ONNX_Op<"Clip"> {
@@ -307,7 +307,7 @@ def ONNX_ClipOp : ONNX_Op<"Clip"> {
   let arguments = (ins ONNX_NumericTensor:$input,
                        ONNX_Optional<ONNX_NumericTensor>:$min,
                        ONNX_Optional<ONNX_NumericTensor>:$max);
-  let results = (outs ONNX_NumericTensor:$output);
+  let results = (outs ONNX_AnyTensor:$output);
 }
 
 //===----------------------------------------------------------------------===//
@@ -345,7 +345,7 @@ def ONNX_IsNaNOp : ONNX_Op<"IsNaN"> {
   let summary = "ONNX IsNaN: elementwise X != X (bool result)";
   let description = [{ ONNX IsNaN (opset 20). }];
   let arguments = (ins ONNX_AnyFloatTensor:$X);
-  let results = (outs ONNX_BoolTensor:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 def ONNX_NotOp : ONNX_UnaryOp<"Not", ONNX_BoolTensor> {
@@ -372,7 +372,7 @@ def ONNX_XorOp : ONNX_BinaryOp<"Xor", ONNX_BoolTensor, [Commutative]> {
 // Selection and conversion
 //===----------------------------------------------------------------------===//
 
-def ONNX_WhereOp : ONNX_Op<"Where", [AllElementTypesMatch<["X", "Y", "output"]>]> {
+def ONNX_WhereOp : ONNX_Op<"Where", [AllElementTypesMatch<["X", "Y"]>]> {
   let summary = "ONNX Where: condition ? X : Y with broadcasting";
   let description = [{
     ONNX Where (opset 16). `condition`, `X` and `Y` broadcast together

@@ -59,6 +59,9 @@ class ONNX_Optional<Type t> : AnyTypeOf<[t, NoneType]>;
 // Base op
 //===----------------------------------------------------------------------===//
 
+/// Results are declared `ONNX_AnyTensor`: their type is the inferred one, and
+/// no ODS predicate trait may name a result (the importer checks ODS
+/// constraints before result types are known).
 class ONNX_Op<string mnemonic, list<Trait> traits = []>
     : Op<ONNX_Dialect, mnemonic,
          !listconcat(traits, [Pure,

@@ -21,7 +21,7 @@ def ONNX_ReduceMinMaxTensor
 /// reduce all dimensions unless `noop_with_empty_axes` = 1, in which case the
 /// op is the identity. `keepdims` = 1 keeps reduced dimensions as 1.
 class ONNX_ReduceOp<string mnemonic, Type t, string opset>
-    : ONNX_Op<mnemonic, [AllElementTypesMatch<["data", "reduced"]>]> {
+    : ONNX_Op<mnemonic> {
   let summary = "ONNX " # mnemonic # " over the given axes";
   let description = [{
     ONNX }] # mnemonic # [{ (opset }] # opset # [{), canonical form with
@@ -34,7 +34,7 @@ class ONNX_ReduceOp<string mnemonic, Type t, string opset>
   let arguments = (ins t:$data, ONNX_Optional<ONNX_I64Tensor>:$axes,
                        DefaultValuedAttr<I64Attr, "1">:$keepdims,
                        DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
-  let results = (outs t:$reduced);
+  let results = (outs ONNX_AnyTensor:$reduced);
 }
 
 def ONNX_ReduceMeanOp : ONNX_ReduceOp<"ReduceMean", ONNX_ReduceTensor, "18">;
@@ -48,7 +48,7 @@ def ONNX_ReduceL2Op : ONNX_ReduceOp<"ReduceL2", ONNX_ReduceTensor, "18">;
 
 /// Softmax-like op over one axis (opset 13 semantics).
 class ONNX_SoftmaxLikeOp<string mnemonic>
-    : ONNX_Op<mnemonic, [AllElementTypesMatch<["input", "output"]>]> {
+    : ONNX_Op<mnemonic> {
   let summary = "ONNX " # mnemonic # " along one axis";
   let description = [{
     ONNX }] # mnemonic # [{ (opset 13): normalizes along the single
@@ -58,15 +58,14 @@ class ONNX_SoftmaxLikeOp<string mnemonic>
   }];
   let arguments = (ins ONNX_FloatTensor:$input,
                        DefaultValuedAttr<I64Attr, "-1">:$axis);
-  let results = (outs ONNX_FloatTensor:$output);
+  let results = (outs ONNX_AnyTensor:$output);
 }
 
 def ONNX_SoftmaxOp : ONNX_SoftmaxLikeOp<"Softmax">;
 def ONNX_LogSoftmaxOp : ONNX_SoftmaxLikeOp<"LogSoftmax">;
 
 def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization",
-    [AllElementTypesMatch<["X", "Scale", "Y"]>,
-     AllElementTypesMatch<["Mean", "InvStdDev"]>]> {
+    [AllElementTypesMatch<["X", "Scale"]>]> {
   let summary = "ONNX LayerNormalization";
   let description = [{
     ONNX LayerNormalization (opset 17). Normalizes `X` over the dimensions
@@ -81,15 +80,12 @@ def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization",
                        DefaultValuedAttr<I64Attr, "-1">:$axis,
                        DefaultValuedAttr<F32Attr, "1e-05">:$epsilon,
                        DefaultValuedAttr<I64Attr, "1">:$stash_type);
-  let results = (outs ONNX_FloatTensor:$Y, ONNX_FloatTensor:$Mean,
-                      ONNX_FloatTensor:$InvStdDev);
+  let results = (outs ONNX_AnyTensor:$Y, ONNX_AnyTensor:$Mean, ONNX_AnyTensor:$InvStdDev);
 }
 
 def ONNX_BatchNormalizationOp : ONNX_Op<"BatchNormalization",
-    [AllElementTypesMatch<["X", "Y"]>,
-     AllElementTypesMatch<["scale", "B"]>,
-     AllElementTypesMatch<["input_mean", "input_var", "running_mean",
-                           "running_var"]>]> {
+    [AllElementTypesMatch<["scale", "B"]>,
+     AllElementTypesMatch<["input_mean", "input_var"]>]> {
   let summary = "ONNX BatchNormalization";
   let description = [{
     ONNX BatchNormalization (opset 15). `X` is N x C x D1 ... Dn (or N, with
@@ -104,8 +100,7 @@ def ONNX_BatchNormalizationOp : ONNX_Op<"BatchNormalization",
                        DefaultValuedAttr<F32Attr, "1e-05">:$epsilon,
                        DefaultValuedAttr<F32Attr, "0.9">:$momentum,
                        DefaultValuedAttr<I64Attr, "0">:$training_mode);
-  let results = (outs ONNX_FloatTensor:$Y, ONNX_FloatTensor:$running_mean,
-                      ONNX_FloatTensor:$running_var);
+  let results = (outs ONNX_AnyTensor:$Y, ONNX_AnyTensor:$running_mean, ONNX_AnyTensor:$running_var);
 }
 
 #endif // QUANTOPT_DIALECT_ONNX_REDUCTIONOPS_TD
