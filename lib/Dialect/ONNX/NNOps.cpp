@@ -69,8 +69,7 @@ static LogicalResult checkSameElementType(Operation *op, Value a,
 }
 
 /// (k - 1) * d + 1, or failure on overflow.
-static FailureOr<int64_t> effectiveKernel(Operation *op, int64_t k,
-                                          int64_t d) {
+static FailureOr<int64_t> effectiveKernel(Operation *op, int64_t k, int64_t d) {
   int64_t extent;
   if (llvm::MulOverflow(k - 1, d, extent) ||
       llvm::AddOverflow(extent, int64_t(1), extent))
@@ -193,8 +192,7 @@ inferConvResultShape(Operation *op, Value x, Value w, int64_t group,
            << m << " are not divisible by group " << group;
   if (xs && ws && (*xs)[1] != kDyn && (*ws)[1] != kDyn) {
     int64_t expected;
-    if (llvm::MulOverflow((*ws)[1], group, expected) ||
-        expected != (*xs)[1])
+    if (llvm::MulOverflow((*ws)[1], group, expected) || expected != (*xs)[1])
       return op->emitOpError("input has ")
              << (*xs)[1] << " channels but the weight expects " << (*ws)[1]
              << " x group " << group;
@@ -388,24 +386,22 @@ ConvTransposeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
       kernel[i] = (*ks)[i];
     }
   }
-  if (xs && ws && (*xs)[1] != kDyn && (*ws)[0] != kDyn &&
-      (*xs)[1] != (*ws)[0])
+  if (xs && ws && (*xs)[1] != kDyn && (*ws)[0] != kDyn && (*xs)[1] != (*ws)[0])
     return emitOpError("input has ")
            << (*xs)[1] << " channels but the weight has " << (*ws)[0];
   if (ws && (*ws)[0] != kDyn && (*ws)[0] % group != 0)
     return emitOpError("input channels ")
            << (*ws)[0] << " are not divisible by group " << group;
   int64_t m = kDyn;
-  if (ws && (*ws)[1] != kDyn &&
-      llvm::MulOverflow((*ws)[1], group, m))
+  if (ws && (*ws)[1] != kDyn && llvm::MulOverflow((*ws)[1], group, m))
     return emitOpError("output channel count overflows");
 
   auto strides = readIntsAttr(*this, getStridesAttr(), "strides", n, 1, 1);
   auto dilations =
       readIntsAttr(*this, getDilationsAttr(), "dilations", n, 1, 1);
   auto pads = readIntsAttr(*this, getPadsAttr(), "pads", 2 * n, 0, 0);
-  auto outputPadding = readIntsAttr(*this, getOutputPaddingAttr(),
-                                    "output_padding", n, 0, 0);
+  auto outputPadding =
+      readIntsAttr(*this, getOutputPaddingAttr(), "output_padding", n, 0, 0);
   if (failed(strides) || failed(dilations) || failed(pads) ||
       failed(outputPadding))
     return failure();
@@ -413,8 +409,7 @@ ConvTransposeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   SmallVector<int64_t> spatial;
   if (ArrayAttr outputShape = getOutputShapeAttr()) {
     size_t count = outputShape.size() == rank ? rank : n;
-    auto values =
-        readIntsAttr(*this, outputShape, "output_shape", count, 1, 1);
+    auto values = readIntsAttr(*this, outputShape, "output_shape", count, 1, 1);
     if (failed(values))
       return failure();
     spatial.assign(values->end() - n, values->end());
@@ -512,13 +507,12 @@ LogicalResult MaxPoolOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   if (failed(shape))
     return failure();
   inferred.push_back(RankedTensorType::get(*shape, elementTypeOf(getX())));
-  inferred.push_back(RankedTensorType::get(
-      *shape, IntegerType::get(getContext(), 64)));
+  inferred.push_back(
+      RankedTensorType::get(*shape, IntegerType::get(getContext(), 64)));
   return success();
 }
 
-LogicalResult
-AveragePoolOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+LogicalResult AveragePoolOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   ConvPoolAttrs attrs;
   attrs.autoPad = getAutoPad();
   attrs.kernelShape = getKernelShapeAttr();
