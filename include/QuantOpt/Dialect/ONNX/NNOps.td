@@ -36,7 +36,7 @@ def ONNX_MatMulOp : ONNX_Op<"MatMul"> {
     element type.
   }];
   let arguments = (ins ONNX_MatMulTensor:$A, ONNX_MatMulTensor:$B);
-  let results = (outs ONNX_MatMulTensor:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 def ONNX_GemmOp : ONNX_Op<"Gemm"> {
@@ -53,7 +53,7 @@ def ONNX_GemmOp : ONNX_Op<"Gemm"> {
                        DefaultValuedAttr<F32Attr, "1.0">:$beta,
                        DefaultValuedAttr<I64Attr, "0">:$transA,
                        DefaultValuedAttr<I64Attr, "0">:$transB);
-  let results = (outs ONNX_MatMulTensor:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 def ONNX_ConvOp : ONNX_Op<"Conv"> {
@@ -67,7 +67,7 @@ def ONNX_ConvOp : ONNX_Op<"Conv"> {
   let arguments = !con((ins ONNX_FloatTensor:$X, ONNX_FloatTensor:$W,
                             ONNX_Optional<ONNX_FloatTensor>:$B),
                        ONNX_ConvAttrs);
-  let results = (outs ONNX_FloatTensor:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 def ONNX_ConvTransposeOp : ONNX_Op<"ConvTranspose"> {
@@ -85,7 +85,7 @@ def ONNX_ConvTransposeOp : ONNX_Op<"ConvTranspose"> {
                        ONNX_ConvAttrs,
                        (ins OptionalAttr<I64ArrayAttr>:$output_padding,
                             OptionalAttr<I64ArrayAttr>:$output_shape));
-  let results = (outs ONNX_FloatTensor:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 def ONNX_MaxPoolOp : ONNX_Op<"MaxPool"> {
@@ -104,7 +104,7 @@ def ONNX_MaxPoolOp : ONNX_Op<"MaxPool"> {
                        OptionalAttr<I64ArrayAttr>:$pads,
                        DefaultValuedAttr<I64Attr, "0">:$storage_order,
                        OptionalAttr<I64ArrayAttr>:$strides);
-  let results = (outs ONNX_MaxPoolTensor:$Y, ONNX_I64Tensor:$Indices);
+  let results = (outs ONNX_AnyTensor:$Y, ONNX_AnyTensor:$Indices);
 }
 
 def ONNX_AveragePoolOp : ONNX_Op<"AveragePool"> {
@@ -122,13 +122,13 @@ def ONNX_AveragePoolOp : ONNX_Op<"AveragePool"> {
                        I64ArrayAttr:$kernel_shape,
                        OptionalAttr<I64ArrayAttr>:$pads,
                        OptionalAttr<I64ArrayAttr>:$strides);
-  let results = (outs ONNX_FloatTensor:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 /// Y (N, C, 1, ..., 1) = reduction of X (N, C, D1..Dn) over all spatial dims.
 class ONNX_GlobalPoolOp<string mnemonic> : ONNX_Op<mnemonic> {
   let arguments = (ins ONNX_FloatTensor:$X);
-  let results = (outs ONNX_FloatTensor:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 def ONNX_GlobalAveragePoolOp : ONNX_GlobalPoolOp<"GlobalAveragePool"> {

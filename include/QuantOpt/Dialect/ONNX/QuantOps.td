@@ -44,7 +44,7 @@ def ONNX_QuantizeLinearOp : ONNX_Op<"QuantizeLinear"> {
                        DefaultValuedAttr<I64Attr, "0">:$block_size,
                        DefaultValuedAttr<I64Attr, "0">:$output_dtype,
                        DefaultValuedAttr<I64Attr, "1">:$saturate);
-  let results = (outs ONNX_QuantizedTensor:$y);
+  let results = (outs ONNX_AnyTensor:$y);
 }
 
 def ONNX_DequantizeLinearOp : ONNX_Op<"DequantizeLinear"> {
@@ -60,7 +60,7 @@ def ONNX_DequantizeLinearOp : ONNX_Op<"DequantizeLinear"> {
                        ONNX_Optional<ONNX_QuantTensor>:$x_zero_point,
                        DefaultValuedAttr<I64Attr, "1">:$axis,
                        DefaultValuedAttr<I64Attr, "0">:$block_size);
-  let results = (outs ONNX_ScaleTensor:$y);
+  let results = (outs ONNX_AnyTensor:$y);
 }
 
 def ONNX_DynamicQuantizeLinearOp : ONNX_Op<"DynamicQuantizeLinear"> {
@@ -71,8 +71,7 @@ def ONNX_DynamicQuantizeLinearOp : ONNX_Op<"DynamicQuantizeLinear"> {
     and `y_zero_point` (ui8).
   }];
   let arguments = (ins TensorOf<[F32]>:$x);
-  let results = (outs TensorOf<[UI8]>:$y, TensorOf<[F32]>:$y_scale,
-                      TensorOf<[UI8]>:$y_zero_point);
+  let results = (outs ONNX_AnyTensor:$y, ONNX_AnyTensor:$y_scale, ONNX_AnyTensor:$y_zero_point);
 }
 
 def ONNX_QLinearMatMulOp : ONNX_Op<"QLinearMatMul"> {
@@ -89,7 +88,7 @@ def ONNX_QLinearMatMulOp : ONNX_Op<"QLinearMatMul"> {
                        ONNX_QLinearMatMulTensor:$b_zero_point,
                        ONNX_ScaleTensor:$y_scale,
                        ONNX_QLinearMatMulTensor:$y_zero_point);
-  let results = (outs ONNX_QLinearMatMulTensor:$y);
+  let results = (outs ONNX_AnyTensor:$y);
 }
 
 def ONNX_QLinearConvOp : ONNX_Op<"QLinearConv"> {
@@ -108,7 +107,7 @@ def ONNX_QLinearConvOp : ONNX_Op<"QLinearConv"> {
                             ONNX_Int8Tensor:$y_zero_point,
                             ONNX_Optional<TensorOf<[I32]>>:$B),
                        ONNX_ConvAttrs);
-  let results = (outs ONNX_Int8Tensor:$y);
+  let results = (outs ONNX_AnyTensor:$y);
 }
 
 def ONNX_MatMulIntegerOp : ONNX_Op<"MatMulInteger"> {
@@ -121,7 +120,7 @@ def ONNX_MatMulIntegerOp : ONNX_Op<"MatMulInteger"> {
   let arguments = (ins ONNX_Int8Tensor:$A, ONNX_Int8Tensor:$B,
                        ONNX_Optional<ONNX_Int8Tensor>:$a_zero_point,
                        ONNX_Optional<ONNX_Int8Tensor>:$b_zero_point);
-  let results = (outs TensorOf<[I32]>:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 def ONNX_ConvIntegerOp : ONNX_Op<"ConvInteger"> {
@@ -135,7 +134,7 @@ def ONNX_ConvIntegerOp : ONNX_Op<"ConvInteger"> {
                             ONNX_Optional<ONNX_Int8Tensor>:$x_zero_point,
                             ONNX_Optional<ONNX_Int8Tensor>:$w_zero_point),
                        ONNX_ConvAttrs);
-  let results = (outs TensorOf<[I32]>:$y);
+  let results = (outs ONNX_AnyTensor:$y);
 }
 
 def ONNX_MatMulNBitsOp : ONNX_Op<"MatMulNBits"> {
@@ -160,7 +159,7 @@ def ONNX_MatMulNBitsOp : ONNX_Op<"MatMulNBits"> {
                        I64Attr:$K, I64Attr:$N, I64Attr:$bits,
                        I64Attr:$block_size,
                        DefaultValuedAttr<I64Attr, "0">:$accuracy_level);
-  let results = (outs ONNX_FloatTensor:$Y);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 #endif // QUANTOPT_DIALECT_ONNX_QUANTOPS_TD
