@@ -100,8 +100,8 @@ static LogicalResult check1D(Operation *op, Value v, StringRef name) {
     return success();
   auto shape = shapeOf(v);
   if (shape && shape->size() != 1)
-    return op->emitOpError("'") << name << "' must be a 1-D tensor, got rank "
-                                << shape->size();
+    return op->emitOpError("'")
+           << name << "' must be a 1-D tensor, got rank " << shape->size();
   return success();
 }
 
@@ -131,13 +131,15 @@ static std::optional<int64_t> staticLength(Value v) {
 }
 
 /// Normalizes `axes` against `rank`; fails on out-of-range or repeated axes.
-static FailureOr<SmallVector<int64_t>>
-normalizeAxes(Operation *op, ArrayRef<int64_t> axes, int64_t rank,
-              StringRef name) {
+static FailureOr<SmallVector<int64_t>> normalizeAxes(Operation *op,
+                                                     ArrayRef<int64_t> axes,
+                                                     int64_t rank,
+                                                     StringRef name) {
   SmallVector<int64_t> result;
   SmallVector<bool> seen(rank, false);
   for (int64_t axis : axes) {
-    auto n = normalizeAxis(op, axis, rank, (Twine("'") + name + "' value").str());
+    auto n =
+        normalizeAxis(op, axis, rank, (Twine("'") + name + "' value").str());
     if (failed(n))
       return failure();
     if (seen[*n])
@@ -718,6 +720,8 @@ LogicalResult RangeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
       __int128 q = diff / d;
       if (q * d != diff && ((diff > 0) == (d > 0)))
         ++q;
+      if (q > (__int128)std::numeric_limits<int64_t>::max())
+        return emitOpError("cannot compute the number of elements");
       length = q > 0 ? (int64_t)q : 0;
     }
   } else {
@@ -874,8 +878,8 @@ LogicalResult ResizeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
                    ArrayRef<StringRef> allowed) -> LogicalResult {
     if (llvm::is_contained(allowed, value))
       return success();
-    auto diag = emitOpError("'") << name << "' \"" << value
-                                 << "\" is not one of ";
+    auto diag = emitOpError("'")
+                << name << "' \"" << value << "\" is not one of ";
     llvm::interleaveComma(allowed, diag);
     return diag;
   };
@@ -884,14 +888,15 @@ LogicalResult ResizeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
                    getCoordinateTransformationMode(),
                    {"half_pixel", "half_pixel_symmetric", "pytorch_half_pixel",
                     "align_corners", "asymmetric", "tf_crop_and_resize"})) ||
-      failed(oneOf("nearest_mode", getNearestMode(),
-                   {"round_prefer_floor", "round_prefer_ceil", "floor",
-                    "ceil"})) ||
+      failed(oneOf(
+          "nearest_mode", getNearestMode(),
+          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"})) ||
       failed(oneOf("keep_aspect_ratio_policy", getKeepAspectRatioPolicy(),
                    {"stretch", "not_larger", "not_smaller"})))
     return failure();
   if (getAntialias() != 0 && getAntialias() != 1)
-    return emitOpError("'antialias' must be 0 or 1, got ") << (int64_t)getAntialias();
+    return emitOpError("'antialias' must be 0 or 1, got ")
+           << (int64_t)getAntialias();
   if (getExcludeOutside() != 0 && getExcludeOutside() != 1)
     return emitOpError("'exclude_outside' must be 0 or 1, got ")
            << (int64_t)getExcludeOutside();
@@ -927,9 +932,8 @@ LogicalResult ResizeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   }
   int64_t numAxes = axes.size();
   if (factorsLen && *factorsLen != numAxes)
-    return emitOpError("'")
-           << factorName << "' has " << *factorsLen << " entries, expected "
-           << numAxes;
+    return emitOpError("'") << factorName << "' has " << *factorsLen
+                            << " entries, expected " << numAxes;
   SmallVector<int64_t> result(*input);
   for (int64_t axis : axes)
     result[axis] = kDyn;
@@ -1024,7 +1028,8 @@ LogicalResult TriluOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult DropoutOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
-  if (failed(checkScalar(*this, getRatio(), "ratio", /*allowOneElement=*/true)) ||
+  if (failed(
+          checkScalar(*this, getRatio(), "ratio", /*allowOneElement=*/true)) ||
       failed(checkScalar(*this, getTrainingMode(), "training_mode",
                          /*allowOneElement=*/true)))
     return failure();
