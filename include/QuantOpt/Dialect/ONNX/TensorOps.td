@@ -153,13 +153,13 @@ def ONNX_ShapeOp : ONNX_Op<"Shape"> {
   let arguments = (ins ONNX_AnyTensor:$data,
                        DefaultValuedAttr<I64Attr, "0">:$start,
                        OptionalAttr<I64Attr>:$end);
-  let results = (outs ONNX_I64Tensor:$shape);
+  let results = (outs ONNX_AnyTensor:$shape);
 }
 
 def ONNX_SizeOp : ONNX_Op<"Size"> {
   let summary = "ONNX Size: number of elements as an i64 scalar";
   let arguments = (ins ONNX_AnyTensor:$data);
-  let results = (outs ONNX_I64Tensor:$size);
+  let results = (outs ONNX_AnyTensor:$size);
 }
 
 def ONNX_ConstantOfShapeOp : ONNX_Op<"ConstantOfShape"> {
@@ -172,7 +172,7 @@ def ONNX_ConstantOfShapeOp : ONNX_Op<"ConstantOfShape"> {
   }];
   let arguments = (ins ONNX_I64Tensor:$input,
                        OptionalAttr<ElementsAttr>:$value);
-  let results = (outs ONNX_ConstantOfShapeTensor:$output);
+  let results = (outs ONNX_AnyTensor:$output);
 }
 
 def ONNX_IdentityOp : ONNX_Op<"Identity"> {
@@ -193,7 +193,7 @@ def ONNX_RangeOp : ONNX_Op<"Range"> {
   }];
   let arguments = (ins ONNX_RangeTensor:$start, ONNX_RangeTensor:$limit,
                        ONNX_RangeTensor:$delta);
-  let results = (outs ONNX_RangeTensor:$output);
+  let results = (outs ONNX_AnyTensor:$output);
 }
 
 def ONNX_TileOp : ONNX_Op<"Tile"> {
@@ -274,7 +274,7 @@ def ONNX_DropoutOp : ONNX_Op<"Dropout"> {
                        ONNX_Optional<ONNX_FloatTensor>:$ratio,
                        ONNX_Optional<ONNX_BoolTensor>:$training_mode,
                        OptionalAttr<I64Attr>:$seed);
-  let results = (outs ONNX_FloatTensor:$output, ONNX_BoolTensor:$mask);
+  let results = (outs ONNX_AnyTensor:$output, ONNX_AnyTensor:$mask);
 }
 
 def ONNX_DepthToSpaceOp : ONNX_Op<"DepthToSpace"> {
