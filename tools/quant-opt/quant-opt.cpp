@@ -66,7 +66,8 @@ static LogicalResult runOnONNX(StringRef inputFile, StringRef outputFile,
   if (failed(module))
     return failure();
 
-  PassManager pm(&context, ModuleOp::getOperationName());
+  PassManager pm(&context, ModuleOp::getOperationName(),
+                 OpPassManager::Nesting::Implicit);
   pm.enableVerifier(config.shouldVerifyPasses());
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();

@@ -1022,10 +1022,12 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
   (*module)->setAttr("onnx.ir_version",
                      builder.getI64IntegerAttr(model.irVersion));
   if (!model.producerName.empty())
-    (*module)->setAttr("onnx.producer",
-                       builder.getStringAttr((model.producerName + " " +
-                                              model.producerVersion)
-                                                 .str()));
+    (*module)->setAttr(
+        "onnx.producer",
+        builder.getStringAttr(
+            model.producerVersion.empty()
+                ? model.producerName.str()
+                : (model.producerName + " " + model.producerVersion).str()));
 
   // Initializers (IR < 4 lists them among the inputs too: they stay
   // constants).
