@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package quant-opt needs to build and test.
 # Idempotent: prints nothing and exits 0 when everything is present.
+#   --train   also the packages that train the bundled models
+#             (python3-torch with OpenBLAS, scikit-learn, python3.11-doc)
 set -euo pipefail
 
 PACKAGES=(
@@ -14,6 +16,10 @@ PACKAGES=(
   libgtest-dev libgmock-dev python3 python3-numpy python3-onnx python3-pytest
   time
 )
+
+if [[ "${1:-}" == "--train" ]]; then
+  PACKAGES+=(python3-torch libopenblas0-pthread python3-sklearn python3.11-doc)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
