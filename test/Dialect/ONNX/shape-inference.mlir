@@ -17,3 +17,9 @@ func.func @reshape_constant_shape(%x: tensor<?x6xf32>) -> tensor<*xf32> {
   %0 = onnx.Reshape %x, %shape : (tensor<?x6xf32>, tensor<3xi64>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
 }
+
+// -----
+
+// Declarations have no body: the pass leaves them alone.
+// CHECK-LABEL: func.func private @declaration
+func.func private @declaration(tensor<2xf32>) -> tensor<2xf32>

@@ -301,8 +301,8 @@ def ONNX_ClipOp : ONNX_Op<"Clip"> {
   let description = [{
     ONNX Clip (opset 13). `min` and `max` are optional scalar inputs (a
     `none` from onnx.NoValue when absent) of the input's element type. The
-    importer converts opset 1-6 `min` / `max` float attributes into constant
-    inputs.
+    importer converts the opset 9-10 `min` / `max` float attributes into
+    constant inputs.
   }];
   let arguments = (ins ONNX_NumericTensor:$input,
                        ONNX_Optional<ONNX_NumericTensor>:$min,

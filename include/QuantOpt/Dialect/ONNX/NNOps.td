@@ -44,8 +44,7 @@ def ONNX_GemmOp : ONNX_Op<"Gemm"> {
   let description = [{
     General matrix multiply on 2-D `A` and `B`, transposed first when
     `transA` / `transB` are non-zero. `C` is optional (opset 11+; `none` when
-    absent) and unidirectionally broadcastable to (M, N). Opset 6 and older
-    `broadcast` attributes are dropped by the importer.
+    absent) and unidirectionally broadcastable to (M, N).
   }];
   let arguments = (ins ONNX_MatMulTensor:$A, ONNX_MatMulTensor:$B,
                        ONNX_Optional<ONNX_MatMulTensor>:$C,

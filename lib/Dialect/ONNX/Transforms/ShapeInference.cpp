@@ -17,6 +17,8 @@ struct ShapeInferencePass
     : public quant_opt::onnx::impl::ShapeInferenceBase<ShapeInferencePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
     WalkResult result = func.walk([](InferTypesOpInterface op) {
       SmallVector<Type> inferred;
       if (failed(op.inferResultTypes(inferred)))
