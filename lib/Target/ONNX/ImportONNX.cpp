@@ -126,14 +126,18 @@ public:
 
 private:
   InFlightDiagnostic error() { return emitError(fileLoc); }
-  Location nodeLoc(const proto::Node &node, size_t index) {
-    std::string name = node.name.empty()
-                           ? (node.opType + "_" + Twine(index)).str()
-                           : node.name.str();
-    return NameLoc::get(StringAttr::get(context, name), fileLoc);
+  /// The node's name, or `<op type>_<index>` for unnamed nodes.
+  std::string nodeName(const proto::Node &node) const {
+    if (!node.name.empty())
+      return node.name.str();
+    size_t index = &node - model.graph.nodes.data();
+    return (node.opType + "_" + Twine(index)).str();
   }
-  static std::string describe(const proto::Node &node) {
-    return ("node '" + node.name + "' (" + node.opType + ")").str();
+  Location nodeLoc(const proto::Node &node) {
+    return NameLoc::get(StringAttr::get(context, nodeName(node)), fileLoc);
+  }
+  std::string describe(const proto::Node &node) const {
+    return "node '" + nodeName(node) + "' (" + node.opType.str() + ")";
   }
 
   LogicalResult checkOpsets();
@@ -867,8 +871,27 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
 }
 
 LogicalResult Importer::importNode(const proto::Node &node, size_t index) {
-  Location loc = nodeLoc(node, index);
+  Location loc = nodeLoc(node);
   StringRef opType = node.opType;
+
+  // Diagnostics printed with a file location lose the NameLoc, so every
+  // error raised while importing this node (by the importer or by an op's
+  // verifier) is re-emitted prefixed with the node's name and op type.
+  std::string prefix = describe(node);
+  bool reemitting = false;
+  ScopedDiagnosticHandler nameErrors(context, [&](Diagnostic &diag) {
+    if (reemitting || diag.getSeverity() != DiagnosticSeverity::Error ||
+        StringRef(diag.str()).starts_with(prefix))
+      return failure(); // pass it on unchanged
+    reemitting = true;
+    InFlightDiagnostic named = emitError(diag.getLocation())
+                               << prefix << ": " << diag.str();
+    for (Diagnostic &note : diag.getNotes())
+      named.attachNote(note.getLocation()) << note.str();
+    named.report();
+    reemitting = false;
+    return success();
+  });
 
   SmallVector<Value> operands;
   for (StringRef input : node.inputs)
