@@ -101,6 +101,30 @@ std::string shapeString(ArrayRef<int64_t> dims) {
   return s.empty() ? "scalar" : s;
 }
 
+/// How many operands an op accepts, from its ODS traits: [min, max]
+/// (max = UINT_MAX for variadic ops); nullopt when no trait says.
+template <unsigned... Ns>
+std::optional<std::pair<unsigned, unsigned>>
+operandCountRange(RegisteredOperationName name,
+                  std::integer_sequence<unsigned, Ns...>) {
+  std::optional<std::pair<unsigned, unsigned>> range;
+  if (name.hasTrait<OpTrait::ZeroOperands>())
+    range = {0, 0};
+  else if (name.hasTrait<OpTrait::OneOperand>())
+    range = {1, 1};
+  ((name.hasTrait<OpTrait::NOperands<Ns + 2>::template Impl>()
+        ? void(range = {Ns + 2, Ns + 2})
+        : void()),
+   ...);
+  ((name.hasTrait<OpTrait::AtLeastNOperands<Ns + 1>::template Impl>()
+        ? void(range = {Ns + 1, UINT_MAX})
+        : void()),
+   ...);
+  if (!range && name.hasTrait<OpTrait::VariadicOperands>())
+    range = {0, UINT_MAX};
+  return range;
+}
+
 /// Replaces characters that are awkward in resource keys.
 std::string sanitizeKey(StringRef name) {
   std::string key;
@@ -692,12 +716,28 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
   NamedAttrList attrList(attrs);
   for (const NamedAttribute &attr : attrs)
     if (!llvm::is_contained(name->getAttributeNames(), attr.getName()))
-      return emitError(loc) << opType << " has no attribute '"
-                            << attr.getName().getValue() << "' (opset "
-                            << opset << ")";
+      return emitError(loc) << "unknown attribute '"
+                            << attr.getName().getValue() << "' for "
+                            << opType << " (opset " << opset << ")";
   if (failed(name->verifyInherentAttrs(
-          attrList, [&]() { return emitError(loc) << opType << ": "; })))
+          attrList, [&]() { return emitError(loc); })))
     return failure();
+
+  // ODS accessors index operands by position without checking the count,
+  // so the count is checked before the op exists. Missing trailing inputs
+  // are optional inputs left out: they become `none`, which the ODS
+  // constraints reject where the input is required.
+  auto operandRange =
+      operandCountRange(*name, std::make_integer_sequence<unsigned, 12>());
+  if (!operandRange)
+    return emitError(loc) << "cannot determine the operand count of "
+                          << fullName;
+  if (operands.size() > operandRange->second)
+    return emitError(loc) << operands.size() << " inputs given; " << opType
+                          << " takes at most " << operandRange->second;
+  SmallVector<Value> paddedOperands(operands.begin(), operands.end());
+  while (paddedOperands.size() < operandRange->first)
+    paddedOperands.push_back(noValue());
 
   unsigned numResults;
   if (name->hasTrait<OpTrait::VariadicResults>())
@@ -716,12 +756,11 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
     return emitError(loc) << "cannot determine the result count of "
                           << fullName;
   if (numOutputs > numResults)
-    return emitError(loc) << opType << " has " << numOutputs
-                          << " outputs; at most " << numResults
-                          << " are supported";
+    return emitError(loc) << numOutputs << " outputs given; " << opType
+                          << " has at most " << numResults;
 
   OperationState state(loc, *name);
-  state.addOperands(operands);
+  state.addOperands(paddedOperands);
   state.addAttributes(attrList);
   state.addTypes(SmallVector<Type>(
       numResults, UnrankedTensorType::get(builder.getF32Type())));
@@ -729,9 +768,26 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
   auto infer = dyn_cast<InferTypesOpInterface>(op);
   if (!infer)
     return emitError(loc) << fullName << " does not infer its result types";
+  LogicalResult ods = success();
+  {
+    // Say why an operand is `none` when the node left inputs out.
+    bool noted = false; // the node's handler re-emits through this one
+    ScopedDiagnosticHandler missingInputs(context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error && !noted &&
+          paddedOperands.size() > operands.size()) {
+        noted = true;
+        diag.attachNote(loc)
+            << "the node has " << operands.size() << " input"
+            << (operands.size() == 1 ? "" : "s") << "; " << opType
+            << " takes " << operandRange->first
+            << " (inputs left out are passed as 'none')";
+      }
+      return failure(); // pass it on
+    });
+    ods = infer.verifyODSConstraints();
+  }
   SmallVector<Type> types;
-  if (failed(infer.verifyODSConstraints()) ||
-      failed(infer.inferResultTypes(types)))
+  if (failed(ods) || failed(infer.inferResultTypes(types)))
     return failure();
   if (types.size() != numResults)
     return emitError(loc) << fullName << " inferred " << types.size()
