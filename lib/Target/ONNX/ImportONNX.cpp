@@ -435,8 +435,18 @@ FailureOr<ElementsAttr> Importer::convertTensor(const proto::Tensor &tensor,
   }
   unsigned bits = elementType.getIntOrFloatBitWidth();
   // Bytes in ONNX's layout: 4-bit types pack two per byte, bool is a byte.
-  uint64_t onnxBytes = bits == 4 ? (uint64_t(count) + 1) / 2
-                                 : uint64_t(count) * std::max(bits / 8, 1u);
+  // The element count fits in 63 bits but the byte count may not (2^61
+  // doubles): a wrapped size would match a short raw_data.
+  uint64_t width = std::max(bits / 8, 1u);
+  uint64_t onnxBytes;
+  if (bits == 4)
+    onnxBytes = (uint64_t(count) + 1) / 2;
+  else if (uint64_t(count) > UINT64_MAX / width)
+    return error() << what << " has " << count << " elements of "
+                   << proto::dataTypeName(tensor.dataType)
+                   << ", whose size in bytes overflows 64 bits";
+  else
+    onnxBytes = uint64_t(count) * width;
   if (onnxBytes > options.maxTensorBytes)
     return error() << what << " declares " << onnxBytes
                    << " bytes, more than the " << options.maxTensorBytes
