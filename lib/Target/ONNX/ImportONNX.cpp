@@ -381,11 +381,14 @@ Importer::externalBytes(const proto::Tensor &tensor, StringRef what,
   if (it == externalFiles.end()) {
     // Symbolic links may not lead out of the model's directory either.
     SmallString<256> realDir, realFile;
-    if (llvm::sys::fs::real_path(baseDir, realDir) ||
-        llvm::sys::fs::real_path(path, realFile))
+    if (std::error_code ec = llvm::sys::fs::real_path(baseDir, realDir))
+      return error() << what << ": cannot resolve the model's directory '"
+                     << baseDir << "': " << ec.message();
+    if (std::error_code ec = llvm::sys::fs::real_path(path, realFile))
       return error() << what << ": cannot open external data file '" << path
-                     << "'";
-    if (!StringRef(realFile).starts_with((realDir + "/").str()))
+                     << "': " << ec.message();
+    if (realFile != realDir &&
+        !StringRef(realFile).starts_with((realDir + "/").str()))
       return error() << what << ": external data file '" << location
                      << "' resolves outside the model's directory";
     if (!llvm::sys::fs::is_regular_file(realFile))
@@ -1051,10 +1054,24 @@ LogicalResult Importer::importNode(const proto::Node &node, size_t index) {
 //===----------------------------------------------------------------------===//
 
 FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
-  auto parsed = proto::parseModel(buffer->getBuffer());
-  if (!parsed)
-    return error() << "'" << modelPath << "' is not a valid ONNX model: "
-                   << llvm::toString(parsed.takeError());
+  StringRef bytes = buffer->getBuffer();
+  if (bytes.empty())
+    return error() << "'" << modelPath
+                   << "' is not a valid ONNX model: the file is empty";
+  auto parsed = proto::parseModel(bytes);
+  if (!parsed) {
+    auto diag = error() << "'" << modelPath << "' is not a valid ONNX model: "
+                        << llvm::toString(parsed.takeError());
+    // A binary ModelProto starts with a tag byte and soon has non-text
+    // bytes; the text format (or JSON, or a script) does not.
+    StringRef head = bytes.take_front(256);
+    if (llvm::all_of(head, [](char c) {
+          return llvm::isPrint(c) || c == '\n' || c == '\r' || c == '\t';
+        }))
+      diag << " (the file looks like text; quant-opt reads binary ONNX "
+              "protobuf files)";
+    return diag;
+  }
   model = std::move(*parsed);
   if (!model.hasGraph)
     return error() << "'" << modelPath
