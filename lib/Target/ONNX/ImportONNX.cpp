@@ -245,7 +245,8 @@ LogicalResult Importer::checkSupportedOps() {
     StringRef domain = node.domain == "ai.onnx" ? "" : node.domain;
     bool ok = false;
     if (domain.empty())
-      ok = node.opType == "Upsample" ||
+      ok = (node.opType == "Upsample" &&
+            RegisteredOperationName::lookup("onnx.Resize", context)) ||
            (node.opType != "NoValue" && !isMicrosoftOp(node.opType) &&
             RegisteredOperationName::lookup(("onnx." + node.opType).str(),
                                             context));
