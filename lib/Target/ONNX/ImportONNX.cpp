@@ -640,7 +640,7 @@ FailureOr<SmallVector<size_t>> Importer::topologicalOrder() {
     int shown = 0;
     for (size_t i = 0; i < nodes.size() && shown < 8; ++i)
       if (pending[i]) {
-        diag << " " << describe(nodes[i]);
+        diag << (shown ? ", " : " ") << describe(nodes[i]);
         ++shown;
       }
     return failure();
@@ -711,10 +711,21 @@ FailureOr<Attribute> Importer::convertAttribute(const proto::Attribute &attr,
   }
   case proto::Attribute::UNDEFINED:
     return fail() << "has no value";
-  default:
-    return fail() << "has type " << attr.effectiveType()
-                  << " (graphs, sparse tensors, type protos and lists of "
-                     "tensors are not supported)";
+  default: {
+    static const char *const names[] = {
+        "UNDEFINED", "FLOAT",         "INT",            "STRING",
+        "TENSOR",    "GRAPH",         "FLOATS",         "INTS",
+        "STRINGS",   "TENSORS",       "GRAPHS",         "SPARSE_TENSOR",
+        "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
+    int32_t type = attr.effectiveType();
+    auto diag = fail() << "has type ";
+    if (type >= 0 && type < (int32_t)std::size(names))
+      diag << names[type];
+    else
+      diag << type;
+    return diag << " (graphs, sparse tensors, type protos and lists of "
+                   "tensors are not supported)";
+  }
   }
 }
 

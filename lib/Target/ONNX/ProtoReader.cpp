@@ -181,12 +181,13 @@ public:
     return Error::success();
   }
 
-  Error readInt32(int32_t &out) {
+  Error readInt32(int32_t &out, StringRef field) {
     int64_t v;
     if (Error e = readInt64(v))
       return e;
     if (v < INT32_MIN || v > INT32_MAX)
-      return fail("int32 field out of range");
+      return fail(formatv("field '{0}' value {1} is out of the int32 range",
+                          field, v));
     out = static_cast<int32_t>(v);
     return Error::success();
   }
@@ -233,7 +234,7 @@ public:
   Error readInt32s(uint32_t wire, std::vector<int32_t> &out, StringRef field) {
     return readRepeated<int32_t>(
         wire, Varint, out, field,
-        [](Reader &r, int32_t &v) { return r.readInt32(v); });
+        [field](Reader &r, int32_t &v) { return r.readInt32(v, field); });
   }
 
   Error readUInt64s(uint32_t wire, std::vector<uint64_t> &out,
@@ -310,7 +311,7 @@ Error parseTensor(Reader r, Tensor &out) {
       break;
     case 2:
       TRY(r.expect(wire, Varint, "data_type"));
-      TRY(r.readInt32(out.dataType));
+      TRY(r.readInt32(out.dataType, "data_type"));
       break;
     case 3:
       out.hasSegment = true;
@@ -355,7 +356,7 @@ Error parseTensor(Reader r, Tensor &out) {
     }
     case 14:
       TRY(r.expect(wire, Varint, "data_location"));
-      TRY(r.readInt32(out.dataLocation));
+      TRY(r.readInt32(out.dataLocation, "data_location"));
       break;
     default:
       TRY(r.skip(wire));
@@ -411,7 +412,7 @@ Error parseType(Reader r, TypeInfo &out) {
         TRY(tensor.readTag(f, w));
         if (f == 1) {
           TRY(tensor.expect(w, Varint, "elem_type"));
-          TRY(tensor.readInt32(out.elemType));
+          TRY(tensor.readInt32(out.elemType, "elem_type"));
         } else if (f == 2) {
           TRY(tensor.expect(w, LengthDelimited, "shape"));
           Reader shape(r.base, nullptr, nullptr, "");
@@ -530,7 +531,7 @@ Error parseAttribute(Reader r, Attribute &out) {
       break;
     case 20:
       TRY(r.expect(wire, Varint, "type"));
-      TRY(r.readInt32(out.type));
+      TRY(r.readInt32(out.type, "type"));
       break;
     case 21:
       TRY(r.readString(wire, out.refAttrName, "ref_attr_name"));
