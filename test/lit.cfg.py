@@ -25,6 +25,10 @@ config.substitutions.append(
      (os.path.join(config.qopt_src_root, "python"), python)))
 config.substitutions.append(("%qopt_src", config.qopt_src_root))
 
+# `not`, `count` and FileCheck from LLVM's tools directory (Debian keeps it off
+# PATH).
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
 tools = ["quant-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

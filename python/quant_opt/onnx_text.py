@@ -7,10 +7,14 @@ INPUT may be a .onnxtxt file or a lit test: lines starting with `# ` or
 `// ` that follow a line `ONNX:` are taken as the model text, up to a line
 `END`. `--raw` stores initializers as raw_data (the usual exporter layout);
 `--external NAME` stores them in an external-data file NAME next to OUTPUT.
+
+The ONNX text format has no node names; a node line may start with
+`[name]` to give the node that name (`[relu0] Y = Relu(X)`).
 """
 
 import argparse
 import os
+import re
 import sys
 
 import numpy as np
@@ -49,8 +53,29 @@ def to_raw(tensor):
     tensor.CopyFrom(raw)
 
 
+_NODE_NAME = re.compile(r"^(\s*)\[([^\]]+)\]\s*([^=]*?)\s*=")
+
+
+def strip_node_names(text):
+    """Removes `[name]` node-line prefixes; returns (text, {output: name})."""
+    names, lines = {}, []
+    for line in text.splitlines():
+        match = _NODE_NAME.match(line)
+        if match:
+            first_output = match.group(3).split(",")[0].strip()
+            names[first_output] = match.group(2)
+            line = match.group(1) + line[len(match.group(1)):].split("]", 1)[1]
+        lines.append(line)
+    return "\n".join(lines), names
+
+
 def parse(text):
-    return onnx.parser.parse_model(extract_model_text(text))
+    text, names = strip_node_names(extract_model_text(text))
+    model = onnx.parser.parse_model(text)
+    for node in model.graph.node:
+        if node.output and node.output[0] in names:
+            node.name = names[node.output[0]]
+    return model
 
 
 def main(argv=None):

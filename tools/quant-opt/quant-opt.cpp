@@ -8,6 +8,7 @@
 #include "QuantOpt/Dialect/ONNX/Passes.h"
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
 #include "QuantOpt/Target/ONNX/ModelSummary.h"
+#include "QuantOpt/Target/ONNX/PrintModule.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -89,7 +90,8 @@ static LogicalResult runOnONNX(StringRef inputFile, StringRef outputFile,
     if (failed(writeBytecodeToFile(**module, output->os())))
       return failure();
   } else {
-    (*module)->print(output->os());
+    // Not Operation::print: it renders even elided weights to hex.
+    quant_opt::printModule(**module, output->os());
     output->os() << "\n";
   }
   output->keep();

@@ -101,6 +101,30 @@ std::string shapeString(ArrayRef<int64_t> dims) {
   return s.empty() ? "scalar" : s;
 }
 
+/// How many operands an op accepts, from its ODS traits: [min, max]
+/// (max = UINT_MAX for variadic ops); nullopt when no trait says.
+template <unsigned... Ns>
+std::optional<std::pair<unsigned, unsigned>>
+operandCountRange(RegisteredOperationName name,
+                  std::integer_sequence<unsigned, Ns...>) {
+  std::optional<std::pair<unsigned, unsigned>> range;
+  if (name.hasTrait<OpTrait::ZeroOperands>())
+    range = {0, 0};
+  else if (name.hasTrait<OpTrait::OneOperand>())
+    range = {1, 1};
+  ((name.hasTrait<OpTrait::NOperands<Ns + 2>::template Impl>()
+        ? void(range = {Ns + 2, Ns + 2})
+        : void()),
+   ...);
+  ((name.hasTrait<OpTrait::AtLeastNOperands<Ns + 1>::template Impl>()
+        ? void(range = {Ns + 1, UINT_MAX})
+        : void()),
+   ...);
+  if (!range && name.hasTrait<OpTrait::VariadicOperands>())
+    range = {0, UINT_MAX};
+  return range;
+}
+
 /// Replaces characters that are awkward in resource keys.
 std::string sanitizeKey(StringRef name) {
   std::string key;
@@ -109,30 +133,6 @@ std::string sanitizeKey(StringRef name) {
   if (key.empty() || llvm::isDigit(key[0]))
     key.insert(key.begin(), 'w');
   return key;
-}
-
-/// The number of operands of a fixed-arity op, nullopt for variadic ones.
-std::optional<unsigned> fixedOperandCount(RegisteredOperationName name) {
-  if (name.hasTrait<OpTrait::ZeroOperands>())
-    return 0;
-  if (name.hasTrait<OpTrait::OneOperand>())
-    return 1;
-  if (name.hasTrait<OpTrait::VariadicOperands>())
-    return std::nullopt;
-  std::optional<unsigned> result;
-  auto check = [&](auto n) {
-    if (name.hasTrait<OpTrait::NOperands<decltype(n)::value>::template Impl>())
-      result = decltype(n)::value;
-  };
-  check(std::integral_constant<unsigned, 2>());
-  check(std::integral_constant<unsigned, 3>());
-  check(std::integral_constant<unsigned, 4>());
-  check(std::integral_constant<unsigned, 5>());
-  check(std::integral_constant<unsigned, 6>());
-  check(std::integral_constant<unsigned, 7>());
-  check(std::integral_constant<unsigned, 8>());
-  check(std::integral_constant<unsigned, 9>());
-  return result;
 }
 
 class Importer {
@@ -150,14 +150,18 @@ public:
 
 private:
   InFlightDiagnostic error() { return emitError(fileLoc); }
-  Location nodeLoc(const proto::Node &node, size_t index) {
-    std::string name = node.name.empty()
-                           ? (node.opType + "_" + Twine(index)).str()
-                           : node.name.str();
-    return NameLoc::get(StringAttr::get(context, name), fileLoc);
+  /// The node's name, or `<op type>_<index>` for unnamed nodes.
+  std::string nodeName(const proto::Node &node) const {
+    if (!node.name.empty())
+      return node.name.str();
+    size_t index = &node - model.graph.nodes.data();
+    return (node.opType + "_" + Twine(index)).str();
   }
-  static std::string describe(const proto::Node &node) {
-    return ("node '" + node.name + "' (" + node.opType + ")").str();
+  Location nodeLoc(const proto::Node &node) {
+    return NameLoc::get(StringAttr::get(context, nodeName(node)), fileLoc);
+  }
+  std::string describe(const proto::Node &node) const {
+    return "node '" + nodeName(node) + "' (" + node.opType.str() + ")";
   }
 
   LogicalResult checkOpsets();
@@ -241,7 +245,8 @@ LogicalResult Importer::checkSupportedOps() {
     StringRef domain = node.domain == "ai.onnx" ? "" : node.domain;
     bool ok = false;
     if (domain.empty())
-      ok = node.opType == "Upsample" ||
+      ok = (node.opType == "Upsample" &&
+            RegisteredOperationName::lookup("onnx.Resize", context)) ||
            (node.opType != "NoValue" && !isMicrosoftOp(node.opType) &&
             RegisteredOperationName::lookup(("onnx." + node.opType).str(),
                                             context));
@@ -377,11 +382,14 @@ Importer::externalBytes(const proto::Tensor &tensor, StringRef what,
   if (it == externalFiles.end()) {
     // Symbolic links may not lead out of the model's directory either.
     SmallString<256> realDir, realFile;
-    if (llvm::sys::fs::real_path(baseDir, realDir) ||
-        llvm::sys::fs::real_path(path, realFile))
+    if (std::error_code ec = llvm::sys::fs::real_path(baseDir, realDir))
+      return error() << what << ": cannot resolve the model's directory '"
+                     << baseDir << "': " << ec.message();
+    if (std::error_code ec = llvm::sys::fs::real_path(path, realFile))
       return error() << what << ": cannot open external data file '" << path
-                     << "'";
-    if (!StringRef(realFile).starts_with((realDir + "/").str()))
+                     << "': " << ec.message();
+    if (realFile != realDir &&
+        !StringRef(realFile).starts_with((realDir + "/").str()))
       return error() << what << ": external data file '" << location
                      << "' resolves outside the model's directory";
     if (!llvm::sys::fs::is_regular_file(realFile))
@@ -431,8 +439,18 @@ FailureOr<ElementsAttr> Importer::convertTensor(const proto::Tensor &tensor,
   }
   unsigned bits = elementType.getIntOrFloatBitWidth();
   // Bytes in ONNX's layout: 4-bit types pack two per byte, bool is a byte.
-  uint64_t onnxBytes = bits == 4 ? (uint64_t(count) + 1) / 2
-                                 : uint64_t(count) * std::max(bits / 8, 1u);
+  // The element count fits in 63 bits but the byte count may not (2^61
+  // doubles): a wrapped size would match a short raw_data.
+  uint64_t width = std::max(bits / 8, 1u);
+  uint64_t onnxBytes;
+  if (bits == 4)
+    onnxBytes = (uint64_t(count) + 1) / 2;
+  else if (uint64_t(count) > UINT64_MAX / width)
+    return error() << what << " has " << count << " elements of "
+                   << proto::dataTypeName(tensor.dataType)
+                   << ", whose size in bytes overflows 64 bits";
+  else
+    onnxBytes = uint64_t(count) * width;
   if (onnxBytes > options.maxTensorBytes)
     return error() << what << " declares " << onnxBytes
                    << " bytes, more than the " << options.maxTensorBytes
@@ -622,7 +640,7 @@ FailureOr<SmallVector<size_t>> Importer::topologicalOrder() {
     int shown = 0;
     for (size_t i = 0; i < nodes.size() && shown < 8; ++i)
       if (pending[i]) {
-        diag << " " << describe(nodes[i]);
+        diag << (shown ? ", " : " ") << describe(nodes[i]);
         ++shown;
       }
     return failure();
@@ -693,10 +711,21 @@ FailureOr<Attribute> Importer::convertAttribute(const proto::Attribute &attr,
   }
   case proto::Attribute::UNDEFINED:
     return fail() << "has no value";
-  default:
-    return fail() << "has type " << attr.effectiveType()
-                  << " (graphs, sparse tensors, type protos and lists of "
-                     "tensors are not supported)";
+  default: {
+    static const char *const names[] = {
+        "UNDEFINED", "FLOAT",         "INT",            "STRING",
+        "TENSOR",    "GRAPH",         "FLOATS",         "INTS",
+        "STRINGS",   "TENSORS",       "GRAPHS",         "SPARSE_TENSOR",
+        "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
+    int32_t type = attr.effectiveType();
+    auto diag = fail() << "has type ";
+    if (type >= 0 && type < (int32_t)std::size(names))
+      diag << names[type];
+    else
+      diag << type;
+    return diag << " (graphs, sparse tensors, type protos and lists of "
+                   "tensors are not supported)";
+  }
   }
 }
 
@@ -712,23 +741,28 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
   NamedAttrList attrList(attrs);
   for (const NamedAttribute &attr : attrs)
     if (!llvm::is_contained(name->getAttributeNames(), attr.getName()))
-      return emitError(loc) << opType << " has no attribute '"
-                            << attr.getName().getValue() << "' (opset "
-                            << opset << ")";
+      return emitError(loc) << "unknown attribute '"
+                            << attr.getName().getValue() << "' for "
+                            << opType << " (opset " << opset << ")";
   if (failed(name->verifyInherentAttrs(
-          attrList, [&]() { return emitError(loc) << opType << ": "; })))
+          attrList, [&]() { return emitError(loc); })))
     return failure();
 
-  // Fixed-arity ops get their absent trailing optional inputs as NoValue.
-  SmallVector<Value> allOperands(operands.begin(), operands.end());
-  if (std::optional<unsigned> arity = fixedOperandCount(*name)) {
-    if (allOperands.size() > *arity)
-      return emitError(loc) << opType << " has " << allOperands.size()
-                            << " inputs; at most " << *arity
-                            << " are supported";
-    while (allOperands.size() < *arity)
-      allOperands.push_back(noValue());
-  }
+  // ODS accessors index operands by position without checking the count,
+  // so the count is checked before the op exists. Missing trailing inputs
+  // are optional inputs left out: they become `none`, which the ODS
+  // constraints reject where the input is required.
+  auto operandRange =
+      operandCountRange(*name, std::make_integer_sequence<unsigned, 12>());
+  if (!operandRange)
+    return emitError(loc) << "cannot determine the operand count of "
+                          << fullName;
+  if (operands.size() > operandRange->second)
+    return emitError(loc) << operands.size() << " inputs given; " << opType
+                          << " takes at most " << operandRange->second;
+  SmallVector<Value> paddedOperands(operands.begin(), operands.end());
+  while (paddedOperands.size() < operandRange->first)
+    paddedOperands.push_back(noValue());
 
   unsigned numResults;
   if (name->hasTrait<OpTrait::VariadicResults>())
@@ -747,12 +781,11 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
     return emitError(loc) << "cannot determine the result count of "
                           << fullName;
   if (numOutputs > numResults)
-    return emitError(loc) << opType << " has " << numOutputs
-                          << " outputs; at most " << numResults
-                          << " are supported";
+    return emitError(loc) << numOutputs << " outputs given; " << opType
+                          << " has at most " << numResults;
 
   OperationState state(loc, *name);
-  state.addOperands(allOperands);
+  state.addOperands(paddedOperands);
   state.addAttributes(attrList);
   state.addTypes(SmallVector<Type>(
       numResults, UnrankedTensorType::get(builder.getF32Type())));
@@ -760,9 +793,26 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
   auto infer = dyn_cast<InferTypesOpInterface>(op);
   if (!infer)
     return emitError(loc) << fullName << " does not infer its result types";
+  LogicalResult ods = success();
+  {
+    // Say why an operand is `none` when the node left inputs out.
+    bool noted = false; // the node's handler re-emits through this one
+    ScopedDiagnosticHandler missingInputs(context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error && !noted &&
+          paddedOperands.size() > operands.size()) {
+        noted = true;
+        diag.attachNote(loc)
+            << "the node has " << operands.size() << " input"
+            << (operands.size() == 1 ? "" : "s") << "; " << opType
+            << " takes " << operandRange->first
+            << " (inputs left out are passed as 'none')";
+      }
+      return failure(); // pass it on
+    });
+    ods = infer.verifyODSConstraints();
+  }
   SmallVector<Type> types;
-  if (failed(infer.verifyODSConstraints()) ||
-      failed(infer.inferResultTypes(types)))
+  if (failed(ods) || failed(infer.inferResultTypes(types)))
     return failure();
   if (types.size() != numResults)
     return emitError(loc) << fullName << " inferred " << types.size()
@@ -902,8 +952,27 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
 }
 
 LogicalResult Importer::importNode(const proto::Node &node, size_t index) {
-  Location loc = nodeLoc(node, index);
+  Location loc = nodeLoc(node);
   StringRef opType = node.opType;
+
+  // Diagnostics printed with a file location lose the NameLoc, so every
+  // error raised while importing this node (by the importer or by an op's
+  // verifier) is re-emitted prefixed with the node's name and op type.
+  std::string prefix = describe(node);
+  bool reemitting = false;
+  ScopedDiagnosticHandler nameErrors(context, [&](Diagnostic &diag) {
+    if (reemitting || diag.getSeverity() != DiagnosticSeverity::Error ||
+        StringRef(diag.str()).starts_with(prefix))
+      return failure(); // pass it on unchanged
+    reemitting = true;
+    InFlightDiagnostic named = emitError(diag.getLocation())
+                               << prefix << ": " << diag.str();
+    for (Diagnostic &note : diag.getNotes())
+      named.attachNote(note.getLocation()) << note.str();
+    named.report();
+    reemitting = false;
+    return success();
+  });
 
   SmallVector<Value> operands;
   for (StringRef input : node.inputs)
@@ -997,10 +1066,24 @@ LogicalResult Importer::importNode(const proto::Node &node, size_t index) {
 //===----------------------------------------------------------------------===//
 
 FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
-  auto parsed = proto::parseModel(buffer->getBuffer());
-  if (!parsed)
-    return error() << "'" << modelPath << "' is not a valid ONNX model: "
-                   << llvm::toString(parsed.takeError());
+  StringRef bytes = buffer->getBuffer();
+  if (bytes.empty())
+    return error() << "'" << modelPath
+                   << "' is not a valid ONNX model: the file is empty";
+  auto parsed = proto::parseModel(bytes);
+  if (!parsed) {
+    auto diag = error() << "'" << modelPath << "' is not a valid ONNX model: "
+                        << llvm::toString(parsed.takeError());
+    // A binary ModelProto starts with a tag byte and soon has non-text
+    // bytes; the text format (or JSON, or a script) does not.
+    StringRef head = bytes.take_front(256);
+    if (llvm::all_of(head, [](char c) {
+          return llvm::isPrint(c) || c == '\n' || c == '\r' || c == '\t';
+        }))
+      diag << " (the file looks like text; quant-opt reads binary ONNX "
+              "protobuf files)";
+    return diag;
+  }
   model = std::move(*parsed);
   if (!model.hasGraph)
     return error() << "'" << modelPath

@@ -65,11 +65,18 @@ public:
                 what.str()));
   }
 
+  /// Like fail(), for reads that ran out of bytes: when this message ends
+  /// where the file ends, the file itself was cut short.
+  Error failTruncated(const Twine &what) const {
+    return fail(what +
+                (end == fileEnd ? ": the file is truncated or corrupt" : ""));
+  }
+
   Error readVarint(uint64_t &value) {
     value = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
       if (p >= end)
-        return fail("truncated varint");
+        return failTruncated("truncated varint");
       uint8_t byte = static_cast<uint8_t>(*p++);
       if (shift == 63 && (byte & 0x7e))
         return fail("varint overflows 64 bits");
@@ -96,14 +103,16 @@ public:
     return Error::success();
   }
 
-  Error readBytes(StringRef &out) {
+  /// Reads a length-delimited field; `what` names it in errors.
+  Error readBytes(StringRef &out, StringRef what = "length-delimited field") {
     uint64_t length;
     if (Error e = readVarint(length))
       return e;
     if (length > static_cast<uint64_t>(end - p))
-      return fail(formatv("length {0} runs past the end of the message "
-                          "({1} bytes left)",
-                          length, end - p));
+      return failTruncated(
+          formatv("{0} of {1} bytes runs past the end of the {2} ({3} bytes "
+                  "left)",
+                  what, length, message, end - p));
     out = StringRef(p, length);
     p += length;
     return Error::success();
@@ -111,7 +120,7 @@ public:
 
   Error readFixed32(uint32_t &out) {
     if (end - p < 4)
-      return fail("truncated fixed32");
+      return failTruncated("truncated fixed32");
     std::memcpy(&out, p, 4);
     p += 4;
     return Error::success();
@@ -119,7 +128,7 @@ public:
 
   Error readFixed64(uint64_t &out) {
     if (end - p < 8)
-      return fail("truncated fixed64");
+      return failTruncated("truncated fixed64");
     std::memcpy(&out, p, 8);
     p += 8;
     return Error::success();
@@ -157,9 +166,10 @@ public:
   /// A reader over the bytes of a nested length-delimited message.
   Error nested(StringRef nestedMessage, Reader &out) {
     StringRef bytes;
-    if (Error e = readBytes(bytes))
+    if (Error e = readBytes(bytes, nestedMessage))
       return e;
     out = Reader(base, bytes.begin(), bytes.end(), nestedMessage);
+    out.fileEnd = fileEnd;
     return Error::success();
   }
 
@@ -171,12 +181,13 @@ public:
     return Error::success();
   }
 
-  Error readInt32(int32_t &out) {
+  Error readInt32(int32_t &out, StringRef field) {
     int64_t v;
     if (Error e = readInt64(v))
       return e;
     if (v < INT32_MIN || v > INT32_MAX)
-      return fail("int32 field out of range");
+      return fail(formatv("field '{0}' value {1} is out of the int32 range",
+                          field, v));
     out = static_cast<int32_t>(v);
     return Error::success();
   }
@@ -186,9 +197,11 @@ public:
   Error readRepeated(uint32_t wire, uint32_t elementWire, std::vector<T> &out,
                      StringRef field, ReadOne readOne) {
     if (wire == LengthDelimited) {
-      Reader packed(base, nullptr, nullptr, message);
-      if (Error e = nested(message, packed))
+      StringRef bytes;
+      if (Error e = readBytes(bytes, ("field '" + field + "'").str()))
         return e;
+      Reader packed(base, bytes.begin(), bytes.end(), message);
+      packed.fileEnd = fileEnd;
       // Reserve from the byte count only for fixed-width elements: a
       // varint's width is unknown, and a huge reserve is an attack vector.
       if (elementWire == Fixed32)
@@ -221,7 +234,7 @@ public:
   Error readInt32s(uint32_t wire, std::vector<int32_t> &out, StringRef field) {
     return readRepeated<int32_t>(
         wire, Varint, out, field,
-        [](Reader &r, int32_t &v) { return r.readInt32(v); });
+        [field](Reader &r, int32_t &v) { return r.readInt32(v, field); });
   }
 
   Error readUInt64s(uint32_t wire, std::vector<uint64_t> &out,
@@ -234,7 +247,7 @@ public:
   Error readFloats(uint32_t wire, std::vector<float> &out, StringRef field) {
     return readRepeated<float>(wire, Fixed32, out, field,
                                [](Reader &r, float &v) -> Error {
-                                 uint32_t bits;
+                                 uint32_t bits = 0;
                                  if (Error e = r.readFixed32(bits))
                                    return e;
                                  std::memcpy(&v, &bits, 4);
@@ -245,7 +258,7 @@ public:
   Error readDoubles(uint32_t wire, std::vector<double> &out, StringRef field) {
     return readRepeated<double>(wire, Fixed64, out, field,
                                 [](Reader &r, double &v) -> Error {
-                                  uint64_t bits;
+                                  uint64_t bits = 0;
                                   if (Error e = r.readFixed64(bits))
                                     return e;
                                   std::memcpy(&v, &bits, 8);
@@ -256,12 +269,14 @@ public:
   Error readString(uint32_t wire, StringRef &out, StringRef field) {
     if (Error e = expect(wire, LengthDelimited, field))
       return e;
-    return readBytes(out);
+    return readBytes(out, ("field '" + field + "'").str());
   }
 
   const char *base;
   const char *p;
   const char *end;
+  /// The end of the whole buffer: reads that stop there mean truncation.
+  const char *fileEnd = nullptr;
   StringRef message;
 };
 
@@ -296,7 +311,7 @@ Error parseTensor(Reader r, Tensor &out) {
       break;
     case 2:
       TRY(r.expect(wire, Varint, "data_type"));
-      TRY(r.readInt32(out.dataType));
+      TRY(r.readInt32(out.dataType, "data_type"));
       break;
     case 3:
       out.hasSegment = true;
@@ -341,7 +356,7 @@ Error parseTensor(Reader r, Tensor &out) {
     }
     case 14:
       TRY(r.expect(wire, Varint, "data_location"));
-      TRY(r.readInt32(out.dataLocation));
+      TRY(r.readInt32(out.dataLocation, "data_location"));
       break;
     default:
       TRY(r.skip(wire));
@@ -397,7 +412,7 @@ Error parseType(Reader r, TypeInfo &out) {
         TRY(tensor.readTag(f, w));
         if (f == 1) {
           TRY(tensor.expect(w, Varint, "elem_type"));
-          TRY(tensor.readInt32(out.elemType));
+          TRY(tensor.readInt32(out.elemType, "elem_type"));
         } else if (f == 2) {
           TRY(tensor.expect(w, LengthDelimited, "shape"));
           Reader shape(r.base, nullptr, nullptr, "");
@@ -460,7 +475,7 @@ Error parseAttribute(Reader r, Attribute &out) {
       break;
     case 2: {
       TRY(r.expect(wire, Fixed32, "f"));
-      uint32_t bits;
+      uint32_t bits = 0;
       TRY(r.readFixed32(bits));
       std::memcpy(&out.f, &bits, 4);
       out.hasF = true;
@@ -516,7 +531,7 @@ Error parseAttribute(Reader r, Attribute &out) {
       break;
     case 20:
       TRY(r.expect(wire, Varint, "type"));
-      TRY(r.readInt32(out.type));
+      TRY(r.readInt32(out.type, "type"));
       break;
     case 21:
       TRY(r.readString(wire, out.refAttrName, "ref_attr_name"));
@@ -700,6 +715,7 @@ Error parseModelImpl(Reader r, Model &out) {
 Expected<Model> parseModel(StringRef bytes) {
   Model model;
   Reader r(bytes.data(), bytes.begin(), bytes.end(), "ModelProto");
+  r.fileEnd = bytes.end();
   if (Error e = parseModelImpl(r, model))
     return std::move(e);
   return std::move(model);
@@ -708,6 +724,7 @@ Expected<Model> parseModel(StringRef bytes) {
 Expected<Tensor> parseTensor(StringRef bytes) {
   Tensor tensor;
   Reader r(bytes.data(), bytes.begin(), bytes.end(), "TensorProto");
+  r.fileEnd = bytes.end();
   if (Error e = parseTensor(r, tensor))
     return std::move(e);
   return std::move(tensor);
