@@ -27,6 +27,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include <cstring>
 #include <queue>
 
 using namespace mlir;
@@ -166,6 +168,7 @@ private:
 
   LogicalResult checkOpsets();
   LogicalResult checkSupportedOps();
+  LogicalResult checkOpVersions();
   FailureOr<Type> convertValueType(const proto::TypeInfo &type,
                                    StringRef what);
   LogicalResult collectDeclaredTypes();
@@ -230,6 +233,49 @@ LogicalResult Importer::checkOpsets() {
     emitWarning(fileLoc) << "ONNX opset " << opset << " is newer than "
                          << kMaxOpset << "; importing with opset "
                          << kMaxOpset << " semantics";
+  return success();
+}
+
+/// The opset that introduced the current definition of ops newer than the
+/// oldest opset we import (9); older ops are valid at every imported opset.
+static int64_t introducedIn(StringRef opType) {
+  return llvm::StringSwitch<int64_t>(opType)
+      .Cases({"Resize", "QuantizeLinear", "DequantizeLinear", "QLinearMatMul",
+              "QLinearConv", "MatMulInteger", "ConvInteger"},
+             10)
+      .Cases({"DynamicQuantizeLinear", "Range", "Round"}, 11)
+      .Cases({"LessOrEqual", "GreaterOrEqual"}, 12)
+      .Cases({"Trilu", "HardSwish"}, 14)
+      .Case("LayerNormalization", 17)
+      .Case("Gelu", 20)
+      .Default(kMinOpset);
+}
+
+LogicalResult Importer::checkOpVersions() {
+  bool importsMicrosoft = llvm::any_of(
+      model.opsetImports,
+      [](const proto::OpsetImport &o) { return o.domain == "com.microsoft"; });
+  for (auto [index, node] : llvm::enumerate(model.graph.nodes)) {
+    std::string name = node.name.empty()
+                           ? (node.opType + "_" + Twine(index)).str()
+                           : node.name.str();
+    if (node.domain == "com.microsoft") {
+      if (!importsMicrosoft)
+        return error() << "node '" << name << "' (" << node.opType
+                       << ") is in domain com.microsoft, which the model "
+                          "does not import (no opset_import entry)";
+      continue;
+    }
+    if (node.opType == "Upsample" && opset >= 10)
+      return error() << "node '" << name << "' (Upsample): Upsample is "
+                     << "deprecated since opset 10 (this model is opset "
+                     << opset << "); use Resize";
+    int64_t since = introducedIn(node.opType);
+    if (since > opset)
+      return error() << "node '" << name << "' (" << node.opType << "): "
+                     << node.opType << " is not part of ONNX opset " << opset
+                     << " (it was introduced in opset " << since << ")";
+  }
   return success();
 }
 
@@ -568,6 +614,22 @@ FailureOr<ElementsAttr> Importer::convertTensor(const proto::Tensor &tensor,
         ints.push_back(value);
     }
   }
+  }
+  // Large tensors stored in typed fields (float_data, int64_data, ...) must be
+  // decoded, so they cannot point into the file, but they still stay out of
+  // the textual IR: they become heap-allocated dense_resource blobs.
+  if (count > options.inlineElementLimit && bits % 8 == 0) {
+    size_t width = bits / 8;
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocate(count * width, width);
+    char *out = blob.getMutableData().data();
+    for (int64_t i = 0; i < count; ++i) {
+      APInt value = floats.empty() ? ints[i] : floats[i].bitcastToAPInt();
+      uint64_t word = value.getZExtValue();
+      std::memcpy(out + i * width, &word, width); // little-endian host
+    }
+    std::string key = sanitizeKey(tensor.name.empty() ? what : tensor.name);
+    return cast<ElementsAttr>(
+        DenseResourceElementsAttr::get(type, key, std::move(blob)));
   }
   if (!floats.empty())
     return cast<ElementsAttr>(DenseElementsAttr::get(type, floats));
@@ -1090,7 +1152,7 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
                    << "' is not a valid ONNX model: it has no graph";
   if (model.graph.numSparseInitializers)
     return error() << "sparse initializers are not supported";
-  if (failed(checkSupportedOps()) || failed(checkOpsets()) ||
+  if (failed(checkSupportedOps()) || failed(checkOpsets()) || failed(checkOpVersions()) ||
       failed(collectDeclaredTypes()))
     return failure();
 
