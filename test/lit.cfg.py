@@ -27,5 +27,5 @@ config.substitutions.append(
 config.substitutions.append(("%qopt_src", config.qopt_src_root))
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt"]
+tools = ["quant-opt", "not"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
