@@ -846,6 +846,22 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
     const proto::Attribute *ratio = take("ratio");
     operands.push_back(
         scalarConstant(builder.getF32Type(), ratio ? ratio->f : 0.5, loc));
+    // Dropout-7 (opsets 7-9) returns the mask in the data's type, Dropout-10
+    // and later as bool: cast it back where it is used.
+    if (opset < 10 && node.outputs.size() > 1 && !node.outputs[1].empty()) {
+      auto dropout = createOp(opType, operands, {}, 2, loc);
+      if (failed(dropout))
+        return failure();
+      int64_t dataType = getONNXDataType(elementType(operands[0]));
+      auto mask = createOp(
+          "Cast", {(*dropout)->getResult(1)},
+          {builder.getNamedAttr("to", builder.getI64IntegerAttr(dataType))}, 1,
+          loc);
+      if (failed(mask))
+        return failure();
+      replacement.push_back((*dropout)->getResult(0));
+      replacement.push_back((*mask)->getResult(0));
+    }
   } else if (opType == "Upsample" || (opType == "Resize" && opset < 11)) {
     // Upsample-9 and Resize-10: (X, scales), asymmetric coordinates,
     // nearest rounds down.
