@@ -18,7 +18,8 @@ llvm_config.use_default_substitutions()
 python = "/usr/bin/python3"
 config.substitutions.append(("%python", python))
 # ONNX text format (onnx.parser) to binary .onnx. Usage:
-#   %onnx-text %s -o %t.onnx [--raw]
+#   %onnx-text %s -o %t.onnx [--raw] [--model NAME]
+# (--model NAME converts the block `ONNX(NAME):` ... `END` of the test).
 config.substitutions.append(
     ("%onnx-text",
      "env PYTHONPATH=%s %s -m quant_opt.onnx_text" %
@@ -30,5 +31,5 @@ config.substitutions.append(("%qopt_src", config.qopt_src_root))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt"]
+tools = ["quant-opt", "not"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,12 +1,15 @@
 """Convert ONNX textual syntax (onnx.parser) into a binary .onnx model.
 
 Usage: python3 -m quant_opt.onnx_text INPUT -o OUTPUT.onnx [--raw]
-       [--external NAME] [--no-check]
+       [--model NAME] [--external NAME] [--no-check]
 
 INPUT may be a .onnxtxt file or a lit test: lines starting with `# ` or
 `// ` that follow a line `ONNX:` are taken as the model text, up to a line
-`END`. `--raw` stores initializers as raw_data (the usual exporter layout);
-`--external NAME` stores them in an external-data file NAME next to OUTPUT.
+`END`. A lit test may embed several models, each in a block opened by
+`ONNX(NAME):` and closed by `END`; `--model NAME` selects one (without it,
+the unnamed `ONNX:` block is used). `--raw` stores initializers as raw_data
+(the usual exporter layout); `--external NAME` stores them in an
+external-data file NAME next to OUTPUT.
 
 The ONNX text format has no node names; a node line may start with
 `[name]` to give the node that name (`[relu0] Y = Relu(X)`).
@@ -23,10 +26,17 @@ import onnx.numpy_helper
 import onnx.parser
 
 
-def extract_model_text(text):
-    """Returns the model text embedded in a lit test, or `text` itself."""
+def extract_model_text(text, name=None):
+    """Returns the model text embedded in a lit test, or `text` itself.
+
+    With `name`, returns the block opened by `ONNX(name):`; without it, the
+    block opened by `ONNX:`. Raises ValueError when the requested block is
+    missing or unterminated (a file without any block is taken as-is only
+    when no name is requested).
+    """
+    header = "ONNX:" if name is None else "ONNX(%s):" % name
     lines = text.splitlines()
-    out, inside = [], False
+    out, inside, found_any = [], False, False
     for line in lines:
         stripped = line.strip()
         for prefix in ("// ", "# ", "//", "#"):
@@ -36,13 +46,20 @@ def extract_model_text(text):
         else:
             if inside:
                 continue
-        if stripped == "ONNX:":
+        if not inside and stripped.startswith("ONNX") and \
+                stripped.endswith(":"):
+            found_any = True
+        if stripped == header and not inside:
             inside = True
             continue
         if stripped == "END" and inside:
             return "\n".join(out)
         if inside:
             out.append(stripped)
+    if inside:
+        raise ValueError("model block '%s' has no closing END" % header)
+    if name is not None or found_any:
+        raise ValueError("no model block '%s' in the input" % header)
     return text
 
 
@@ -69,8 +86,8 @@ def strip_node_names(text):
     return "\n".join(lines), names
 
 
-def parse(text):
-    text, names = strip_node_names(extract_model_text(text))
+def parse(text, name=None):
+    text, names = strip_node_names(extract_model_text(text, name))
     model = onnx.parser.parse_model(text)
     for node in model.graph.node:
         if node.output and node.output[0] in names:
@@ -83,12 +100,19 @@ def main(argv=None):
     parser.add_argument("input")
     parser.add_argument("-o", "--output", required=True)
     parser.add_argument("--raw", action="store_true")
+    parser.add_argument("--model", metavar="NAME",
+                        help="convert the block opened by `ONNX(NAME):`")
     parser.add_argument("--external")
     parser.add_argument("--no-check", action="store_true")
     args = parser.parse_args(argv)
 
     with open(args.input) as f:
-        model = parse(f.read())
+        text = f.read()
+    try:
+        model = parse(text, args.model)
+    except ValueError as e:
+        sys.stderr.write("%s: error: %s\n" % (args.input, e))
+        return 1
     if args.raw or args.external:
         for tensor in model.graph.initializer:
             to_raw(tensor)

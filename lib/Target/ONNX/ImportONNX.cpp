@@ -192,7 +192,8 @@ private:
                               SmallVectorImpl<Value> &operands,
                               SmallVectorImpl<NamedAttribute> &attrs,
                               StringSet<> &consumed,
-                              SmallVectorImpl<Value> &replacement);
+                              SmallVectorImpl<Value> &replacement,
+                              unsigned &numOutputs);
 
   MLIRContext *context;
   const ImportOptions &options;
@@ -893,7 +894,8 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
                                       SmallVectorImpl<Value> &operands,
                                       SmallVectorImpl<NamedAttribute> &attrs,
                                       StringSet<> &consumed,
-                                      SmallVectorImpl<Value> &replacement) {
+                                      SmallVectorImpl<Value> &replacement,
+                                      unsigned &numOutputs) {
   auto find = [&](StringRef name) -> const proto::Attribute * {
     for (const proto::Attribute &a : node.attributes)
       if (a.name == name)
@@ -956,6 +958,22 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
     const proto::Attribute *ratio = take("ratio");
     operands.push_back(
         scalarConstant(builder.getF32Type(), ratio ? ratio->f : 0.5, loc));
+    // Dropout-7 (opsets 7-9) returns the mask in the data's type, Dropout-10
+    // and later as bool: cast it back where it is used.
+    if (opset < 10 && node.outputs.size() > 1 && !node.outputs[1].empty()) {
+      auto dropout = createOp(opType, operands, {}, 2, loc);
+      if (failed(dropout))
+        return failure();
+      int64_t dataType = getONNXDataType(elementType(operands[0]));
+      auto mask = createOp(
+          "Cast", {(*dropout)->getResult(1)},
+          {builder.getNamedAttr("to", builder.getI64IntegerAttr(dataType))}, 1,
+          loc);
+      if (failed(mask))
+        return failure();
+      replacement.push_back((*dropout)->getResult(0));
+      replacement.push_back((*mask)->getResult(0));
+    }
   } else if (opType == "Upsample" || (opType == "Resize" && opset < 11)) {
     // Upsample-9 and Resize-10: (X, scales), asymmetric coordinates,
     // nearest rounds down.
@@ -967,6 +985,17 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
         "coordinate_transformation_mode", builder.getStringAttr("asymmetric")));
     attrs.push_back(
         builder.getNamedAttr("nearest_mode", builder.getStringAttr("floor")));
+  } else if (opType == "BatchNormalization" && opset < 14) {
+    // Before 14, outputs beyond Y (mean, var, saved_mean, saved_var) are
+    // only present in training mode, where Y uses the batch statistics.
+    for (auto [i, output] : llvm::enumerate(node.outputs))
+      if (i > 0 && !output.empty())
+        return emitError(loc)
+               << "BatchNormalization before opset 14 with output " << i
+               << " ('" << output << "') runs in training mode, which is "
+               << "not supported; export the model in inference mode (only "
+                  "output Y)";
+    numOutputs = 1;
   } else if ((opType == "Softmax" || opType == "LogSoftmax") && opset < 13) {
     // Before 13 the input is coerced to 2-D at `axis` (default 1) and
     // normalized over the flattened trailing dimensions.
@@ -1082,8 +1111,9 @@ LogicalResult Importer::importNode(const proto::Node &node, size_t index) {
   SmallVector<NamedAttribute> attrs;
   StringSet<> consumed;
   SmallVector<Value> replacement;
+  unsigned numOutputs = node.outputs.size();
   if (failed(upgradeLegacy(node, loc, opType, operands, attrs, consumed,
-                           replacement)))
+                           replacement, numOutputs)))
     return failure();
 
   SmallVector<Value> results;
@@ -1098,7 +1128,7 @@ LogicalResult Importer::importNode(const proto::Node &node, size_t index) {
         return failure();
       attrs.push_back(builder.getNamedAttr(attr.name, *converted));
     }
-    auto op = createOp(opType, operands, attrs, node.outputs.size(), loc);
+    auto op = createOp(opType, operands, attrs, numOutputs, loc);
     if (failed(op))
       return failure();
     results.assign((*op)->result_begin(), (*op)->result_end());

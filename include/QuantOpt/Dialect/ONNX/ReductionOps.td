@@ -91,8 +91,10 @@ def ONNX_BatchNormalizationOp : ONNX_Op<"BatchNormalization",
     ONNX BatchNormalization (opset 15). `X` is N x C x D1 ... Dn (or N, with
     C = 1); `scale`, `B`, `input_mean` and `input_var` are 1-D of size C.
     Results: `Y` (like X) and `running_mean` / `running_var` (1-D of size C,
-    meaningful when `training_mode` = 1). The importer drops the opset 6-13
-    training outputs (saved_mean, saved_var) and `spatial`.
+    meaningful when `training_mode` = 1). Before opset 14, outputs beyond
+    `Y` (mean, var, saved_mean, saved_var) meant training mode: the importer
+    drops them when they are absent (empty names) and rejects the node
+    otherwise.
   }];
   let arguments = (ins ONNX_FloatTensor:$X, ONNX_FloatTensor:$scale,
                        ONNX_FloatTensor:$B, ONNX_FloatTensor:$input_mean,

@@ -268,7 +268,8 @@ def ONNX_DropoutOp : ONNX_Op<"Dropout"> {
     Opset 13 form: `ratio` (scalar, default 0.5) and `training_mode` (i1
     scalar, default false) are optional inputs; both results are always
     present (`mask` is i1 with the data's shape). The importer converts the
-    opset 9-11 `ratio` attribute into a constant operand.
+    opset 9-11 `ratio` attribute into a constant operand and, for opset 9,
+    whose `mask` has the data's type, casts a used mask to that type.
   }];
   let arguments = (ins ONNX_FloatTensor:$data,
                        ONNX_Optional<ONNX_FloatTensor>:$ratio,
