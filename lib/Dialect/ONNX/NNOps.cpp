@@ -54,19 +54,6 @@ static bool isSamePad(StringRef autoPad) {
   return autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
 }
 
-/// Fails with an error naming both operands unless their element types match.
-static LogicalResult checkSameElementType(Operation *op, Value a,
-                                          StringRef aName, Value b,
-                                          StringRef bName) {
-  if (isNoValue(a) || isNoValue(b))
-    return success();
-  Type ta = elementTypeOf(a), tb = elementTypeOf(b);
-  if (ta == tb)
-    return success();
-  return op->emitOpError("'")
-         << aName << "' and '" << bName
-         << "' must have the same element type, got " << ta << " and " << tb;
-}
 
 /// (k - 1) * d + 1, or failure on overflow.
 static FailureOr<int64_t> effectiveKernel(Operation *op, int64_t k, int64_t d) {

@@ -16,20 +16,6 @@ using namespace quant_opt::onnx;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-/// Fails with an error naming both operands unless their element types match
-/// (absent optional operands match anything).
-static LogicalResult checkSameElementType(Operation *op, Value a,
-                                          StringRef aName, Value b,
-                                          StringRef bName) {
-  if (isNoValue(a) || isNoValue(b))
-    return success();
-  Type ta = elementTypeOf(a), tb = elementTypeOf(b);
-  if (ta == tb)
-    return success();
-  return op->emitOpError("'")
-         << aName << "' and '" << bName
-         << "' must have the same element type, got " << ta << " and " << tb;
-}
 
 /// True if two shapes may be equal at run time.
 static bool shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {

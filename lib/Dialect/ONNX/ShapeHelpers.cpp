@@ -186,6 +186,18 @@ LogicalResult inferBroadcastTypes(Operation *op, ArrayRef<Value> operands,
   return success();
 }
 
+LogicalResult checkSameElementType(Operation *op, Value a, StringRef aName,
+                                   Value b, StringRef bName) {
+  if (isNoValue(a) || isNoValue(b))
+    return success();
+  Type ta = elementTypeOf(a), tb = elementTypeOf(b);
+  if (ta == tb)
+    return success();
+  return op->emitOpError("'")
+         << aName << "' and '" << bName
+         << "' must have the same element type, got " << ta << " and " << tb;
+}
+
 bool areCompatible(Type declared, Type inferred) {
   if (declared == inferred)
     return true;

@@ -58,6 +58,12 @@ llvm::LogicalResult inferBroadcastTypes(mlir::Operation *op,
                                         mlir::Type elementType,
                                         llvm::SmallVectorImpl<mlir::Type> &out);
 
+/// Fails with an error on `op` naming both operands unless their element
+/// types match (absent optional operands match anything).
+llvm::LogicalResult checkSameElementType(mlir::Operation *op, mlir::Value a,
+                                         llvm::StringRef aName, mlir::Value b,
+                                         llvm::StringRef bName);
+
 /// True if two tensor types may describe the same runtime tensor.
 bool areCompatible(mlir::Type declared, mlir::Type inferred);
 
