@@ -93,6 +93,80 @@ std::optional<SmallVector<int64_t>> getConstantInts(Value v) {
   return std::nullopt;
 }
 
+std::optional<SmallVector<int64_t>> getPartialInts(Value v) {
+  if (auto constant = getConstantInts(v))
+    return constant;
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return std::nullopt;
+  auto unknown = [&]() -> std::optional<SmallVector<int64_t>> {
+    auto shape = shapeOf(v);
+    if (!shape || shape->size() > 1)
+      return std::nullopt;
+    int64_t n = shape->empty() ? 1 : (*shape)[0];
+    if (n == kDyn)
+      return std::nullopt;
+    return SmallVector<int64_t>(n, kDyn);
+  };
+  if (auto shapeOp = dyn_cast<ShapeOp>(def)) {
+    auto input = shapeOf(shapeOp.getData());
+    if (!input)
+      return std::nullopt;
+    int64_t rank = input->size();
+    auto clampIndex = [&](int64_t i) {
+      if (i < 0)
+        i += rank;
+      return std::clamp<int64_t>(i, 0, rank);
+    };
+    int64_t start = clampIndex(static_cast<int64_t>(shapeOp.getStart()));
+    int64_t end = shapeOp.getEnd()
+                      ? clampIndex(static_cast<int64_t>(*shapeOp.getEnd()))
+                      : rank;
+    return SmallVector<int64_t>(input->begin() + start,
+                                input->begin() + std::max(start, end));
+  }
+  if (auto gather = dyn_cast<GatherOp>(def)) {
+    auto data = getPartialInts(gather.getData());
+    auto index = getConstantInts(gather.getIndices());
+    auto indexShape = shapeOf(gather.getIndices());
+    if (!data || !index || index->size() != 1 || !indexShape ||
+        !indexShape->empty())
+      return unknown();
+    int64_t i = (*index)[0] < 0 ? (*index)[0] + data->size() : (*index)[0];
+    if (i < 0 || i >= (int64_t)data->size())
+      return unknown();
+    return SmallVector<int64_t>{(*data)[i]};
+  }
+  if (isa<UnsqueezeOp, CastOp>(def)) {
+    Value input = def->getOperand(0);
+    auto inputShape = shapeOf(input);
+    if (!inputShape || inputShape->size() > 1 ||
+        !isa<IntegerType>(elementTypeOf(input)))
+      return unknown();
+    if (auto values = getPartialInts(input))
+      return values;
+    return unknown();
+  }
+  if (auto concat = dyn_cast<ConcatOp>(def)) {
+    if (static_cast<int64_t>(concat.getAxis()) != 0 &&
+        static_cast<int64_t>(concat.getAxis()) != -1)
+      return std::nullopt;
+    SmallVector<int64_t> result;
+    for (Value input : concat.getInputs()) {
+      auto part = getPartialInts(input);
+      if (!part) {
+        auto shape = shapeOf(input);
+        if (!shape || shape->size() != 1 || (*shape)[0] == kDyn)
+          return std::nullopt;
+        part = SmallVector<int64_t>((*shape)[0], kDyn);
+      }
+      result.append(part->begin(), part->end());
+    }
+    return result;
+  }
+  return unknown();
+}
+
 std::optional<SmallVector<double>> getConstantFloats(Value v) {
   auto attr = getConstantAttr(v);
   if (!attr)

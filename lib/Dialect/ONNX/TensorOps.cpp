@@ -21,11 +21,19 @@ LogicalResult ReshapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
     return emitOpError("'shape' must be a 1-D tensor");
   auto target = getConstantInts(getShape());
   if (!target) {
-    if (shapeShape && (*shapeShape)[0] != kDyn)
+    // A shape assembled at run time (Concat of Shape / Gather pieces) still
+    // gives the rank and every piece that is known.
+    if (auto partial = getPartialInts(getShape())) {
+      SmallVector<int64_t> result;
+      for (int64_t dim : *partial)
+        result.push_back(dim >= 1 ? dim : kDyn);
+      inferred.push_back(RankedTensorType::get(result, elementType));
+    } else if (shapeShape && (*shapeShape)[0] != kDyn) {
       inferred.push_back(RankedTensorType::get(
           SmallVector<int64_t>((*shapeShape)[0], kDyn), elementType));
-    else
+    } else {
       inferred.push_back(UnrankedTensorType::get(elementType));
+    }
     return success();
   }
   auto input = shapeOf(getData());

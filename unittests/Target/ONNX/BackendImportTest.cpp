@@ -2,7 +2,8 @@
 //
 // Imports every model.onnx of the ONNX backend test suite shipped by Debian's
 // libonnx-testdata (node, simple, pytorch-converted, pytorch-operator),
-// verifies it and round-trips it through print and parse. A model whose ops
+// verifies it, runs shape inference (with folding) on it and round-trips it
+// through print and parse. A model whose ops
 // are not all supported is skipped, and the missing op types are counted.
 // Any other failure fails the test unless the model is listed, with a
 // reason, in test/Target/ONNX/backend-import-exclusions.txt.
@@ -12,7 +13,10 @@
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
 
+#include "QuantOpt/Dialect/ONNX/Passes.h"
+
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringMap.h"
@@ -107,6 +111,14 @@ TEST(BackendImport, AllSupportedModelsImportVerifyAndRoundTrip) {
         }
         problem = "import failed: " + diagnostics;
       } else {
+        // Shape inference with folding must keep every model valid.
+        PassManager pm(&context, ModuleOp::getOperationName(),
+                       OpPassManager::Nesting::Implicit);
+        pm.addNestedPass<func::FuncOp>(quant_opt::onnx::createShapeInference());
+        if (failed(pm.run(**module)))
+          problem = "shape inference failed: " + diagnostics;
+      }
+      if (problem.empty() && succeeded(module)) {
         std::string first = print(**module);
         MLIRContext context2(registry);
         ScopedDiagnosticHandler handler2(&context2, [&](Diagnostic &diag) {

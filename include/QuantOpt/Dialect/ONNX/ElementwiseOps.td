@@ -96,16 +96,19 @@ class ONNX_VariadicOp<string mnemonic, Type t, list<Trait> traits = []>
 def ONNX_AddOp : ONNX_BinaryOp<"Add", ONNX_NumericTensor, [Commutative]> {
   let summary = "ONNX Add: elementwise A + B with broadcasting";
   let description = [{ ONNX Add (opset 14). Multidirectional broadcasting. }];
+  let hasFolder = 1;
 }
 
 def ONNX_SubOp : ONNX_BinaryOp<"Sub", ONNX_NumericTensor> {
   let summary = "ONNX Sub: elementwise A - B with broadcasting";
   let description = [{ ONNX Sub (opset 14). Multidirectional broadcasting. }];
+  let hasFolder = 1;
 }
 
 def ONNX_MulOp : ONNX_BinaryOp<"Mul", ONNX_NumericTensor, [Commutative]> {
   let summary = "ONNX Mul: elementwise A * B with broadcasting";
   let description = [{ ONNX Mul (opset 14). Multidirectional broadcasting. }];
+  let hasFolder = 1;
 }
 
 def ONNX_DivOp : ONNX_BinaryOp<"Div", ONNX_NumericTensor> {
@@ -114,6 +117,7 @@ def ONNX_DivOp : ONNX_BinaryOp<"Div", ONNX_NumericTensor> {
     ONNX Div (opset 14). Multidirectional broadcasting; integer division
     truncates.
   }];
+  let hasFolder = 1;
 }
 
 def ONNX_PowOp : ONNX_Op<"Pow"> {
@@ -394,6 +398,7 @@ def ONNX_CastOp : ONNX_Op<"Cast"> {
   let arguments = (ins ONNX_AnyTensor:$input, I64Attr:$to,
                        DefaultValuedAttr<I64Attr, "1">:$saturate);
   let results = (outs ONNX_AnyTensor:$output);
+  let hasFolder = 1;
 }
 
 #endif // QUANTOPT_DIALECT_ONNX_ELEMENTWISEOPS_TD

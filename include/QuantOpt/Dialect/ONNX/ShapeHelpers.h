@@ -37,6 +37,13 @@ mlir::Type elementTypeOf(mlir::Value v);
 /// dense_resource value, any integer width). nullopt if not constant.
 std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value v);
 
+/// Reads an integer vector that is only partly known at compile time, as
+/// exporters build shapes: constants, Shape(x) (x's static dims), Gather of a
+/// scalar index from such a vector, Unsqueeze of a scalar, integer Cast, and
+/// axis-0 Concat of such pieces. Unknown elements are kDyn. nullopt if `v`
+/// is none of these or its length is unknown.
+std::optional<llvm::SmallVector<int64_t>> getPartialInts(mlir::Value v);
+
 /// Reads a floating-point constant operand as doubles.
 std::optional<llvm::SmallVector<double>> getConstantFloats(mlir::Value v);
 

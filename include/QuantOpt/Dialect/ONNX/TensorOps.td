@@ -29,6 +29,7 @@ def ONNX_ReshapeOp : ONNX_Op<"Reshape"> {
   let arguments = (ins ONNX_AnyTensor:$data, ONNX_I64Tensor:$shape,
                        DefaultValuedAttr<I64Attr, "0">:$allowzero);
   let results = (outs ONNX_AnyTensor:$reshaped);
+  let hasFolder = 1;
 }
 
 def ONNX_TransposeOp : ONNX_Op<"Transpose"> {
@@ -51,6 +52,7 @@ def ONNX_FlattenOp : ONNX_Op<"Flatten"> {
   let arguments = (ins ONNX_AnyTensor:$input,
                        DefaultValuedAttr<I64Attr, "1">:$axis);
   let results = (outs ONNX_AnyTensor:$output);
+  let hasFolder = 1;
 }
 
 def ONNX_SqueezeOp : ONNX_Op<"Squeeze"> {
@@ -64,6 +66,7 @@ def ONNX_SqueezeOp : ONNX_Op<"Squeeze"> {
   let arguments = (ins ONNX_AnyTensor:$data,
                        ONNX_Optional<ONNX_I64Tensor>:$axes);
   let results = (outs ONNX_AnyTensor:$squeezed);
+  let hasFolder = 1;
 }
 
 def ONNX_UnsqueezeOp : ONNX_Op<"Unsqueeze"> {
@@ -75,6 +78,7 @@ def ONNX_UnsqueezeOp : ONNX_Op<"Unsqueeze"> {
   }];
   let arguments = (ins ONNX_AnyTensor:$data, ONNX_I64Tensor:$axes);
   let results = (outs ONNX_AnyTensor:$expanded);
+  let hasFolder = 1;
 }
 
 def ONNX_ConcatOp : ONNX_Op<"Concat"> {
@@ -85,6 +89,7 @@ def ONNX_ConcatOp : ONNX_Op<"Concat"> {
   }];
   let arguments = (ins Variadic<ONNX_AnyTensor>:$inputs, I64Attr:$axis);
   let results = (outs ONNX_AnyTensor:$concat_result);
+  let hasFolder = 1;
 }
 
 def ONNX_SplitOp : ONNX_Op<"Split"> {
@@ -119,6 +124,7 @@ def ONNX_SliceOp : ONNX_Op<"Slice"> {
                        ONNX_Optional<ONNX_IndexTensor>:$axes,
                        ONNX_Optional<ONNX_IndexTensor>:$steps);
   let results = (outs ONNX_AnyTensor:$output);
+  let hasFolder = 1;
 }
 
 def ONNX_GatherOp : ONNX_Op<"Gather"> {
@@ -131,6 +137,7 @@ def ONNX_GatherOp : ONNX_Op<"Gather"> {
   let arguments = (ins ONNX_AnyTensor:$data, ONNX_IndexTensor:$indices,
                        DefaultValuedAttr<I64Attr, "0">:$axis);
   let results = (outs ONNX_AnyTensor:$output);
+  let hasFolder = 1;
 }
 
 def ONNX_ExpandOp : ONNX_Op<"Expand"> {
@@ -154,12 +161,14 @@ def ONNX_ShapeOp : ONNX_Op<"Shape"> {
                        DefaultValuedAttr<I64Attr, "0">:$start,
                        OptionalAttr<I64Attr>:$end);
   let results = (outs ONNX_AnyTensor:$shape);
+  let hasFolder = 1;
 }
 
 def ONNX_SizeOp : ONNX_Op<"Size"> {
   let summary = "ONNX Size: number of elements as an i64 scalar";
   let arguments = (ins ONNX_AnyTensor:$data);
   let results = (outs ONNX_AnyTensor:$size);
+  let hasFolder = 1;
 }
 
 def ONNX_ConstantOfShapeOp : ONNX_Op<"ConstantOfShape"> {
@@ -182,6 +191,7 @@ def ONNX_IdentityOp : ONNX_Op<"Identity"> {
   }];
   let arguments = (ins ONNX_AnyTensor:$input);
   let results = (outs ONNX_AnyTensor:$output);
+  let hasFolder = 1;
 }
 
 def ONNX_RangeOp : ONNX_Op<"Range"> {
@@ -194,6 +204,7 @@ def ONNX_RangeOp : ONNX_Op<"Range"> {
   let arguments = (ins ONNX_RangeTensor:$start, ONNX_RangeTensor:$limit,
                        ONNX_RangeTensor:$delta);
   let results = (outs ONNX_AnyTensor:$output);
+  let hasFolder = 1;
 }
 
 def ONNX_TileOp : ONNX_Op<"Tile"> {
