@@ -30,7 +30,7 @@ FUZZER="$BUILD/bin/quant-opt-import-fuzzer"
 SEEDS="$BUILD/fuzz-seeds"
 rm -rf "$SEEDS"
 mkdir -p "$SEEDS" "$BUILD/fuzz-corpus" "$BUILD/fuzz-artifacts"
-cp "$ROOT"/test/Target/ONNX/malformed/Inputs/*.onnx "$SEEDS"/
+cp "$ROOT"/test/Target/ONNX/malformed/Inputs/*.onnx "$ROOT"/test/Target/ONNX/malformed/Inputs-fuzz/*.onnx "$SEEDS"/
 # Valid models: every lit test with an embedded ONNX: ... END model.
 n=0
 while IFS= read -r test; do

@@ -73,7 +73,8 @@ LogicalResult ReshapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
         allStatic = false;
         continue;
       }
-      known *= dim;
+      if (llvm::MulOverflow(known, dim, known))
+        return emitOpError("'shape' has more than 2^63 elements");
     }
     if (allStatic && inferIndex >= 0) {
       if (known == 0 || *total % known != 0)
