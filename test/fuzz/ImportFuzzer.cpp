@@ -1,7 +1,8 @@
 //===- ImportFuzzer.cpp - libFuzzer entry point for the ONNX importer -----===//
 //
 // Feeds each input to importONNXBuffer as a model held in memory (external
-// data is rejected: there is no base directory) and prints what imports.
+// data is rejected: there is no base directory), runs shape inference (with
+// its folders) on what imports, and prints the result.
 // Diagnostics are swallowed: a rejected model is the expected outcome; a
 // crash, a sanitizer report or a leak is the bug.
 //
@@ -10,11 +11,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Dialect/ONNX/Passes.h"
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstddef>
@@ -42,7 +45,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   options.maxTensorBytes = uint64_t(1) << 26;
   auto module = quant_opt::importONNXBuffer(&context, buffer,
                                             /*baseDir=*/"", options);
-  if (succeeded(module))
-    (*module)->print(llvm::nulls());
+  if (failed(module))
+    return 0;
+  mlir::PassManager pm(&context, mlir::ModuleOp::getOperationName(),
+                       mlir::OpPassManager::Nesting::Implicit);
+  pm.addNestedPass<mlir::func::FuncOp>(
+      quant_opt::onnx::createShapeInference());
+  (void)pm.run(**module);
+  (*module)->print(llvm::nulls());
   return 0;
 }
