@@ -12,19 +12,23 @@ QOPT="$BUILD/bin/quant-opt"
 declare -A SHAPES=(
   [tiny_cnn]="image=4x1x8x8"
   [tiny_transformer]="input_ids=1x128"
+  [digits_cnn]="image=32x1x8x8"
+  [byte_lm]="input_ids=1x256"
+  [byte_lm_decode]="input_ids=1x1,past_key_values.0.key=1x8x127x32"
 )
 
-for model in "$ROOT"/models/*.onnx; do
+for model in $(find "$ROOT/models" -name "*.onnx" -not -path "*/heldout/*" | sort); do
   name="$(basename "$model" .onnx)"
   echo "=== $name ($(stat -c %s "$model") bytes) ==="
   "$QOPT" "$model" --summary
   if [[ -n "${SHAPES[$name]:-}" ]]; then
-    echo "--- specialized with --input-shape ${SHAPES[$name]}"
-    "$QOPT" "$model" --input-shape "${SHAPES[$name]}" --summary |
-      sed -n '/inputs:/,/ops:/p' | grep -v "ops:"
+    echo "--- specialized with --input-shape ${SHAPES[$name]}, shapes inferred and folded"
+    "$QOPT" "$model" --input-shape "${SHAPES[$name]}" \
+      --qopt-onnx-shape-inference --summary |
+      sed -n '/inputs:/,/ops:/p' | head -12
   fi
-  /usr/bin/time -f "import + verify + print: %e s, peak RSS %M KiB" \
-    "$QOPT" "$model" --qopt-onnx-shape-inference -o /dev/null
+  /usr/bin/time -f "import + verify + shape inference: %e s, peak RSS %M KiB" \
+    "$QOPT" "$model" --qopt-onnx-shape-inference --summary -o /dev/null
   echo
 done
 echo "Quantization, code generation and evaluation are not built yet:" \
