@@ -49,8 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   mlir::PassManager pm(&context, mlir::ModuleOp::getOperationName(),
                        mlir::OpPassManager::Nesting::Implicit);
-  pm.addNestedPass<mlir::func::FuncOp>(
-      quant_opt::onnx::createShapeInference());
+  pm.addNestedPass<mlir::func::FuncOp>(quant_opt::onnx::createShapeInference());
   (void)pm.run(**module);
   (*module)->print(llvm::nulls());
   return 0;

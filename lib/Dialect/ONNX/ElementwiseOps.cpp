@@ -1,4 +1,5 @@
-//===- ElementwiseOps.cpp - type inference and verifiers ----------------------===//
+//===- ElementwiseOps.cpp - type inference and verifiers
+//----------------------===//
 //
 // Inference of the elementwise ops that do not use the generic unary /
 // binary / comparison classes of ElementwiseOps.td.
@@ -35,11 +36,11 @@ static LogicalResult checkClipBound(Operation *op, Value bound, Type element,
   auto shape = shapeOf(bound);
   if (!shape)
     return success();
-  bool scalar = shape->empty() ||
-                (shape->size() == 1 && ((*shape)[0] == 1 || (*shape)[0] == kDyn));
+  bool scalar = shape->empty() || (shape->size() == 1 &&
+                                   ((*shape)[0] == 1 || (*shape)[0] == kDyn));
   if (!scalar)
-    return op->emitOpError("'") << name << "' must be a scalar, got rank "
-                                << shape->size();
+    return op->emitOpError("'")
+           << name << "' must be a scalar, got rank " << shape->size();
   return success();
 }
 

@@ -103,8 +103,7 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
     return std::clamp<int64_t>(v, 0, rank);
   };
   int64_t start = clampIndex(static_cast<int64_t>(getStart()));
-  int64_t end =
-      getEnd() ? clampIndex(static_cast<int64_t>(*getEnd())) : rank;
+  int64_t end = getEnd() ? clampIndex(static_cast<int64_t>(*getEnd())) : rank;
   SmallVector<int64_t> dims;
   for (int64_t i = start; i < end; ++i) {
     if (input.isDynamicDim(i))
@@ -177,9 +176,8 @@ static std::optional<SmallVector<int64_t>> shapeOpDims(Value v) {
     return std::clamp<int64_t>(i, 0, rank);
   };
   int64_t start = clampIndex(static_cast<int64_t>(shape.getStart()));
-  int64_t end = shape.getEnd()
-                    ? clampIndex(static_cast<int64_t>(*shape.getEnd()))
-                    : rank;
+  int64_t end =
+      shape.getEnd() ? clampIndex(static_cast<int64_t>(*shape.getEnd())) : rank;
   SmallVector<int64_t> dims;
   for (int64_t i = start; i < end; ++i)
     dims.push_back(input.getDimSize(i));
@@ -280,7 +278,8 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   SmallVector<Attribute> result;
   for (int64_t o = 0; o < outer; ++o)
     for (auto [values, chunk] : llvm::zip(inputs, chunks))
-      result.append(values.begin() + o * chunk, values.begin() + (o + 1) * chunk);
+      result.append(values.begin() + o * chunk,
+                    values.begin() + (o + 1) * chunk);
   if ((int64_t)result.size() != type.getNumElements())
     return {};
   return DenseElementsAttr::get(type, result);
@@ -353,8 +352,8 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   for (int64_t flat = 0; flat < type.getNumElements(); ++flat) {
     int64_t index = 0;
     for (int64_t d = 0; d < rank; ++d) {
-      int64_t coord = begin[d] + ((flat / outStrides[d]) % type.getDimSize(d)) *
-                                     step[d];
+      int64_t coord =
+          begin[d] + ((flat / outStrides[d]) % type.getDimSize(d)) * step[d];
       if (coord < 0 || coord >= dataType.getDimSize(d))
         return {};
       index += coord * inStrides[d];

@@ -54,7 +54,6 @@ static bool isSamePad(StringRef autoPad) {
   return autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
 }
 
-
 /// (k - 1) * d + 1, or failure on overflow.
 static FailureOr<int64_t> effectiveKernel(Operation *op, int64_t k, int64_t d) {
   int64_t extent;

@@ -22,9 +22,8 @@ void ONNXDialect::initialize() {
       >();
 }
 
-Operation *ONNXDialect::materializeConstant(OpBuilder &builder,
-                                            Attribute value, Type type,
-                                            Location loc) {
+Operation *ONNXDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                            Type type, Location loc) {
   if (isa<NoneType>(type))
     return NoValueOp::create(builder, loc);
   if (auto elements = dyn_cast<ElementsAttr>(value))
@@ -57,7 +56,9 @@ LogicalResult quant_opt::onnx::verifyInferredResultTypes(Operation *op) {
 // NoValueOp / ConstantOp
 //===----------------------------------------------------------------------===//
 
-OpFoldResult NoValueOp::fold(FoldAdaptor) { return UnitAttr::get(getContext()); }
+OpFoldResult NoValueOp::fold(FoldAdaptor) {
+  return UnitAttr::get(getContext());
+}
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 

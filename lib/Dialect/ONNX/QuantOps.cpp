@@ -16,7 +16,6 @@ using namespace quant_opt::onnx;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-
 /// True if two shapes may be equal at run time.
 static bool shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   if (a.size() != b.size())

@@ -1,4 +1,5 @@
-//===- ReductionOps.cpp - type inference and verifiers ----------------------===//
+//===- ReductionOps.cpp - type inference and verifiers
+//----------------------===//
 //
 // Reduce*, Softmax / LogSoftmax, LayerNormalization, BatchNormalization.
 //
@@ -155,8 +156,8 @@ LogicalResult LogSoftmaxOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
 /// Extra leading dimensions of size 1 are tolerated (runtimes only compare
 /// element counts, and exporters emit e.g. 1x1xC scales).
 static LogicalResult checkBroadcastsTo(Operation *op, Value v,
-                                       ArrayRef<int64_t> target,
-                                       StringRef name, StringRef targetName) {
+                                       ArrayRef<int64_t> target, StringRef name,
+                                       StringRef targetName) {
   auto optShape = shapeOf(v);
   if (!optShape)
     return success();

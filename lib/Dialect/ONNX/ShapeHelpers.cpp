@@ -205,8 +205,8 @@ std::optional<SmallVector<double>> getConstantFloats(Value v) {
 FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis, int64_t rank,
                                  StringRef what) {
   if (axis < -rank || axis >= rank)
-    return op->emitOpError() << what << " " << axis
-                             << " is out of range for rank " << rank;
+    return op->emitOpError()
+           << what << " " << axis << " is out of range for rank " << rank;
   return axis < 0 ? axis + rank : axis;
 }
 
@@ -312,26 +312,46 @@ Type getTypeFromONNXDataType(MLIRContext *ctx, int64_t dataType) {
     return IntegerType::get(ctx, w, IntegerType::Unsigned);
   };
   switch (dataType) {
-  case 1: return Float32Type::get(ctx);
-  case 2: return ui(8);
-  case 3: return si(8);
-  case 4: return ui(16);
-  case 5: return si(16);
-  case 6: return si(32);
-  case 7: return si(64);
-  case 9: return si(1);
-  case 10: return Float16Type::get(ctx);
-  case 11: return Float64Type::get(ctx);
-  case 12: return ui(32);
-  case 13: return ui(64);
-  case 16: return BFloat16Type::get(ctx);
-  case 17: return Float8E4M3FNType::get(ctx);
-  case 18: return Float8E4M3FNUZType::get(ctx);
-  case 19: return Float8E5M2Type::get(ctx);
-  case 20: return Float8E5M2FNUZType::get(ctx);
-  case 21: return ui(4);
-  case 22: return si(4);
-  default: return Type();
+  case 1:
+    return Float32Type::get(ctx);
+  case 2:
+    return ui(8);
+  case 3:
+    return si(8);
+  case 4:
+    return ui(16);
+  case 5:
+    return si(16);
+  case 6:
+    return si(32);
+  case 7:
+    return si(64);
+  case 9:
+    return si(1);
+  case 10:
+    return Float16Type::get(ctx);
+  case 11:
+    return Float64Type::get(ctx);
+  case 12:
+    return ui(32);
+  case 13:
+    return ui(64);
+  case 16:
+    return BFloat16Type::get(ctx);
+  case 17:
+    return Float8E4M3FNType::get(ctx);
+  case 18:
+    return Float8E4M3FNUZType::get(ctx);
+  case 19:
+    return Float8E5M2Type::get(ctx);
+  case 20:
+    return Float8E5M2FNUZType::get(ctx);
+  case 21:
+    return ui(4);
+  case 22:
+    return si(4);
+  default:
+    return Type();
   }
 }
 

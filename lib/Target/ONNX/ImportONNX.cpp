@@ -23,11 +23,11 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringSwitch.h"
 #include <cstring>
 #include <queue>
 
@@ -143,8 +143,7 @@ public:
            std::shared_ptr<MemoryBuffer> buffer, StringRef modelPath,
            StringRef baseDir)
       : context(context), options(options), buffer(std::move(buffer)),
-        modelPath(modelPath.str()), baseDir(baseDir.str()),
-        builder(context) {
+        modelPath(modelPath.str()), baseDir(baseDir.str()), builder(context) {
     fileLoc = FileLineColLoc::get(context, modelPath, 0, 0);
   }
 
@@ -169,8 +168,7 @@ private:
   LogicalResult checkOpsets();
   LogicalResult checkSupportedOps();
   LogicalResult checkOpVersions();
-  FailureOr<Type> convertValueType(const proto::TypeInfo &type,
-                                   StringRef what);
+  FailureOr<Type> convertValueType(const proto::TypeInfo &type, StringRef what);
   LogicalResult collectDeclaredTypes();
   FailureOr<ElementsAttr> convertTensor(const proto::Tensor &tensor,
                                         StringRef what);
@@ -187,13 +185,11 @@ private:
   Value noValue();
   Value i64Constant(ArrayRef<int64_t> values, Location loc);
   Value scalarConstant(Type elementType, double value, Location loc);
-  LogicalResult upgradeLegacy(const proto::Node &node, Location loc,
-                              StringRef &opType,
-                              SmallVectorImpl<Value> &operands,
-                              SmallVectorImpl<NamedAttribute> &attrs,
-                              StringSet<> &consumed,
-                              SmallVectorImpl<Value> &replacement,
-                              unsigned &numOutputs);
+  LogicalResult
+  upgradeLegacy(const proto::Node &node, Location loc, StringRef &opType,
+                SmallVectorImpl<Value> &operands,
+                SmallVectorImpl<NamedAttribute> &attrs, StringSet<> &consumed,
+                SmallVectorImpl<Value> &replacement, unsigned &numOutputs);
 
   MLIRContext *context;
   const ImportOptions &options;
@@ -232,8 +228,8 @@ LogicalResult Importer::checkOpsets() {
                    << " (convert the model with onnx.version_converter)";
   if (opset > kMaxOpset)
     emitWarning(fileLoc) << "ONNX opset " << opset << " is newer than "
-                         << kMaxOpset << "; importing with opset "
-                         << kMaxOpset << " semantics";
+                         << kMaxOpset << "; importing with opset " << kMaxOpset
+                         << " semantics";
   return success();
 }
 
@@ -253,9 +249,10 @@ static int64_t introducedIn(StringRef opType) {
 }
 
 LogicalResult Importer::checkOpVersions() {
-  bool importsMicrosoft = llvm::any_of(
-      model.opsetImports,
-      [](const proto::OpsetImport &o) { return o.domain == "com.microsoft"; });
+  bool importsMicrosoft =
+      llvm::any_of(model.opsetImports, [](const proto::OpsetImport &o) {
+        return o.domain == "com.microsoft";
+      });
   for (auto [index, node] : llvm::enumerate(model.graph.nodes)) {
     std::string name = node.name.empty()
                            ? (node.opType + "_" + Twine(index)).str()
@@ -273,9 +270,10 @@ LogicalResult Importer::checkOpVersions() {
                      << opset << "); use Resize";
     int64_t since = introducedIn(node.opType);
     if (since > opset)
-      return error() << "node '" << name << "' (" << node.opType << "): "
-                     << node.opType << " is not part of ONNX opset " << opset
-                     << " (it was introduced in opset " << since << ")";
+      return error() << "node '" << name << "' (" << node.opType
+                     << "): " << node.opType << " is not part of ONNX opset "
+                     << opset << " (it was introduced in opset " << since
+                     << ")";
   }
   return success();
 }
@@ -326,8 +324,8 @@ LogicalResult Importer::checkSupportedOps() {
   diag << "model uses " << missing.size() << " unsupported op type"
        << (missing.size() == 1 ? "" : "s") << ":";
   for (const Unsupported &entry : missing)
-    diag << "\n  " << entry.opType << " (domain '" << entry.domain << "', opset "
-         << entry.opsetVersion << "): " << entry.count << " node"
+    diag << "\n  " << entry.opType << " (domain '" << entry.domain
+         << "', opset " << entry.opsetVersion << "): " << entry.count << " node"
          << (entry.count == 1 ? "" : "s") << ", first '" << entry.firstNode
          << "'";
   return failure();
@@ -336,9 +334,9 @@ LogicalResult Importer::checkSupportedOps() {
 FailureOr<Type> Importer::convertValueType(const proto::TypeInfo &type,
                                            StringRef what) {
   if (type.kind != proto::TypeInfo::TensorKind) {
-    static const char *const kinds[] = {"no",          "tensor", "sequence",
-                                        "map",         "sparse tensor",
-                                        "optional",    "unknown"};
+    static const char *const kinds[] = {"no",     "tensor",        "sequence",
+                                        "map",    "sparse tensor", "optional",
+                                        "unknown"};
     return error() << what << " has " << kinds[type.kind]
                    << " type; only dense tensors are supported";
   }
@@ -358,7 +356,8 @@ FailureOr<Type> Importer::convertValueType(const proto::TypeInfo &type,
     if (dim.value < 0)
       return error() << what << " has negative dimension " << dim.value;
     if (llvm::MulOverflow(product, dim.value, product))
-      return error() << what << " has dimensions whose product overflows "
+      return error() << what
+                     << " has dimensions whose product overflows "
                         "64 bits";
     shape.push_back(dim.value);
   }
@@ -374,8 +373,8 @@ LogicalResult Importer::collectDeclaredTypes() {
       // Value infos of non-tensor values are only used for checks.
       if (info.type.kind != proto::TypeInfo::TensorKind)
         continue;
-      auto type = convertValueType(
-          info.type, (kind + " '" + info.name + "'").str());
+      auto type =
+          convertValueType(info.type, (kind + " '" + info.name + "'").str());
       if (failed(type))
         return failure();
       declaredTypes[info.name] = *type;
@@ -449,8 +448,8 @@ Importer::externalBytes(const proto::Tensor &tensor, StringRef what,
       return error() << what << ": cannot open external data file '" << path
                      << "': " << mapped.getError().message();
     it = externalFiles
-             .try_emplace(path, std::shared_ptr<MemoryBuffer>(
-                                    std::move(*mapped)))
+             .try_emplace(path,
+                          std::shared_ptr<MemoryBuffer>(std::move(*mapped)))
              .first;
   }
   file = it->second;
@@ -481,7 +480,8 @@ FailureOr<ElementsAttr> Importer::convertTensor(const proto::Tensor &tensor,
     if (dim < 0)
       return error() << what << " has negative dimension " << dim;
     if (llvm::MulOverflow(count, dim, count))
-      return error() << what << " has dimensions whose product overflows "
+      return error() << what
+                     << " has dimensions whose product overflows "
                         "64 bits";
   }
   unsigned bits = elementType.getIntOrFloatBitWidth();
@@ -590,7 +590,8 @@ FailureOr<ElementsAttr> Importer::convertTensor(const proto::Tensor &tensor,
     if (tensor.uint64Data.size() != (size_t)count)
       return mismatch(tensor.uint64Data.size(), "uint64_data");
     for (uint64_t v : tensor.uint64Data)
-      ints.push_back(APInt(bits, v, /*isSigned=*/false, /*implicitTrunc=*/true));
+      ints.push_back(
+          APInt(bits, v, /*isSigned=*/false, /*implicitTrunc=*/true));
     break;
   case proto::INT4:
   case proto::UINT4: {
@@ -598,7 +599,8 @@ FailureOr<ElementsAttr> Importer::convertTensor(const proto::Tensor &tensor,
     if (tensor.int32Data.size() != (size_t)(count + 1) / 2)
       return mismatch(tensor.int32Data.size(), "int32_data");
     for (int64_t i = 0; i < count; ++i)
-      ints.push_back(APInt(4, (tensor.int32Data[i / 2] >> (4 * (i % 2))) & 0xf));
+      ints.push_back(
+          APInt(4, (tensor.int32Data[i / 2] >> (4 * (i % 2))) & 0xf));
     break;
   }
   default: {
@@ -643,7 +645,8 @@ FailureOr<ElementsAttr> Importer::convertTensor(const proto::Tensor &tensor,
     }
     return cast<ElementsAttr>(DenseElementsAttr::get(type, ints));
   }
-  return cast<ElementsAttr>(DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
+  return cast<ElementsAttr>(
+      DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -721,11 +724,10 @@ Value Importer::noValue() {
 }
 
 Value Importer::i64Constant(ArrayRef<int64_t> data, Location loc) {
-  auto type = RankedTensorType::get({(int64_t)data.size()},
-                                    builder.getI64Type());
-  return ConstantOp::create(builder, loc,
-                            cast<ElementsAttr>(DenseElementsAttr::get(
-                                type, data)));
+  auto type =
+      RankedTensorType::get({(int64_t)data.size()}, builder.getI64Type());
+  return ConstantOp::create(
+      builder, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, data)));
 }
 
 Value Importer::scalarConstant(Type elementType, double value, Location loc) {
@@ -735,9 +737,8 @@ Value Importer::scalarConstant(Type elementType, double value, Location loc) {
     element = builder.getFloatAttr(f, value);
   else
     element = builder.getIntegerAttr(elementType, (int64_t)value);
-  return ConstantOp::create(builder, loc,
-                            cast<ElementsAttr>(
-                                DenseElementsAttr::get(type, element)));
+  return ConstantOp::create(
+      builder, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, element)));
 }
 
 FailureOr<Attribute> Importer::convertAttribute(const proto::Attribute &attr,
@@ -776,9 +777,9 @@ FailureOr<Attribute> Importer::convertAttribute(const proto::Attribute &attr,
     return fail() << "has no value";
   default: {
     static const char *const names[] = {
-        "UNDEFINED", "FLOAT",         "INT",            "STRING",
-        "TENSOR",    "GRAPH",         "FLOATS",         "INTS",
-        "STRINGS",   "TENSORS",       "GRAPHS",         "SPARSE_TENSOR",
+        "UNDEFINED",      "FLOAT",      "INT",        "STRING",
+        "TENSOR",         "GRAPH",      "FLOATS",     "INTS",
+        "STRINGS",        "TENSORS",    "GRAPHS",     "SPARSE_TENSOR",
         "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
     int32_t type = attr.effectiveType();
     auto diag = fail() << "has type ";
@@ -792,8 +793,7 @@ FailureOr<Attribute> Importer::convertAttribute(const proto::Attribute &attr,
   }
 }
 
-FailureOr<Operation *> Importer::createOp(StringRef opType,
-                                          ValueRange operands,
+FailureOr<Operation *> Importer::createOp(StringRef opType, ValueRange operands,
                                           ArrayRef<NamedAttribute> attrs,
                                           unsigned numOutputs, Location loc) {
   std::string fullName = ("onnx." + opType).str();
@@ -804,11 +804,11 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
   NamedAttrList attrList(attrs);
   for (const NamedAttribute &attr : attrs)
     if (!llvm::is_contained(name->getAttributeNames(), attr.getName()))
-      return emitError(loc) << "unknown attribute '"
-                            << attr.getName().getValue() << "' for "
-                            << opType << " (opset " << opset << ")";
-  if (failed(name->verifyInherentAttrs(
-          attrList, [&]() { return emitError(loc); })))
+      return emitError(loc)
+             << "unknown attribute '" << attr.getName().getValue() << "' for "
+             << opType << " (opset " << opset << ")";
+  if (failed(name->verifyInherentAttrs(attrList,
+                                       [&]() { return emitError(loc); })))
     return failure();
 
   // ODS accessors index operands by position without checking the count,
@@ -866,9 +866,8 @@ FailureOr<Operation *> Importer::createOp(StringRef opType,
         noted = true;
         diag.attachNote(loc)
             << "the node has " << operands.size() << " input"
-            << (operands.size() == 1 ? "" : "s") << "; " << opType
-            << " takes " << operandRange->first
-            << " (inputs left out are passed as 'none')";
+            << (operands.size() == 1 ? "" : "s") << "; " << opType << " takes "
+            << operandRange->first << " (inputs left out are passed as 'none')";
       }
       return failure(); // pass it on
     });
@@ -981,8 +980,8 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
     Value scales = operands[1];
     operands.assign({operands[0], noValue(), scales, noValue()});
     opType = "Resize";
-    attrs.push_back(builder.getNamedAttr(
-        "coordinate_transformation_mode", builder.getStringAttr("asymmetric")));
+    attrs.push_back(builder.getNamedAttr("coordinate_transformation_mode",
+                                         builder.getStringAttr("asymmetric")));
     attrs.push_back(
         builder.getNamedAttr("nearest_mode", builder.getStringAttr("floor")));
   } else if (opType == "BatchNormalization" && opset < 14) {
@@ -1032,9 +1031,8 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
     if (failed(inputShape))
       return failure();
     auto reshaped = createOp(
-        "Reshape",
-        {(*normalized)->getResult(0), (*inputShape)->getResult(0)}, {}, 1,
-        loc);
+        "Reshape", {(*normalized)->getResult(0), (*inputShape)->getResult(0)},
+        {}, 1, loc);
     if (failed(reshaped))
       return failure();
     replacement.push_back((*reshaped)->getResult(0));
@@ -1143,9 +1141,9 @@ LogicalResult Importer::importNode(const proto::Node &node, size_t index) {
     auto declared = declaredTypes.find(output);
     if (declared != declaredTypes.end()) {
       if (!areCompatible(declared->second, result.getType()))
-        return emitError(loc) << "value '" << output << "' is declared as "
-                              << declared->second << " but " << opType
-                              << " produces " << result.getType();
+        return emitError(loc)
+               << "value '" << output << "' is declared as " << declared->second
+               << " but " << opType << " produces " << result.getType();
       result.setType(refineType(declared->second, result.getType()));
     }
     values[output] = result;
@@ -1182,16 +1180,16 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
                    << "' is not a valid ONNX model: it has no graph";
   if (model.graph.numSparseInitializers)
     return error() << "sparse initializers are not supported";
-  if (failed(checkSupportedOps()) || failed(checkOpsets()) || failed(checkOpVersions()) ||
-      failed(collectDeclaredTypes()))
+  if (failed(checkSupportedOps()) || failed(checkOpsets()) ||
+      failed(checkOpVersions()) || failed(collectDeclaredTypes()))
     return failure();
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   SmallVector<NamedAttribute> opsetAttrs;
   for (const proto::OpsetImport &entry : model.opsetImports)
-    opsetAttrs.push_back(builder.getNamedAttr(
-        entry.domain.empty() ? "ai.onnx" : entry.domain,
-        builder.getI64IntegerAttr(entry.version)));
+    opsetAttrs.push_back(
+        builder.getNamedAttr(entry.domain.empty() ? "ai.onnx" : entry.domain,
+                             builder.getI64IntegerAttr(entry.version)));
   (*module)->setAttr("onnx.opset_import",
                      builder.getDictionaryAttr(opsetAttrs));
   (*module)->setAttr("onnx.ir_version",
@@ -1211,8 +1209,7 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
     if (tensor.name.empty())
       return error() << "an initializer has no name";
     if (!initializerNames.insert(tensor.name).second)
-      return error() << "initializer '" << tensor.name
-                     << "' is defined twice";
+      return error() << "initializer '" << tensor.name << "' is defined twice";
   }
 
   // Graph inputs and --input-shape.
@@ -1248,10 +1245,9 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
     auto requested =
         RankedTensorType::get(entry.getValue(), tensorType.getElementType());
     if (!areCompatible(type, requested))
-      return error() << "--input-shape: shape "
-                     << shapeString(entry.getValue()) << " for input '"
-                     << entry.getKey() << "' does not match its declared type "
-                     << type;
+      return error() << "--input-shape: shape " << shapeString(entry.getValue())
+                     << " for input '" << entry.getKey()
+                     << "' does not match its declared type " << type;
     type = refineType(requested, type);
   }
 
@@ -1269,8 +1265,8 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
   builder.setInsertionPointToEnd(body);
 
   for (const proto::Tensor &tensor : model.graph.initializers) {
-    auto value = convertTensor(
-        tensor, ("initializer '" + tensor.name + "'").str());
+    auto value =
+        convertTensor(tensor, ("initializer '" + tensor.name + "'").str());
     if (failed(value))
       return failure();
     Location loc = NameLoc::get(builder.getStringAttr(tensor.name), fileLoc);
@@ -1338,6 +1334,6 @@ quant_opt::importONNXFile(MLIRContext *context, StringRef path,
   llvm::sys::path::remove_filename(dir);
   if (dir.empty())
     dir = ".";
-  return importONNXBuffer(context, std::shared_ptr<MemoryBuffer>(std::move(*file)),
-                          dir, options);
+  return importONNXBuffer(
+      context, std::shared_ptr<MemoryBuffer>(std::move(*file)), dir, options);
 }

@@ -28,7 +28,8 @@ static StringRef nameOf(DictionaryAttr attrs, StringRef fallback) {
 void printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
   if (auto producer = module->getAttrOfType<StringAttr>("onnx.producer"))
     os << "producer: " << producer.getValue() << "\n";
-  if (auto opsets = module->getAttrOfType<DictionaryAttr>("onnx.opset_import")) {
+  if (auto opsets =
+          module->getAttrOfType<DictionaryAttr>("onnx.opset_import")) {
     os << "opsets:";
     for (NamedAttribute entry : opsets)
       if (auto version = dyn_cast<IntegerAttr>(entry.getValue()))
@@ -69,8 +70,8 @@ void printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
     });
     os << "  ops: " << numOps << "\n";
     for (auto &[name, count] : sorted)
-      os << "    " << llvm::left_justify(name, 28) << llvm::format("%8lld", count)
-         << "\n";
+      os << "    " << llvm::left_justify(name, 28)
+         << llvm::format("%8lld", count) << "\n";
     os << "  constants: " << numConstants << " tensors, " << numParams
        << " elements, " << paramBytes << " bytes\n";
   }

@@ -57,14 +57,14 @@ void printModule(ModuleOp module, llvm::raw_ostream &os,
   for (auto [key, blob] : blobs) {
     if (printedBlobLength(*blob) > *limit)
       continue;
-    section += section.empty() ? "  dialect_resources: {\n    builtin: {\n"
-                               : ",\n";
+    section +=
+        section.empty() ? "  dialect_resources: {\n    builtin: {\n" : ",\n";
     uint32_t alignment = llvm::support::endian::byte_swap<uint32_t>(
         blob->getDataAlignment(), llvm::endianness::little);
     ArrayRef<char> data = blob->getData();
     section += ("      " + key + ": \"0x").str();
-    section += llvm::toHex(StringRef(
-        reinterpret_cast<const char *>(&alignment), sizeof(alignment)));
+    section += llvm::toHex(StringRef(reinterpret_cast<const char *>(&alignment),
+                                     sizeof(alignment)));
     section += llvm::toHex(StringRef(data.data(), data.size()));
     section += "\"";
   }

@@ -19,12 +19,14 @@ namespace quant_opt::onnxproto {
 
 std::string dataTypeName(int32_t dataType) {
   static const char *const names[] = {
-      "UNDEFINED", "FLOAT",          "UINT8",        "INT8",
-      "UINT16",    "INT16",          "INT32",        "INT64",
-      "STRING",    "BOOL",           "FLOAT16",      "DOUBLE",
-      "UINT32",    "UINT64",         "COMPLEX64",    "COMPLEX128",
-      "BFLOAT16",  "FLOAT8E4M3FN",   "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
-      "FLOAT8E5M2FNUZ", "UINT4",     "INT4"};
+      "UNDEFINED",      "FLOAT",      "UINT8",
+      "INT8",           "UINT16",     "INT16",
+      "INT32",          "INT64",      "STRING",
+      "BOOL",           "FLOAT16",    "DOUBLE",
+      "UINT32",         "UINT64",     "COMPLEX64",
+      "COMPLEX128",     "BFLOAT16",   "FLOAT8E4M3FN",
+      "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
+      "UINT4",          "INT4"};
   if (dataType >= 0 && dataType < (int32_t)std::size(names))
     return names[dataType];
   return "type " + std::to_string(dataType);
@@ -33,14 +35,22 @@ std::string dataTypeName(int32_t dataType) {
 int32_t Attribute::effectiveType() const {
   if (type != UNDEFINED)
     return type;
-  if (hasF) return FLOAT;
-  if (hasI) return INT;
-  if (hasS) return STRING;
-  if (t) return TENSOR;
-  if (hasGraph) return GRAPH;
-  if (!floats.empty()) return FLOATS;
-  if (!ints.empty()) return INTS;
-  if (!strings.empty()) return STRINGS;
+  if (hasF)
+    return FLOAT;
+  if (hasI)
+    return INT;
+  if (hasS)
+    return STRING;
+  if (t)
+    return TENSOR;
+  if (hasGraph)
+    return GRAPH;
+  if (!floats.empty())
+    return FLOATS;
+  if (!ints.empty())
+    return INTS;
+  if (!strings.empty())
+    return STRINGS;
   return UNDEFINED;
 }
 
@@ -59,10 +69,9 @@ public:
   uint64_t offset() const { return p - base; }
 
   Error fail(const Twine &what) const {
-    return createStringError(
-        inconvertibleErrorCode(),
-        formatv("malformed {0} at byte {1}: {2}", message, offset(),
-                what.str()));
+    return createStringError(inconvertibleErrorCode(),
+                             formatv("malformed {0} at byte {1}: {2}", message,
+                                     offset(), what.str()));
   }
 
   /// Like fail(), for reads that ran out of bytes: when this message ends
@@ -186,8 +195,8 @@ public:
     if (Error e = readInt64(v))
       return e;
     if (v < INT32_MIN || v > INT32_MAX)
-      return fail(formatv("field '{0}' value {1} is out of the int32 range",
-                          field, v));
+      return fail(
+          formatv("field '{0}' value {1} is out of the int32 range", field, v));
     out = static_cast<int32_t>(v);
     return Error::success();
   }
@@ -620,7 +629,7 @@ Error parseGraph(Reader r, Graph &out) {
       TRY(r.expect(wire, LengthDelimited, "value_info"));
       Reader info(r.base, nullptr, nullptr, "");
       TRY(r.nested("ValueInfoProto", info));
-      auto &list = field == 11 ? out.inputs
+      auto &list = field == 11   ? out.inputs
                    : field == 12 ? out.outputs
                                  : out.valueInfo;
       list.emplace_back();

@@ -16,9 +16,9 @@
 #include "QuantOpt/Dialect/ONNX/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -74,8 +74,8 @@ TEST(BackendImport, AllSupportedModelsImportVerifyAndRoundTrip) {
        {"node", "simple", "pytorch-converted", "pytorch-operator"}) {
     std::error_code ec;
     std::set<std::string> dirs;
-    for (llvm::sys::fs::directory_iterator it(
-             std::string(kSuiteRoot) + "/" + suite, ec),
+    for (llvm::sys::fs::directory_iterator
+             it(std::string(kSuiteRoot) + "/" + suite, ec),
          end;
          it != end && !ec; it.increment(ec))
       dirs.insert(it->path());
@@ -150,8 +150,8 @@ TEST(BackendImport, AllSupportedModelsImportVerifyAndRoundTrip) {
   std::sort(sortedMissing.begin(), sortedMissing.end());
   llvm::outs() << "ONNX backend suite import: " << imported << " imported, "
                << skipped << " skipped (unsupported ops), " << oldOpset
-               << " skipped (opset below 9), " << excluded
-               << " excluded, " << failures.size() << " failed\n";
+               << " skipped (opset below 9), " << excluded << " excluded, "
+               << failures.size() << " failed\n";
   llvm::outs() << "skipped for op types (models):";
   for (auto &[negCount, op] : sortedMissing)
     llvm::outs() << " " << op << "(" << -negCount << ")";

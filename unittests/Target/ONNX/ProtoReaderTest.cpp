@@ -62,21 +62,31 @@ TEST(ProtoReader, ParsesModelGraphAndTensors) {
   Writer packedDims;
   packedDims.varint(2).varint(2);
   Writer tensor;
-  tensor.bytesField(1, packedDims.bytes).intField(2, FLOAT)
-      .bytesField(8, "W").bytesField(9, std::string(16, '\x01'));
+  tensor.bytesField(1, packedDims.bytes)
+      .intField(2, FLOAT)
+      .bytesField(8, "W")
+      .bytesField(9, std::string(16, '\x01'));
 
   Writer attr;
   attr.bytesField(1, "alpha").fixed32Field(2, 0.5f).intField(20, 1);
   Writer node;
-  node.bytesField(1, "X").bytesField(1, "W").bytesField(2, "Y")
-      .bytesField(3, "n0").bytesField(4, "LeakyRelu").bytesField(5, attr.bytes);
+  node.bytesField(1, "X")
+      .bytesField(1, "W")
+      .bytesField(2, "Y")
+      .bytesField(3, "n0")
+      .bytesField(4, "LeakyRelu")
+      .bytesField(5, attr.bytes);
   Writer graph;
-  graph.bytesField(1, node.bytes).bytesField(2, "g").bytesField(5, tensor.bytes)
+  graph.bytesField(1, node.bytes)
+      .bytesField(2, "g")
+      .bytesField(5, tensor.bytes)
       .bytesField(11, input.bytes);
   Writer opset;
   opset.bytesField(1, "").intField(2, 17);
   Writer model;
-  model.intField(1, 8).bytesField(2, "test").bytesField(7, graph.bytes)
+  model.intField(1, 8)
+      .bytesField(2, "test")
+      .bytesField(7, graph.bytes)
       .bytesField(8, opset.bytes)
       .intField(99, 12345); // unknown fields are skipped
 

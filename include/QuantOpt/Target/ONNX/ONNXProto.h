@@ -25,11 +25,29 @@ namespace quant_opt::onnxproto {
 
 /// TensorProto.DataType codes used by the importer.
 enum DataType : int32_t {
-  UNDEFINED = 0, FLOAT = 1, UINT8 = 2, INT8 = 3, UINT16 = 4, INT16 = 5,
-  INT32 = 6, INT64 = 7, STRING = 8, BOOL = 9, FLOAT16 = 10, DOUBLE = 11,
-  UINT32 = 12, UINT64 = 13, COMPLEX64 = 14, COMPLEX128 = 15, BFLOAT16 = 16,
-  FLOAT8E4M3FN = 17, FLOAT8E4M3FNUZ = 18, FLOAT8E5M2 = 19,
-  FLOAT8E5M2FNUZ = 20, UINT4 = 21, INT4 = 22,
+  UNDEFINED = 0,
+  FLOAT = 1,
+  UINT8 = 2,
+  INT8 = 3,
+  UINT16 = 4,
+  INT16 = 5,
+  INT32 = 6,
+  INT64 = 7,
+  STRING = 8,
+  BOOL = 9,
+  FLOAT16 = 10,
+  DOUBLE = 11,
+  UINT32 = 12,
+  UINT64 = 13,
+  COMPLEX64 = 14,
+  COMPLEX128 = 15,
+  BFLOAT16 = 16,
+  FLOAT8E4M3FN = 17,
+  FLOAT8E4M3FNUZ = 18,
+  FLOAT8E5M2 = 19,
+  FLOAT8E5M2FNUZ = 20,
+  UINT4 = 21,
+  INT4 = 22,
 };
 
 /// Printable name of a data type code ("FLOAT", "INT64", "type 99").
@@ -64,8 +82,15 @@ struct Dimension {
 
 /// TypeProto, reduced to what the importer can use.
 struct TypeInfo {
-  enum Kind { None, TensorKind, SequenceKind, MapKind, SparseTensorKind,
-              OptionalKind, OtherKind };
+  enum Kind {
+    None,
+    TensorKind,
+    SequenceKind,
+    MapKind,
+    SparseTensorKind,
+    OptionalKind,
+    OtherKind
+  };
   Kind kind = None;
   int32_t elemType = UNDEFINED;
   bool hasShape = false;
@@ -79,9 +104,21 @@ struct ValueInfo {
 
 struct Attribute {
   enum Type : int32_t {
-    UNDEFINED = 0, FLOAT = 1, INT = 2, STRING = 3, TENSOR = 4, GRAPH = 5,
-    FLOATS = 6, INTS = 7, STRINGS = 8, TENSORS = 9, GRAPHS = 10,
-    SPARSE_TENSOR = 11, SPARSE_TENSORS = 12, TYPE_PROTO = 13, TYPE_PROTOS = 14,
+    UNDEFINED = 0,
+    FLOAT = 1,
+    INT = 2,
+    STRING = 3,
+    TENSOR = 4,
+    GRAPH = 5,
+    FLOATS = 6,
+    INTS = 7,
+    STRINGS = 8,
+    TENSORS = 9,
+    GRAPHS = 10,
+    SPARSE_TENSOR = 11,
+    SPARSE_TENSORS = 12,
+    TYPE_PROTO = 13,
+    TYPE_PROTOS = 14,
   };
   llvm::StringRef name;
   int32_t type = UNDEFINED;

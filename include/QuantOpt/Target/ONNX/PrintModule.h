@@ -1,4 +1,5 @@
-//===- PrintModule.h - print imported modules without reading weights -*- C++ -*-===//
+//===- PrintModule.h - print imported modules without reading weights -*- C++
+//-*-===//
 
 #ifndef QUANTOPT_TARGET_ONNX_PRINTMODULE_H
 #define QUANTOPT_TARGET_ONNX_PRINTMODULE_H
