@@ -133,3 +133,97 @@ LogicalResult CastOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   inferred.push_back(makeTensorType(shapeOf(getInput()), element));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Mod
+//===----------------------------------------------------------------------===//
+
+LogicalResult ModOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  int64_t fmod = getFmod();
+  if (fmod != 0 && fmod != 1)
+    return emitOpError("'fmod' must be 0 or 1, got ") << fmod;
+  Type element = elementTypeOf(getA());
+  if (isa<FloatType>(element) && fmod != 1)
+    return emitOpError("'fmod' must be 1 for floating-point inputs (")
+           << element << ")";
+  return inferBroadcastTypes(getOperation(), {getA(), getB()}, element,
+                             inferred);
+}
+
+//===----------------------------------------------------------------------===//
+// BitShift
+//===----------------------------------------------------------------------===//
+
+LogicalResult BitShiftOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  StringRef direction = getDirection();
+  if (direction != "LEFT" && direction != "RIGHT")
+    return emitOpError("'direction' must be \"LEFT\" or \"RIGHT\", got \"")
+           << direction << "\"";
+  return inferBroadcastTypes(getOperation(), {getX(), getY()},
+                             elementTypeOf(getX()), inferred);
+}
+
+//===----------------------------------------------------------------------===//
+// PRelu
+//===----------------------------------------------------------------------===//
+
+LogicalResult PReluOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  auto x = shapeOf(getX());
+  auto slope = shapeOf(getSlope());
+  if (!x || !slope) {
+    inferred.push_back(getX().getType());
+    return success();
+  }
+  if (slope->size() > x->size())
+    return emitOpError("'slope' has rank ")
+           << slope->size() << ", more than the rank " << x->size()
+           << " of 'X' (it must broadcast unidirectionally to 'X')";
+  SmallVector<int64_t> result(*x);
+  size_t offset = x->size() - slope->size();
+  for (auto [i, dim] : llvm::enumerate(*slope)) {
+    int64_t &want = result[offset + i];
+    if (dim == kDyn || dim == 1)
+      continue;
+    if (want == kDyn) {
+      want = dim;
+      continue;
+    }
+    if (dim != want)
+      return emitOpError("'slope' dimension ")
+             << i << " is " << dim << " but the matching 'X' dimension is "
+             << want << " (it must broadcast unidirectionally to 'X')";
+  }
+  inferred.push_back(RankedTensorType::get(result, elementTypeOf(getX())));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// IsInf
+//===----------------------------------------------------------------------===//
+
+LogicalResult IsInfOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  for (auto [value, name] : {std::pair<int64_t, StringRef>{getDetectNegative(),
+                                                           "detect_negative"},
+                             {getDetectPositive(), "detect_positive"}})
+    if (value != 0 && value != 1)
+      return emitOpError("'") << name << "' must be 0 or 1, got " << value;
+  inferred.push_back(
+      makeTensorType(shapeOf(getX()), IntegerType::get(getContext(), 1)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CastLike
+//===----------------------------------------------------------------------===//
+
+LogicalResult CastLikeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  Type element = elementTypeOf(getTargetType());
+  if (!getONNXDataType(element))
+    return emitOpError("'target_type' element type ")
+           << element << " is not a supported ONNX data type";
+  int64_t saturate = getSaturate();
+  if (saturate != 0 && saturate != 1)
+    return emitOpError("'saturate' must be 0 or 1, got ") << saturate;
+  inferred.push_back(makeTensorType(shapeOf(getInput()), element));
+  return success();
+}

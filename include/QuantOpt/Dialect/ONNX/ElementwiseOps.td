@@ -30,6 +30,11 @@ def ONNX_PowBaseTensor : TensorOf<[I32, I64, F16, BF16, F32, F64]>;
 def ONNX_AnyFloatTensor : TensorOf<[F16, BF16, F32, F64, F8E4M3FN, F8E4M3FNUZ,
                                     F8E5M2, F8E5M2FNUZ]>;
 
+/// Unsigned integers (ONNX BitShift).
+def ONNX_UnsignedTensor : TensorOf<[UI8, UI16, UI32, UI64]>;
+/// ONNX PRelu's types (opset 16): floats, 32/64-bit ints.
+def ONNX_PReluTensor : TensorOf<[F16, BF16, F32, F64, I32, UI32, I64, UI64]>;
+
 //===----------------------------------------------------------------------===//
 // Op classes
 //===----------------------------------------------------------------------===//
@@ -200,6 +205,74 @@ def ONNX_RoundOp : ONNX_UnaryOp<"Round", ONNX_FloatTensor> {
   let description = [{ ONNX Round (opset 11). }];
 }
 
+def ONNX_TanOp : ONNX_UnaryOp<"Tan", ONNX_FloatTensor> {
+  let summary = "ONNX Tan: elementwise tangent";
+  let description = [{ ONNX Tan (opset 7). }];
+}
+
+def ONNX_AsinOp : ONNX_UnaryOp<"Asin", ONNX_FloatTensor> {
+  let summary = "ONNX Asin: elementwise arcsine";
+  let description = [{ ONNX Asin (opset 7). }];
+}
+
+def ONNX_AcosOp : ONNX_UnaryOp<"Acos", ONNX_FloatTensor> {
+  let summary = "ONNX Acos: elementwise arccosine";
+  let description = [{ ONNX Acos (opset 7). }];
+}
+
+def ONNX_AtanOp : ONNX_UnaryOp<"Atan", ONNX_FloatTensor> {
+  let summary = "ONNX Atan: elementwise arctangent";
+  let description = [{ ONNX Atan (opset 7). }];
+}
+
+def ONNX_SinhOp : ONNX_UnaryOp<"Sinh", ONNX_FloatTensor> {
+  let summary = "ONNX Sinh: elementwise hyperbolic sine";
+  let description = [{ ONNX Sinh (opset 9). }];
+}
+
+def ONNX_CoshOp : ONNX_UnaryOp<"Cosh", ONNX_FloatTensor> {
+  let summary = "ONNX Cosh: elementwise hyperbolic cosine";
+  let description = [{ ONNX Cosh (opset 9). }];
+}
+
+def ONNX_AsinhOp : ONNX_UnaryOp<"Asinh", ONNX_FloatTensor> {
+  let summary = "ONNX Asinh: elementwise inverse hyperbolic sine";
+  let description = [{ ONNX Asinh (opset 9). }];
+}
+
+def ONNX_AcoshOp : ONNX_UnaryOp<"Acosh", ONNX_FloatTensor> {
+  let summary = "ONNX Acosh: elementwise inverse hyperbolic cosine";
+  let description = [{ ONNX Acosh (opset 9). }];
+}
+
+def ONNX_AtanhOp : ONNX_UnaryOp<"Atanh", ONNX_FloatTensor> {
+  let summary = "ONNX Atanh: elementwise inverse hyperbolic tangent";
+  let description = [{ ONNX Atanh (opset 9). }];
+}
+
+def ONNX_ModOp : ONNX_Op<"Mod", [SameOperandsAndResultElementType]> {
+  let summary = "ONNX Mod: elementwise remainder with broadcasting";
+  let description = [{
+    ONNX Mod (opset 13). Multidirectional broadcasting. `fmod` = 0 takes
+    the sign of the divisor (integers only), `fmod` = 1 the sign of the
+    dividend (C fmod); float inputs require `fmod` = 1.
+  }];
+  let arguments = (ins ONNX_NumericTensor:$A, ONNX_NumericTensor:$B,
+                       DefaultValuedAttr<I64Attr, "0">:$fmod);
+  let results = (outs ONNX_AnyTensor:$C);
+}
+
+def ONNX_BitShiftOp : ONNX_Op<"BitShift", [SameOperandsAndResultElementType]> {
+  let summary = "ONNX BitShift: elementwise shift with broadcasting";
+  let description = [{
+    ONNX BitShift (opset 11). Unsigned integers; `direction` is "LEFT" or
+    "RIGHT" (required). Multidirectional broadcasting.
+  }];
+  let arguments = (ins ONNX_UnsignedTensor:$X, ONNX_UnsignedTensor:$Y,
+                       StrAttr:$direction);
+  let results = (outs ONNX_AnyTensor:$Z);
+}
+
 //===----------------------------------------------------------------------===//
 // Variadic
 //===----------------------------------------------------------------------===//
@@ -290,6 +363,51 @@ def ONNX_SeluOp : ONNX_UnaryOp<"Selu", ONNX_FloatTensor> {
       DefaultValuedAttr<F32Attr, "1.05070102214813232421875">:$gamma);
 }
 
+def ONNX_ThresholdedReluOp : ONNX_UnaryOp<"ThresholdedRelu", ONNX_FloatTensor> {
+  let summary = "ONNX ThresholdedRelu: X > alpha ? X : 0";
+  let description = [{ ONNX ThresholdedRelu (opset 10). }];
+  let arguments = (ins ONNX_FloatTensor:$X,
+                       DefaultValuedAttr<F32Attr, "1.0">:$alpha);
+}
+
+def ONNX_CeluOp : ONNX_UnaryOp<"Celu", TensorOf<[F32]>> {
+  let summary = "ONNX Celu: max(0, X) + min(0, alpha * (exp(X / alpha) - 1))";
+  let description = [{ ONNX Celu (opset 12). f32 only. }];
+  let arguments = (ins TensorOf<[F32]>:$X,
+                       DefaultValuedAttr<F32Attr, "1.0">:$alpha);
+}
+
+def ONNX_ShrinkOp : ONNX_UnaryOp<"Shrink", ONNX_NumericTensor> {
+  let summary = "ONNX Shrink: X < -lambd ? X + bias : X > lambd ? X - bias : 0";
+  let description = [{ ONNX Shrink (opset 9). }];
+  let arguments = (ins ONNX_NumericTensor:$input,
+                       DefaultValuedAttr<F32Attr, "0.0">:$bias,
+                       DefaultValuedAttr<F32Attr, "0.5">:$lambd);
+  let results = (outs ONNX_AnyTensor:$output);
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferResultTypes(
+        ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      inferred.push_back(getInput().getType());
+      return ::mlir::success();
+    }
+  }];
+}
+
+def ONNX_SoftsignOp : ONNX_UnaryOp<"Softsign", ONNX_FloatTensor> {
+  let summary = "ONNX Softsign: X / (1 + |X|)";
+  let description = [{ ONNX Softsign (opset 1). }];
+}
+
+def ONNX_PReluOp : ONNX_Op<"PRelu", [AllElementTypesMatch<["X", "slope"]>]> {
+  let summary = "ONNX PRelu: X < 0 ? slope * X : X";
+  let description = [{
+    ONNX PRelu (opset 16). `slope` broadcasts unidirectionally to `X`; the
+    result has X's shape (a dynamic X dimension takes slope's static one).
+  }];
+  let arguments = (ins ONNX_PReluTensor:$X, ONNX_PReluTensor:$slope);
+  let results = (outs ONNX_AnyTensor:$Y);
+}
+
 def ONNX_GeluOp : ONNX_Op<"Gelu"> {
   let summary = "ONNX Gelu: Gaussian error linear unit";
   let description = [{
@@ -352,6 +470,18 @@ def ONNX_IsNaNOp : ONNX_Op<"IsNaN"> {
   let results = (outs ONNX_AnyTensor:$Y);
 }
 
+def ONNX_IsInfOp : ONNX_Op<"IsInf"> {
+  let summary = "ONNX IsInf: elementwise infinity test (bool result)";
+  let description = [{
+    ONNX IsInf (opset 20). `detect_negative` / `detect_positive` (0 or 1,
+    default 1) select which infinities map to true.
+  }];
+  let arguments = (ins ONNX_AnyFloatTensor:$X,
+                       DefaultValuedAttr<I64Attr, "1">:$detect_negative,
+                       DefaultValuedAttr<I64Attr, "1">:$detect_positive);
+  let results = (outs ONNX_AnyTensor:$Y);
+}
+
 def ONNX_NotOp : ONNX_UnaryOp<"Not", ONNX_BoolTensor> {
   let summary = "ONNX Not: elementwise logical negation";
   let description = [{ ONNX Not (opset 1). }];
@@ -399,6 +529,19 @@ def ONNX_CastOp : ONNX_Op<"Cast"> {
                        DefaultValuedAttr<I64Attr, "1">:$saturate);
   let results = (outs ONNX_AnyTensor:$output);
   let hasFolder = 1;
+}
+
+
+def ONNX_CastLikeOp : ONNX_Op<"CastLike"> {
+  let summary = "ONNX CastLike: convert to the element type of another tensor";
+  let description = [{
+    ONNX CastLike (opset 21). The result has the shape of `input` and the
+    element type of `target_type` (whose values are not read). `saturate`
+    (opset 19, default 1) only matters for float8 targets.
+  }];
+  let arguments = (ins ONNX_AnyTensor:$input, ONNX_AnyTensor:$target_type,
+                       DefaultValuedAttr<I64Attr, "1">:$saturate);
+  let results = (outs ONNX_AnyTensor:$output);
 }
 
 #endif // QUANTOPT_DIALECT_ONNX_ELEMENTWISEOPS_TD
