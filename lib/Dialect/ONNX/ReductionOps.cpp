@@ -124,11 +124,56 @@ QOPT_REDUCE_INFERENCE(ReduceMaxOp)
 QOPT_REDUCE_INFERENCE(ReduceMinOp)
 QOPT_REDUCE_INFERENCE(ReduceProdOp)
 QOPT_REDUCE_INFERENCE(ReduceL2Op)
+QOPT_REDUCE_INFERENCE(ReduceL1Op)
+QOPT_REDUCE_INFERENCE(ReduceLogSumOp)
+QOPT_REDUCE_INFERENCE(ReduceLogSumExpOp)
+QOPT_REDUCE_INFERENCE(ReduceSumSquareOp)
 
 #undef QOPT_REDUCE_INFERENCE
 
 //===----------------------------------------------------------------------===//
-// Softmax / LogSoftmax
+// ArgMax / ArgMin
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferArgReduceTypes(Operation *op, Value data,
+                                         int64_t axis, int64_t keepdims,
+                                         int64_t selectLast,
+                                         SmallVectorImpl<Type> &inferred) {
+  if (failed(checkFlag(op, keepdims, "keepdims")) ||
+      failed(checkFlag(op, selectLast, "select_last_index")))
+    return failure();
+  Type i64 = IntegerType::get(op->getContext(), 64);
+  auto input = shapeOf(data);
+  if (!input) {
+    inferred.push_back(UnrankedTensorType::get(i64));
+    return success();
+  }
+  if (input->empty())
+    return op->emitOpError("'data' must have rank >= 1");
+  auto normalized = normalizeAxis(op, axis, input->size(), "'axis'");
+  if (failed(normalized))
+    return failure();
+  SmallVector<int64_t> shape(*input);
+  if (keepdims)
+    shape[*normalized] = 1;
+  else
+    shape.erase(shape.begin() + *normalized);
+  inferred.push_back(RankedTensorType::get(shape, i64));
+  return success();
+}
+
+LogicalResult ArgMaxOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  return inferArgReduceTypes(getOperation(), getData(), getAxis(),
+                             getKeepdims(), getSelectLastIndex(), inferred);
+}
+
+LogicalResult ArgMinOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  return inferArgReduceTypes(getOperation(), getData(), getAxis(),
+                             getKeepdims(), getSelectLastIndex(), inferred);
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax / LogSoftmax / Hardmax
 //===----------------------------------------------------------------------===//
 
 static LogicalResult inferSoftmaxTypes(Operation *op, Value input, int64_t axis,
@@ -146,6 +191,40 @@ LogicalResult SoftmaxOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
 
 LogicalResult LogSoftmaxOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   return inferSoftmaxTypes(getOperation(), getInput(), getAxis(), inferred);
+}
+
+LogicalResult HardmaxOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  return inferSoftmaxTypes(getOperation(), getInput(), getAxis(), inferred);
+}
+
+//===----------------------------------------------------------------------===//
+// CumSum
+//===----------------------------------------------------------------------===//
+
+LogicalResult CumSumOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  if (failed(checkFlag(getOperation(), getExclusive(), "exclusive")) ||
+      failed(checkFlag(getOperation(), getReverse(), "reverse")))
+    return failure();
+  auto x = shapeOf(getX());
+  if (x && x->empty())
+    return emitOpError("'x' must have rank >= 1");
+  if (auto axisShape = shapeOf(getAxis())) {
+    bool scalar = axisShape->empty() ||
+                  (axisShape->size() == 1 &&
+                   ((*axisShape)[0] == 1 || (*axisShape)[0] == kDyn));
+    if (!scalar)
+      return emitOpError("'axis' must be a scalar, got rank ")
+             << axisShape->size();
+  }
+  if (auto axis = getConstantInts(getAxis()); axis && x) {
+    if (axis->size() != 1)
+      return emitOpError("'axis' must hold one value, got ") << axis->size();
+    if (failed(normalizeAxis(getOperation(), axis->front(), x->size(),
+                             "'axis'")))
+      return failure();
+  }
+  inferred.push_back(getX().getType());
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -273,5 +352,88 @@ BatchNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   inferred.push_back(xType);
   inferred.push_back(statType);
   inferred.push_back(statType);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// InstanceNormalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+InstanceNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  auto x = shapeOf(getInput());
+  int64_t channels = kDyn;
+  if (x) {
+    if (x->size() < 2)
+      return emitOpError("'input' must have rank >= 2 (N x C x ...), got ")
+             << x->size();
+    channels = (*x)[1];
+  }
+  std::pair<StringRef, Value> params[] = {{"scale", getScale()},
+                                          {"B", getB()}};
+  for (auto [name, value] : params) {
+    auto shape = shapeOf(value);
+    if (!shape)
+      continue;
+    if (shape->size() != 1)
+      return emitOpError("'")
+             << name << "' must be a 1-D tensor, got rank " << shape->size();
+    int64_t size = (*shape)[0];
+    if (size == kDyn)
+      continue;
+    if (channels != kDyn && size != channels)
+      return emitOpError("'") << name << "' has size " << size
+                              << " but 'input' has " << channels
+                              << " channels";
+    channels = size;
+  }
+  if (x && (*x)[1] == kDyn && channels != kDyn) {
+    SmallVector<int64_t> shape(*x);
+    shape[1] = channels;
+    inferred.push_back(RankedTensorType::get(shape, elementTypeOf(getInput())));
+    return success();
+  }
+  inferred.push_back(getInput().getType());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MeanVarianceNormalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult MeanVarianceNormalizationOp::inferResultTypes(
+    SmallVectorImpl<Type> &inferred) {
+  if (auto x = shapeOf(getX())) {
+    int64_t rank = x->size();
+    SmallVector<bool> seen(rank, false);
+    for (Attribute a : getAxes()) {
+      auto intAttr = dyn_cast<IntegerAttr>(a);
+      if (!intAttr)
+        return emitOpError("'axes' must hold integers");
+      auto axis = normalizeAxis(getOperation(), intAttr.getInt(), rank,
+                                "'axes' value");
+      if (failed(axis))
+        return failure();
+      if (seen[*axis])
+        return emitOpError("'axes' has duplicate axis ") << intAttr.getInt();
+      seen[*axis] = true;
+    }
+  }
+  inferred.push_back(getX().getType());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LRN
+//===----------------------------------------------------------------------===//
+
+LogicalResult LRNOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  if (getSize() <= 0)
+    return emitOpError("'size' must be positive, got ") << getSize();
+  auto x = shapeOf(getX());
+  if (x && x->size() < 2)
+    return emitOpError("'X' must have rank >= 2 (N x C x ...), got ")
+           << x->size();
+  inferred.push_back(getX().getType());
   return success();
 }

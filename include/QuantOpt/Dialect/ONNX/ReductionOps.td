@@ -45,6 +45,31 @@ def ONNX_ReduceMinOp
     : ONNX_ReduceOp<"ReduceMin", ONNX_ReduceMinMaxTensor, "20">;
 def ONNX_ReduceProdOp : ONNX_ReduceOp<"ReduceProd", ONNX_ReduceTensor, "18">;
 def ONNX_ReduceL2Op : ONNX_ReduceOp<"ReduceL2", ONNX_ReduceTensor, "18">;
+def ONNX_ReduceL1Op : ONNX_ReduceOp<"ReduceL1", ONNX_ReduceTensor, "18">;
+def ONNX_ReduceLogSumOp
+    : ONNX_ReduceOp<"ReduceLogSum", ONNX_ReduceTensor, "18">;
+def ONNX_ReduceLogSumExpOp
+    : ONNX_ReduceOp<"ReduceLogSumExp", ONNX_ReduceTensor, "18">;
+def ONNX_ReduceSumSquareOp
+    : ONNX_ReduceOp<"ReduceSumSquare", ONNX_ReduceTensor, "18">;
+
+/// ArgMax / ArgMin (opset 13): i64 indices along one axis.
+class ONNX_ArgReduceOp<string mnemonic> : ONNX_Op<mnemonic> {
+  let summary = "ONNX " # mnemonic # ": index of the extreme along an axis";
+  let description = [{
+    ONNX }] # mnemonic # [{ (opset 13). The result holds i64 indices along
+    `axis` (default 0, in [-r, r-1]); `keepdims` = 1 keeps that dimension
+    as 1. `select_last_index` = 1 picks the last of equal extremes.
+  }];
+  let arguments = (ins ONNX_NumericTensor:$data,
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<I64Attr, "0">:$select_last_index);
+  let results = (outs ONNX_AnyTensor:$reduced);
+}
+
+def ONNX_ArgMaxOp : ONNX_ArgReduceOp<"ArgMax">;
+def ONNX_ArgMinOp : ONNX_ArgReduceOp<"ArgMin">;
 
 /// Softmax-like op over one axis (opset 13 semantics).
 class ONNX_SoftmaxLikeOp<string mnemonic>
@@ -63,6 +88,20 @@ class ONNX_SoftmaxLikeOp<string mnemonic>
 
 def ONNX_SoftmaxOp : ONNX_SoftmaxLikeOp<"Softmax">;
 def ONNX_LogSoftmaxOp : ONNX_SoftmaxLikeOp<"LogSoftmax">;
+def ONNX_HardmaxOp : ONNX_SoftmaxLikeOp<"Hardmax">;
+
+def ONNX_CumSumOp : ONNX_Op<"CumSum"> {
+  let summary = "ONNX CumSum: cumulative sum along an axis";
+  let description = [{
+    ONNX CumSum (opset 14). `axis` is a scalar i32 / i64 input (a 1-D tensor
+    of one element is accepted too) in [-r, r-1]. `exclusive` = 1 leaves out
+    the current element, `reverse` = 1 sums from the back.
+  }];
+  let arguments = (ins ONNX_ReduceTensor:$x, ONNX_IndexTensor:$axis,
+                       DefaultValuedAttr<I64Attr, "0">:$exclusive,
+                       DefaultValuedAttr<I64Attr, "0">:$reverse);
+  let results = (outs ONNX_AnyTensor:$y);
+}
 
 def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization",
     [AllElementTypesMatch<["X", "Scale"]>]> {
@@ -103,6 +142,47 @@ def ONNX_BatchNormalizationOp : ONNX_Op<"BatchNormalization",
                        DefaultValuedAttr<F32Attr, "0.9">:$momentum,
                        DefaultValuedAttr<I64Attr, "0">:$training_mode);
   let results = (outs ONNX_AnyTensor:$Y, ONNX_AnyTensor:$running_mean, ONNX_AnyTensor:$running_var);
+}
+
+def ONNX_InstanceNormalizationOp : ONNX_Op<"InstanceNormalization",
+    [AllElementTypesMatch<["input", "scale", "B"]>]> {
+  let summary = "ONNX InstanceNormalization";
+  let description = [{
+    ONNX InstanceNormalization (opset 6). `input` is N x C x D1 ... Dn
+    (rank >= 2); `scale` and `B` are 1-D of size C. Each (n, c) slice is
+    normalized over D1 ... Dn.
+  }];
+  let arguments = (ins ONNX_FloatTensor:$input, ONNX_FloatTensor:$scale,
+                       ONNX_FloatTensor:$B,
+                       DefaultValuedAttr<F32Attr, "1e-05">:$epsilon);
+  let results = (outs ONNX_AnyTensor:$output);
+}
+
+def ONNX_MeanVarianceNormalizationOp
+    : ONNX_Op<"MeanVarianceNormalization"> {
+  let summary = "ONNX MeanVarianceNormalization";
+  let description = [{
+    ONNX MeanVarianceNormalization (opset 13): (X - mean) / sqrt(var) over
+    `axes` (default [0, 2, 3]; distinct, in [-r, r-1]).
+  }];
+  let arguments = (ins ONNX_FloatTensor:$X,
+      DefaultValuedAttr<I64ArrayAttr, "{0, 2, 3}">:$axes);
+  let results = (outs ONNX_AnyTensor:$Y);
+}
+
+def ONNX_LRNOp : ONNX_Op<"LRN"> {
+  let summary = "ONNX LRN: local response normalization across channels";
+  let description = [{
+    ONNX LRN (opset 13). `X` is N x C x D1 ... Dn (rank >= 2); each element
+    is divided by (bias + alpha / size * sum of squares over `size`
+    neighbouring channels) ^ beta. `size` (required) must be positive.
+  }];
+  let arguments = (ins ONNX_FloatTensor:$X,
+                       DefaultValuedAttr<F32Attr, "0.0001">:$alpha,
+                       DefaultValuedAttr<F32Attr, "0.75">:$beta,
+                       DefaultValuedAttr<F32Attr, "1.0">:$bias,
+                       I64Attr:$size);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 #endif // QUANTOPT_DIALECT_ONNX_REDUCTIONOPS_TD
