@@ -1122,3 +1122,283 @@ SpaceToDepthOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
       elementType));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// GatherElements / ScatterElements / GatherND / ScatterND
+//===----------------------------------------------------------------------===//
+
+/// Checks a `reduction` attribute of ScatterElements / ScatterND.
+static LogicalResult checkScatterReduction(Operation *op, StringRef reduction) {
+  if (reduction != "none" && reduction != "add" && reduction != "mul" &&
+      reduction != "max" && reduction != "min")
+    return op->emitOpError("'reduction' must be \"none\", \"add\", \"mul\", "
+                           "\"max\" or \"min\", got \"")
+           << reduction << "\"";
+  return success();
+}
+
+/// Merges two dimensions that must be equal; kDyn if both are dynamic.
+static FailureOr<int64_t> mergeDims(Operation *op, int64_t a, int64_t b,
+                                    const Twine &what) {
+  if (a != kDyn && b != kDyn && a != b)
+    return op->emitOpError() << what << ": " << a << " and " << b;
+  return a == kDyn ? b : a;
+}
+
+LogicalResult
+GatherElementsOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  Type elementType = elementTypeOf(getData());
+  auto data = shapeOf(getData());
+  auto indices = shapeOf(getIndices());
+  if (data && data->empty())
+    return emitOpError("'data' must have rank >= 1");
+  if (data && indices && data->size() != indices->size())
+    return emitOpError("'indices' has rank ")
+           << indices->size() << " but 'data' has rank " << data->size();
+  if (data &&
+      failed(normalizeAxis(*this, getAxis(), data->size(), "'axis'")))
+    return failure();
+  if (indices)
+    inferred.push_back(RankedTensorType::get(*indices, elementType));
+  else if (data)
+    inferred.push_back(dynamicOfRank(data->size(), elementType));
+  else
+    inferred.push_back(UnrankedTensorType::get(elementType));
+  return success();
+}
+
+LogicalResult
+ScatterElementsOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  if (failed(checkScatterReduction(*this, getReduction())))
+    return failure();
+  auto data = shapeOf(getData());
+  auto indices = shapeOf(getIndices());
+  auto updates = shapeOf(getUpdates());
+  if (data && data->empty())
+    return emitOpError("'data' must have rank >= 1");
+  if (indices && updates) {
+    if (indices->size() != updates->size())
+      return emitOpError("'updates' has rank ")
+             << updates->size() << " but 'indices' has rank "
+             << indices->size();
+    for (auto [i, pair] : llvm::enumerate(llvm::zip(*indices, *updates))) {
+      auto [a, b] = pair;
+      if (failed(mergeDims(*this, a, b,
+                           "'indices' and 'updates' differ in dimension " +
+                               Twine(i))))
+        return failure();
+    }
+  }
+  for (auto &other : {indices, updates})
+    if (data && other && other->size() != data->size())
+      return emitOpError("'indices' and 'updates' must have the rank ")
+             << data->size() << " of 'data', got " << other->size();
+  if (data &&
+      failed(normalizeAxis(*this, getAxis(), data->size(), "'axis'")))
+    return failure();
+  inferred.push_back(getData().getType());
+  return success();
+}
+
+LogicalResult GatherNDOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  Type elementType = elementTypeOf(getData());
+  auto data = shapeOf(getData());
+  auto indices = shapeOf(getIndices());
+  int64_t b = getBatchDims();
+  if (b < 0)
+    return emitOpError("'batch_dims' must be non-negative, got ") << b;
+  if (data && data->empty())
+    return emitOpError("'data' must have rank >= 1");
+  if (indices && indices->empty())
+    return emitOpError("'indices' must have rank >= 1");
+  if (data && b >= (int64_t)data->size())
+    return emitOpError("'batch_dims' (")
+           << b << ") must be less than the rank " << data->size()
+           << " of 'data'";
+  if (indices && b >= (int64_t)indices->size())
+    return emitOpError("'batch_dims' (")
+           << b << ") must be less than the rank " << indices->size()
+           << " of 'indices'";
+  if (!data || !indices) {
+    inferred.push_back(UnrankedTensorType::get(elementType));
+    return success();
+  }
+  int64_t r = data->size();
+  int64_t m = indices->back();
+  if (m != kDyn && (m < 1 || m > r - b))
+    return emitOpError("'indices' last dimension (")
+           << m << ") must be in [1, " << (r - b) << "] (rank of 'data' "
+           << r << " minus 'batch_dims' " << b << ")";
+  SmallVector<int64_t> result;
+  for (int64_t i = 0; i < b; ++i) {
+    auto dim = mergeDims(*this, (*data)[i], (*indices)[i],
+                         "'data' and 'indices' differ in batch dimension " +
+                             Twine(i));
+    if (failed(dim))
+      return failure();
+    result.push_back(*dim);
+  }
+  if (m == kDyn) {
+    inferred.push_back(UnrankedTensorType::get(elementType));
+    return success();
+  }
+  result.append(indices->begin() + b, indices->end() - 1);
+  result.append(data->begin() + b + m, data->end());
+  inferred.push_back(RankedTensorType::get(result, elementType));
+  return success();
+}
+
+LogicalResult ScatterNDOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  if (failed(checkScatterReduction(*this, getReduction())))
+    return failure();
+  auto data = shapeOf(getData());
+  auto indices = shapeOf(getIndices());
+  auto updates = shapeOf(getUpdates());
+  if (data && data->empty())
+    return emitOpError("'data' must have rank >= 1");
+  if (indices && indices->empty())
+    return emitOpError("'indices' must have rank >= 1");
+  if (data && indices) {
+    int64_t r = data->size();
+    int64_t m = indices->back();
+    if (m != kDyn && (m < 1 || m > r))
+      return emitOpError("'indices' last dimension (")
+             << m << ") must be in [1, " << r << "] (the rank of 'data')";
+    if (m != kDyn && updates) {
+      SmallVector<int64_t> expected(indices->begin(), indices->end() - 1);
+      expected.append(data->begin() + m, data->end());
+      if (updates->size() != expected.size())
+        return emitOpError("'updates' has rank ")
+               << updates->size() << " but indices.shape[:-1] + "
+               << "data.shape[" << m << ":] has rank " << expected.size();
+      for (auto [i, pair] : llvm::enumerate(llvm::zip(*updates, expected))) {
+        auto [a, e] = pair;
+        if (failed(mergeDims(*this, a, e,
+                             "'updates' dimension " + Twine(i) +
+                                 " does not match indices.shape[:-1] + "
+                                 "data.shape[m:]")))
+          return failure();
+      }
+    }
+  }
+  inferred.push_back(getData().getType());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// OneHot
+//===----------------------------------------------------------------------===//
+
+LogicalResult OneHotOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  if (failed(checkScalar(*this, getDepth(), "depth", true)))
+    return failure();
+  Type elementType = elementTypeOf(getValues());
+  if (auto values = shapeOf(getValues())) {
+    if (values->size() != 1 || ((*values)[0] != 2 && (*values)[0] != kDyn))
+      return emitOpError("'values' must be a 1-D tensor of two elements "
+                         "[off, on]");
+  }
+  int64_t depth = kDyn;
+  if (auto ints = getConstantInts(getDepth()); ints && ints->size() == 1) {
+    depth = ints->front();
+  } else if (auto floats = getConstantFloats(getDepth());
+             floats && floats->size() == 1) {
+    double d = floats->front();
+    if (!(d >= 1.0 && d < 9.0e18))
+      return emitOpError("'depth' must be a positive integer below 2^63, got ")
+             << d;
+    depth = (int64_t)d;
+  }
+  if (depth != kDyn && depth < 1)
+    return emitOpError("'depth' must be at least 1, got ") << depth;
+  auto indices = shapeOf(getIndices());
+  if (!indices) {
+    inferred.push_back(UnrankedTensorType::get(elementType));
+    return success();
+  }
+  int64_t rank = indices->size() + 1;
+  auto axis = normalizeAxis(*this, getAxis(), rank, "'axis'");
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> result(*indices);
+  result.insert(result.begin() + *axis, depth);
+  inferred.push_back(RankedTensorType::get(result, elementType));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// EyeLike
+//===----------------------------------------------------------------------===//
+
+LogicalResult EyeLikeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  Type elementType = elementTypeOf(getInput());
+  if (auto dtype = getDtype()) {
+    elementType = getTypeFromONNXDataType(getContext(), *dtype);
+    if (!elementType)
+      return emitOpError("'dtype' = ")
+             << *dtype << " is not a supported ONNX data type";
+  }
+  auto input = shapeOf(getInput());
+  if (input && input->size() != 2)
+    return emitOpError("'input' must be a 2-D tensor, got rank ")
+           << input->size();
+  inferred.push_back(input ? RankedTensorType::get(*input, elementType)
+                           : dynamicOfRank(2, elementType));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TopK
+//===----------------------------------------------------------------------===//
+
+LogicalResult TopKOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  for (auto [value, name] :
+       {std::pair<int64_t, StringRef>{getLargest(), "largest"},
+        {getSorted(), "sorted"}})
+    if (value != 0 && value != 1)
+      return emitOpError("'") << name << "' must be 0 or 1, got " << value;
+  if (failed(check1D(*this, getK(), "K")))
+    return failure();
+  if (auto len = staticLength(getK()); len && *len != 1)
+    return emitOpError("'K' must hold exactly one element, got ") << *len;
+  Type elementType = elementTypeOf(getX());
+  Type i64 = IntegerType::get(getContext(), 64);
+  std::optional<int64_t> k;
+  if (auto values = getConstantInts(getK()); values && values->size() == 1) {
+    k = values->front();
+    if (*k < 0)
+      return emitOpError("'K' must be non-negative, got ") << *k;
+  }
+  auto x = shapeOf(getX());
+  if (!x) {
+    inferred.push_back(UnrankedTensorType::get(elementType));
+    inferred.push_back(UnrankedTensorType::get(i64));
+    return success();
+  }
+  if (x->empty())
+    return emitOpError("'X' must have rank >= 1");
+  auto axis = normalizeAxis(*this, getAxis(), x->size(), "'axis'");
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(*x);
+  int64_t dim = shape[*axis];
+  if (k && dim != kDyn && *k > dim)
+    return emitOpError("'K' (") << *k << ") is larger than dimension "
+                                << *axis << " of 'X' (" << dim << ")";
+  shape[*axis] = k ? *k : kDyn;
+  inferred.push_back(RankedTensorType::get(shape, elementType));
+  inferred.push_back(RankedTensorType::get(shape, i64));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// NonZero
+//===----------------------------------------------------------------------===//
+
+LogicalResult NonZeroOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  auto x = shapeOf(getX());
+  int64_t rank = x ? (int64_t)x->size() : kDyn;
+  inferred.push_back(
+      RankedTensorType::get({rank, kDyn}, IntegerType::get(getContext(), 64)));
+  return success();
+}

@@ -238,11 +238,15 @@ LogicalResult Importer::checkOpsets() {
 static int64_t introducedIn(StringRef opType) {
   return llvm::StringSwitch<int64_t>(opType)
       .Cases({"Resize", "QuantizeLinear", "DequantizeLinear", "QLinearMatMul",
-              "QLinearConv", "MatMulInteger", "ConvInteger"},
+              "QLinearConv", "MatMulInteger", "ConvInteger", "Mod",
+              "ThresholdedRelu", "IsInf"},
              10)
-      .Cases({"DynamicQuantizeLinear", "Range", "Round"}, 11)
-      .Cases({"LessOrEqual", "GreaterOrEqual"}, 12)
+      .Cases({"DynamicQuantizeLinear", "Range", "Round", "BitShift", "CumSum",
+              "GatherElements", "GatherND", "ScatterElements", "ScatterND"},
+             11)
+      .Cases({"LessOrEqual", "GreaterOrEqual", "Celu"}, 12)
       .Cases({"Trilu", "HardSwish"}, 14)
+      .Case("CastLike", 15)
       .Case("LayerNormalization", 17)
       .Case("Gelu", 20)
       .Default(kMinOpset);
@@ -995,7 +999,19 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
                << "not supported; export the model in inference mode (only "
                   "output Y)";
     numOutputs = 1;
-  } else if ((opType == "Softmax" || opType == "LogSoftmax") && opset < 13) {
+  } else if (opType == "TopK" && opset < 10) {
+    // TopK-1 takes `k` as a required attribute; from opset 10 it is the
+    // 1-D i64 input `K`.
+    const proto::Attribute *k = take("k");
+    if (!k)
+      return emitError(loc) << "TopK before opset 10 requires the 'k' "
+                               "attribute";
+    pad(1);
+    operands.resize(1);
+    operands.push_back(i64Constant({k->i}, loc));
+  } else if ((opType == "Softmax" || opType == "LogSoftmax" ||
+              opType == "Hardmax") &&
+             opset < 13) {
     // Before 13 the input is coerced to 2-D at `axis` (default 1) and
     // normalized over the flattened trailing dimensions.
     const proto::Attribute *axisAttr = take("axis");

@@ -140,6 +140,61 @@ def ONNX_GatherOp : ONNX_Op<"Gather"> {
   let hasFolder = 1;
 }
 
+def ONNX_GatherElementsOp : ONNX_Op<"GatherElements"> {
+  let summary = "ONNX GatherElements: elementwise gather along an axis";
+  let description = [{
+    ONNX GatherElements (opset 13). `indices` has the rank of `data`; the
+    result has the shape of `indices` and the element type of `data`.
+    Negative indices count from the back.
+  }];
+  let arguments = (ins ONNX_AnyTensor:$data, ONNX_IndexTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs ONNX_AnyTensor:$output);
+}
+
+def ONNX_GatherNDOp : ONNX_Op<"GatherND"> {
+  let summary = "ONNX GatherND: gathers slices addressed by index tuples";
+  let description = [{
+    ONNX GatherND (opset 13). `indices` (i64, rank q >= 1) holds tuples of
+    m = indices.shape[-1] indices into `data` (rank r >= 1) after the first
+    `batch_dims` dimensions, which both share. The result shape is
+    indices.shape[:-1] + data.shape[batch_dims + m:].
+  }];
+  let arguments = (ins ONNX_AnyTensor:$data, ONNX_I64Tensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$batch_dims);
+  let results = (outs ONNX_AnyTensor:$output);
+}
+
+def ONNX_ScatterElementsOp : ONNX_Op<"ScatterElements",
+    [AllElementTypesMatch<["data", "updates"]>]> {
+  let summary = "ONNX ScatterElements: elementwise scatter along an axis";
+  let description = [{
+    ONNX ScatterElements (opset 18). `indices` and `updates` have the same
+    shape and the rank of `data`; the result is like `data`. `reduction` is
+    "none", "add", "mul", "max" or "min".
+  }];
+  let arguments = (ins ONNX_AnyTensor:$data, ONNX_IndexTensor:$indices,
+                       ONNX_AnyTensor:$updates,
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedStrAttr<StrAttr, "none">:$reduction);
+  let results = (outs ONNX_AnyTensor:$output);
+}
+
+def ONNX_ScatterNDOp : ONNX_Op<"ScatterND",
+    [AllElementTypesMatch<["data", "updates"]>]> {
+  let summary = "ONNX ScatterND: scatters slices addressed by index tuples";
+  let description = [{
+    ONNX ScatterND (opset 18). `indices` (i64, rank q >= 1) holds tuples of
+    m = indices.shape[-1] <= r indices into `data` (rank r >= 1); `updates`
+    has shape indices.shape[:-1] + data.shape[m:]. The result is like
+    `data`. `reduction` is "none", "add", "mul", "max" or "min".
+  }];
+  let arguments = (ins ONNX_AnyTensor:$data, ONNX_I64Tensor:$indices,
+                       ONNX_AnyTensor:$updates,
+                       DefaultValuedStrAttr<StrAttr, "none">:$reduction);
+  let results = (outs ONNX_AnyTensor:$output);
+}
+
 def ONNX_ExpandOp : ONNX_Op<"Expand"> {
   let summary = "ONNX Expand: broadcasts to a shape";
   let description = [{
@@ -306,6 +361,58 @@ def ONNX_SpaceToDepthOp : ONNX_Op<"SpaceToDepth"> {
   }];
   let arguments = (ins ONNX_AnyTensor:$input, I64Attr:$blocksize);
   let results = (outs ONNX_AnyTensor:$output);
+}
+
+def ONNX_OneHotOp : ONNX_Op<"OneHot"> {
+  let summary = "ONNX OneHot: one-hot encoding";
+  let description = [{
+    ONNX OneHot (opset 11). `depth` is a scalar (or one-element) numeric
+    input, `values` a two-element [off, on] tensor whose element type is the
+    result's. A new dimension of size `depth` (static when `depth` is a
+    constant) is inserted at `axis` (default -1, in [-(r+1), r]).
+  }];
+  let arguments = (ins ONNX_NumericTensor:$indices, ONNX_NumericTensor:$depth,
+                       ONNX_AnyTensor:$values,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs ONNX_AnyTensor:$output);
+}
+
+def ONNX_EyeLikeOp : ONNX_Op<"EyeLike"> {
+  let summary = "ONNX EyeLike: identity-like 2-D tensor";
+  let description = [{
+    ONNX EyeLike (opset 9). The result has the shape of the 2-D `input`, ones
+    on the `k`-th diagonal, and the element type given by `dtype` (an ONNX
+    data type code) or else the input's.
+  }];
+  let arguments = (ins ONNX_AnyTensor:$input, OptionalAttr<I64Attr>:$dtype,
+                       DefaultValuedAttr<I64Attr, "0">:$k);
+  let results = (outs ONNX_AnyTensor:$output);
+}
+
+def ONNX_TopKOp : ONNX_Op<"TopK"> {
+  let summary = "ONNX TopK: the k largest or smallest entries along an axis";
+  let description = [{
+    ONNX TopK (opset 11). `K` is a 1-D i64 tensor of one element. Results:
+    `Values` (like X with dimension `axis` set to K, static when K is a
+    constant) and `Indices` (i64, same shape). `largest` and `sorted` are 0
+    or 1. The importer converts the opset 9 `k` attribute into the `K`
+    input.
+  }];
+  let arguments = (ins ONNX_NumericTensor:$X, ONNX_I64Tensor:$K,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<I64Attr, "1">:$largest,
+                       DefaultValuedAttr<I64Attr, "1">:$sorted);
+  let results = (outs ONNX_AnyTensor:$Values, ONNX_AnyTensor:$Indices);
+}
+
+def ONNX_NonZeroOp : ONNX_Op<"NonZero"> {
+  let summary = "ONNX NonZero: indices of the non-zero elements";
+  let description = [{
+    ONNX NonZero (opset 13). The result is i64 of shape [rank(X), ?]: one
+    column of indices per non-zero element.
+  }];
+  let arguments = (ins ONNX_NumericOrBoolTensor:$X);
+  let results = (outs ONNX_AnyTensor:$Y);
 }
 
 #endif // QUANTOPT_DIALECT_ONNX_TENSOROPS_TD

@@ -288,11 +288,11 @@ def opset7():
 @case
 def unsupported_ops():
     nodes = [
-        helper.make_node("TopK", ["X", "W"], ["c1"], name="topk1"),
-        helper.make_node("NonZero", ["c1", "X"], ["m1"], name="nonzero1"),
-        helper.make_node("TopK", ["m1", "W"], ["c2"], name="topk2"),
-        helper.make_node("NonZero", ["c2", "X"], ["m2"]),
-        helper.make_node("TopK", ["m2", "W"], ["c3"], name="topk3"),
+        helper.make_node("Einsum", ["X", "W"], ["c1"], name="einsum1"),
+        helper.make_node("Unique", ["c1", "X"], ["m1"], name="unique1"),
+        helper.make_node("Einsum", ["m1", "W"], ["c2"], name="einsum2"),
+        helper.make_node("Unique", ["c2", "X"], ["m2"]),
+        helper.make_node("Einsum", ["m2", "W"], ["c3"], name="einsum3"),
         helper.make_node("Fancy", ["c3"], ["f"], name="fancy",
                          domain="com.example"),
         helper.make_node("Relu", ["f"], ["Y"], name="relu0"),
