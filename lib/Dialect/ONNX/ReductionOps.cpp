@@ -306,6 +306,30 @@ LayerNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   return success();
 }
 
+/// Checks per-channel parameters (1-D, of size C) of a normalization op and
+/// fills a dynamic `channels` from the first static parameter size.
+static LogicalResult
+checkChannelParams(Operation *op, ArrayRef<std::pair<StringRef, Value>> params,
+                   StringRef inputName, int64_t &channels) {
+  for (auto [name, value] : params) {
+    auto shape = shapeOf(value);
+    if (!shape)
+      continue;
+    if (shape->size() != 1)
+      return op->emitOpError("'")
+             << name << "' must be a 1-D tensor, got rank " << shape->size();
+    int64_t size = (*shape)[0];
+    if (size == kDyn)
+      continue;
+    if (channels != kDyn && size != channels)
+      return op->emitOpError("'")
+             << name << "' has size " << size << " but '" << inputName
+             << "' has " << channels << " channels";
+    channels = size;
+  }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // BatchNormalization
 //===----------------------------------------------------------------------===//
@@ -325,21 +349,8 @@ BatchNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
                                           {"B", getB()},
                                           {"input_mean", getInputMean()},
                                           {"input_var", getInputVar()}};
-  for (auto [name, value] : params) {
-    auto shape = shapeOf(value);
-    if (!shape)
-      continue;
-    if (shape->size() != 1)
-      return emitOpError("'")
-             << name << "' must be a 1-D tensor, got rank " << shape->size();
-    int64_t size = (*shape)[0];
-    if (size == kDyn)
-      continue;
-    if (channels != kDyn && size != channels)
-      return emitOpError("'") << name << "' has size " << size
-                              << " but 'X' has " << channels << " channels";
-    channels = size;
-  }
+  if (failed(checkChannelParams(getOperation(), params, "X", channels)))
+    return failure();
 
   Type xType = getX().getType();
   if (x && x->size() >= 2 && (*x)[1] == kDyn && channels != kDyn) {
@@ -371,22 +382,8 @@ InstanceNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   }
   std::pair<StringRef, Value> params[] = {{"scale", getScale()},
                                           {"B", getB()}};
-  for (auto [name, value] : params) {
-    auto shape = shapeOf(value);
-    if (!shape)
-      continue;
-    if (shape->size() != 1)
-      return emitOpError("'")
-             << name << "' must be a 1-D tensor, got rank " << shape->size();
-    int64_t size = (*shape)[0];
-    if (size == kDyn)
-      continue;
-    if (channels != kDyn && size != channels)
-      return emitOpError("'") << name << "' has size " << size
-                              << " but 'input' has " << channels
-                              << " channels";
-    channels = size;
-  }
+  if (failed(checkChannelParams(getOperation(), params, "input", channels)))
+    return failure();
   if (x && (*x)[1] == kDyn && channels != kDyn) {
     SmallVector<int64_t> shape(*x);
     shape[1] = channels;
