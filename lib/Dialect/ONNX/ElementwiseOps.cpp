@@ -202,9 +202,9 @@ LogicalResult PReluOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult IsInfOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
-  for (auto [value, name] : {std::pair<int64_t, StringRef>{getDetectNegative(),
-                                                           "detect_negative"},
-                             {getDetectPositive(), "detect_positive"}})
+  for (auto [value, name] :
+       {std::pair<int64_t, StringRef>{getDetectNegative(), "detect_negative"},
+        {getDetectPositive(), "detect_positive"}})
     if (value != 0 && value != 1)
       return emitOpError("'") << name << "' must be 0 or 1, got " << value;
   inferred.push_back(

@@ -92,27 +92,12 @@ OpFoldResult IdentityOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult ShapeOp::fold(FoldAdaptor) {
-  auto input = dyn_cast<RankedTensorType>(getData().getType());
+  auto dims = getReportedDims();
   RankedTensorType type = staticType(getResult());
-  if (!input || !type)
+  if (!dims || !type || (int64_t)dims->size() != type.getNumElements() ||
+      llvm::any_of(*dims, ShapedType::isDynamic))
     return {};
-  int64_t rank = input.getRank();
-  auto clampIndex = [&](int64_t v) {
-    if (v < 0)
-      v += rank;
-    return std::clamp<int64_t>(v, 0, rank);
-  };
-  int64_t start = clampIndex(static_cast<int64_t>(getStart()));
-  int64_t end = getEnd() ? clampIndex(static_cast<int64_t>(*getEnd())) : rank;
-  SmallVector<int64_t> dims;
-  for (int64_t i = start; i < end; ++i) {
-    if (input.isDynamicDim(i))
-      return {};
-    dims.push_back(input.getDimSize(i));
-  }
-  if ((int64_t)dims.size() != type.getNumElements())
-    return {};
-  return DenseIntElementsAttr::get(type, dims);
+  return DenseIntElementsAttr::get(type, *dims);
 }
 
 OpFoldResult SizeOp::fold(FoldAdaptor) {
@@ -163,25 +148,9 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
 /// The dimensions a Shape op reports (kDyn where unknown), or nullopt if
 /// `v` is not the result of a Shape op on a ranked tensor.
 static std::optional<SmallVector<int64_t>> shapeOpDims(Value v) {
-  auto shape = v.getDefiningOp<ShapeOp>();
-  if (!shape)
-    return std::nullopt;
-  auto input = dyn_cast<RankedTensorType>(shape.getData().getType());
-  if (!input)
-    return std::nullopt;
-  int64_t rank = input.getRank();
-  auto clampIndex = [&](int64_t i) {
-    if (i < 0)
-      i += rank;
-    return std::clamp<int64_t>(i, 0, rank);
-  };
-  int64_t start = clampIndex(static_cast<int64_t>(shape.getStart()));
-  int64_t end =
-      shape.getEnd() ? clampIndex(static_cast<int64_t>(*shape.getEnd())) : rank;
-  SmallVector<int64_t> dims;
-  for (int64_t i = start; i < end; ++i)
-    dims.push_back(input.getDimSize(i));
-  return dims;
+  if (auto shape = v.getDefiningOp<ShapeOp>())
+    return shape.getReportedDims();
+  return std::nullopt;
 }
 
 /// Folds ops that select elements of a partially static shape (Gather or

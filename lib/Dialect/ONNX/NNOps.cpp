@@ -477,19 +477,24 @@ static FailureOr<SmallVector<int64_t>> inferPoolShape(Operation *op, Value x,
   return result;
 }
 
+/// The window attributes shared by MaxPool and AveragePool.
+template <typename PoolOp> static ConvPoolAttrs getPoolAttrs(PoolOp op) {
+  ConvPoolAttrs attrs;
+  attrs.autoPad = op.getAutoPad();
+  attrs.kernelShape = op.getKernelShapeAttr();
+  attrs.pads = op.getPadsAttr();
+  attrs.strides = op.getStridesAttr();
+  attrs.dilations = op.getDilationsAttr();
+  attrs.ceilMode = op.getCeilMode() != 0;
+  return attrs;
+}
+
 LogicalResult MaxPoolOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   int64_t storageOrder = getStorageOrder();
   if (storageOrder != 0 && storageOrder != 1)
     return emitOpError("attribute 'storage_order' has invalid value ")
            << storageOrder << " (expected 0 or 1)";
-  ConvPoolAttrs attrs;
-  attrs.autoPad = getAutoPad();
-  attrs.kernelShape = getKernelShapeAttr();
-  attrs.pads = getPadsAttr();
-  attrs.strides = getStridesAttr();
-  attrs.dilations = getDilationsAttr();
-  attrs.ceilMode = getCeilMode() != 0;
-  auto shape = inferPoolShape(*this, getX(), attrs);
+  auto shape = inferPoolShape(*this, getX(), getPoolAttrs(*this));
   if (failed(shape))
     return failure();
   inferred.push_back(RankedTensorType::get(*shape, elementTypeOf(getX())));
@@ -499,14 +504,7 @@ LogicalResult MaxPoolOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
 }
 
 LogicalResult AveragePoolOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
-  ConvPoolAttrs attrs;
-  attrs.autoPad = getAutoPad();
-  attrs.kernelShape = getKernelShapeAttr();
-  attrs.pads = getPadsAttr();
-  attrs.strides = getStridesAttr();
-  attrs.dilations = getDilationsAttr();
-  attrs.ceilMode = getCeilMode() != 0;
-  auto shape = inferPoolShape(*this, getX(), attrs);
+  auto shape = inferPoolShape(*this, getX(), getPoolAttrs(*this));
   if (failed(shape))
     return failure();
   inferred.push_back(RankedTensorType::get(*shape, elementTypeOf(getX())));

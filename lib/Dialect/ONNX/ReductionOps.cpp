@@ -219,8 +219,8 @@ LogicalResult CumSumOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   if (auto axis = getConstantInts(getAxis()); axis && x) {
     if (axis->size() != 1)
       return emitOpError("'axis' must hold one value, got ") << axis->size();
-    if (failed(normalizeAxis(getOperation(), axis->front(), x->size(),
-                             "'axis'")))
+    if (failed(
+            normalizeAxis(getOperation(), axis->front(), x->size(), "'axis'")))
       return failure();
   }
   inferred.push_back(getX().getType());
@@ -380,8 +380,7 @@ InstanceNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
              << x->size();
     channels = (*x)[1];
   }
-  std::pair<StringRef, Value> params[] = {{"scale", getScale()},
-                                          {"B", getB()}};
+  std::pair<StringRef, Value> params[] = {{"scale", getScale()}, {"B", getB()}};
   if (failed(checkChannelParams(getOperation(), params, "input", channels)))
     return failure();
   if (x && (*x)[1] == kDyn && channels != kDyn) {
@@ -398,8 +397,8 @@ InstanceNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
 // MeanVarianceNormalization
 //===----------------------------------------------------------------------===//
 
-LogicalResult MeanVarianceNormalizationOp::inferResultTypes(
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+MeanVarianceNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   if (auto x = shapeOf(getX())) {
     int64_t rank = x->size();
     SmallVector<bool> seen(rank, false);
@@ -407,8 +406,8 @@ LogicalResult MeanVarianceNormalizationOp::inferResultTypes(
       auto intAttr = dyn_cast<IntegerAttr>(a);
       if (!intAttr)
         return emitOpError("'axes' must hold integers");
-      auto axis = normalizeAxis(getOperation(), intAttr.getInt(), rank,
-                                "'axes' value");
+      auto axis =
+          normalizeAxis(getOperation(), intAttr.getInt(), rank, "'axes' value");
       if (failed(axis))
         return failure();
       if (seen[*axis])

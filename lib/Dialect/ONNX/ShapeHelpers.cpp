@@ -108,23 +108,8 @@ std::optional<SmallVector<int64_t>> getPartialInts(Value v) {
       return std::nullopt;
     return SmallVector<int64_t>(n, kDyn);
   };
-  if (auto shapeOp = dyn_cast<ShapeOp>(def)) {
-    auto input = shapeOf(shapeOp.getData());
-    if (!input)
-      return std::nullopt;
-    int64_t rank = input->size();
-    auto clampIndex = [&](int64_t i) {
-      if (i < 0)
-        i += rank;
-      return std::clamp<int64_t>(i, 0, rank);
-    };
-    int64_t start = clampIndex(static_cast<int64_t>(shapeOp.getStart()));
-    int64_t end = shapeOp.getEnd()
-                      ? clampIndex(static_cast<int64_t>(*shapeOp.getEnd()))
-                      : rank;
-    return SmallVector<int64_t>(input->begin() + start,
-                                input->begin() + std::max(start, end));
-  }
+  if (auto shapeOp = dyn_cast<ShapeOp>(def))
+    return shapeOp.getReportedDims();
   if (auto gather = dyn_cast<GatherOp>(def)) {
     auto data = getPartialInts(gather.getData());
     auto index = getConstantInts(gather.getIndices());

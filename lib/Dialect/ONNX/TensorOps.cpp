@@ -636,23 +636,27 @@ LogicalResult ExpandOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
 // Shape / Size
 //===----------------------------------------------------------------------===//
 
-LogicalResult ShapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
-  Type i64 = IntegerType::get(getContext(), 64);
+std::optional<SmallVector<int64_t>> ShapeOp::getReportedDims() {
   auto input = shapeOf(getData());
-  if (!input) {
-    inferred.push_back(RankedTensorType::get({kDyn}, i64));
-    return success();
-  }
+  if (!input)
+    return std::nullopt;
   int64_t rank = input->size();
   auto clampIndex = [&](int64_t v) {
     if (v < 0)
       v += rank;
     return std::clamp<int64_t>(v, 0, rank);
   };
-  int64_t start = clampIndex(getStart());
-  int64_t end = getEnd() ? clampIndex(*getEnd()) : rank;
+  int64_t start = clampIndex(static_cast<int64_t>(getStart()));
+  int64_t end = getEnd() ? clampIndex(static_cast<int64_t>(*getEnd())) : rank;
+  return SmallVector<int64_t>(input->begin() + start,
+                              input->begin() + std::max(start, end));
+}
+
+LogicalResult ShapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  auto dims = getReportedDims();
   inferred.push_back(
-      RankedTensorType::get({std::max<int64_t>(end - start, 0)}, i64));
+      RankedTensorType::get({dims ? (int64_t)dims->size() : kDyn},
+                            IntegerType::get(getContext(), 64)));
   return success();
 }
 
@@ -1155,8 +1159,7 @@ GatherElementsOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   if (data && indices && data->size() != indices->size())
     return emitOpError("'indices' has rank ")
            << indices->size() << " but 'data' has rank " << data->size();
-  if (data &&
-      failed(normalizeAxis(*this, getAxis(), data->size(), "'axis'")))
+  if (data && failed(normalizeAxis(*this, getAxis(), data->size(), "'axis'")))
     return failure();
   if (indices)
     inferred.push_back(RankedTensorType::get(*indices, elementType));
@@ -1193,8 +1196,7 @@ ScatterElementsOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
     if (data && other && other->size() != data->size())
       return emitOpError("'indices' and 'updates' must have the rank ")
              << data->size() << " of 'data', got " << other->size();
-  if (data &&
-      failed(normalizeAxis(*this, getAxis(), data->size(), "'axis'")))
+  if (data && failed(normalizeAxis(*this, getAxis(), data->size(), "'axis'")))
     return failure();
   inferred.push_back(getData().getType());
   return success();
@@ -1212,13 +1214,11 @@ LogicalResult GatherNDOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   if (indices && indices->empty())
     return emitOpError("'indices' must have rank >= 1");
   if (data && b >= (int64_t)data->size())
-    return emitOpError("'batch_dims' (")
-           << b << ") must be less than the rank " << data->size()
-           << " of 'data'";
+    return emitOpError("'batch_dims' (") << b << ") must be less than the rank "
+                                         << data->size() << " of 'data'";
   if (indices && b >= (int64_t)indices->size())
-    return emitOpError("'batch_dims' (")
-           << b << ") must be less than the rank " << indices->size()
-           << " of 'indices'";
+    return emitOpError("'batch_dims' (") << b << ") must be less than the rank "
+                                         << indices->size() << " of 'indices'";
   if (!data || !indices) {
     inferred.push_back(UnrankedTensorType::get(elementType));
     return success();
@@ -1227,13 +1227,13 @@ LogicalResult GatherNDOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   int64_t m = indices->back();
   if (m != kDyn && (m < 1 || m > r - b))
     return emitOpError("'indices' last dimension (")
-           << m << ") must be in [1, " << (r - b) << "] (rank of 'data' "
-           << r << " minus 'batch_dims' " << b << ")";
+           << m << ") must be in [1, " << (r - b) << "] (rank of 'data' " << r
+           << " minus 'batch_dims' " << b << ")";
   SmallVector<int64_t> result;
   for (int64_t i = 0; i < b; ++i) {
-    auto dim = mergeDims(*this, (*data)[i], (*indices)[i],
-                         "'data' and 'indices' differ in batch dimension " +
-                             Twine(i));
+    auto dim =
+        mergeDims(*this, (*data)[i], (*indices)[i],
+                  "'data' and 'indices' differ in batch dimension " + Twine(i));
     if (failed(dim))
       return failure();
     result.push_back(*dim);
@@ -1383,8 +1383,8 @@ LogicalResult TopKOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   SmallVector<int64_t> shape(*x);
   int64_t dim = shape[*axis];
   if (k && dim != kDyn && *k > dim)
-    return emitOpError("'K' (") << *k << ") is larger than dimension "
-                                << *axis << " of 'X' (" << dim << ")";
+    return emitOpError("'K' (") << *k << ") is larger than dimension " << *axis
+                                << " of 'X' (" << dim << ")";
   shape[*axis] = k ? *k : kDyn;
   inferred.push_back(RankedTensorType::get(shape, elementType));
   inferred.push_back(RankedTensorType::get(shape, i64));

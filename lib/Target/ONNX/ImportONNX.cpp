@@ -22,7 +22,6 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
-#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -372,9 +371,7 @@ LogicalResult Importer::collectDeclaredTypes() {
   auto collect = [&](const std::vector<proto::ValueInfo> &infos,
                      StringRef kind) -> LogicalResult {
     for (const proto::ValueInfo &info : infos) {
-      if (info.type.kind == proto::TypeInfo::None)
-        continue;
-      // Value infos of non-tensor values are only used for checks.
+      // Only tensor value infos refine types.
       if (info.type.kind != proto::TypeInfo::TensorKind)
         continue;
       auto type =

@@ -217,6 +217,11 @@ def ONNX_ShapeOp : ONNX_Op<"Shape"> {
                        OptionalAttr<I64Attr>:$end);
   let results = (outs ONNX_AnyTensor:$shape);
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The input dimensions in [start, end) after clamping (kDyn where
+    /// dynamic), or nullopt if the input is unranked.
+    std::optional<::llvm::SmallVector<int64_t>> getReportedDims();
+  }];
 }
 
 def ONNX_SizeOp : ONNX_Op<"Size"> {
