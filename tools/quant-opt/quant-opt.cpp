@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/Dialect/ONNX/Passes.h"
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
 #include "QuantOpt/Target/ONNX/ModelSummary.h"
@@ -15,6 +16,8 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
@@ -102,8 +105,11 @@ int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   DialectRegistry registry;
   quant_opt::registerImportDialects(registry);
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
   registerAllPasses();
   quant_opt::onnx::registerONNXPasses();
+  quant_opt::registerQOptConversionPasses();
 
   auto [inputFile, outputFile] = registerAndParseCLIOptions(
       argc, argv, "quant-opt: ONNX quantization compiler driver\n", registry);
