@@ -7,6 +7,7 @@
 
 #include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/Dialect/ONNX/Passes.h"
+#include "QuantOpt/Target/CPU/Passes.h"
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
 #include "QuantOpt/Target/ONNX/ModelSummary.h"
 #include "QuantOpt/Target/ONNX/PrintModule.h"
@@ -110,6 +111,8 @@ int main(int argc, char **argv) {
   registerAllPasses();
   quant_opt::onnx::registerONNXPasses();
   quant_opt::registerQOptConversionPasses();
+  quant_opt::registerQOptCPUPasses();
+  quant_opt::registerCPUPipeline();
 
   auto [inputFile, outputFile] = registerAndParseCLIOptions(
       argc, argv, "quant-opt: ONNX quantization compiler driver\n", registry);
