@@ -43,7 +43,7 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
                   "convert-math-to-llvm,convert-math-to-libm");
   std::string vectorToLLVM = "convert-vector-to-llvm{reassociate-fp-reductions";
   if (!options.features.empty())
-    vectorToLLVM += " enable-x86";
+    vectorToLLVM += " enable-x86vector";
   vectorToLLVM += "}";
   addUpstream(pm, vectorToLLVM);
   addUpstream(pm, "finalize-memref-to-llvm,convert-arith-to-llvm,"
