@@ -298,12 +298,6 @@ int main(int argc, char **argv) {
   std::vector<Tensor> expected;
   if (!options.checkDir.empty())
     expected = readExpected(options.checkDir, numOutputs);
-  if (!options.outputDir.empty()) {
-    struct stat info;
-    if (stat(options.outputDir.c_str(), &info) != 0 &&
-        mkdir(options.outputDir.c_str(), 0755) != 0)
-      die(options.outputDir + ": cannot create the output directory");
-  }
 
   std::vector<const qopt_rt_tensor *> inputPointers;
   for (const Tensor &tensor : inputs)
@@ -317,6 +311,10 @@ int main(int argc, char **argv) {
     outputs.emplace_back(tensor);
 
   if (!options.outputDir.empty()) {
+    struct stat info;
+    if (stat(options.outputDir.c_str(), &info) != 0 &&
+        mkdir(options.outputDir.c_str(), 0755) != 0)
+      die(options.outputDir + ": cannot create the output directory");
     std::vector<const qopt_rt_tensor *> pointers;
     for (const Tensor &tensor : outputs)
       pointers.push_back(tensor.get());
@@ -342,8 +340,8 @@ int main(int argc, char **argv) {
                                 static_cast<int32_t>(options.benchmark),
                                 &result) != 0)
       dieRuntime();
-    std::printf("benchmark: %d runs after 1 warm-up: median %.3f ms, min "
-                "%.3f ms, max %.3f ms\n",
+    std::printf("benchmark: %d runs after 1 warm-up: median %.4g ms, min "
+                "%.4g ms, max %.4g ms\n",
                 result.runs, result.median_ns / 1e6, result.min_ns / 1e6,
                 result.max_ns / 1e6);
     std::printf("peak RSS: %.1f MiB\n",
