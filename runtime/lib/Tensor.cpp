@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <new>
 #include <sys/resource.h>
 
 using namespace qopt::rt;
@@ -128,9 +129,14 @@ bool qopt::rt::readFile(const char *path, std::string &contents) {
   contents.clear();
   char buffer[1 << 16];
   size_t got;
-  while ((got = std::fread(buffer, 1, sizeof(buffer), file)) > 0)
-    contents.append(buffer, got);
-  bool bad = std::ferror(file);
+  bool bad = false;
+  try {
+    while ((got = std::fread(buffer, 1, sizeof(buffer), file)) > 0)
+      contents.append(buffer, got);
+  } catch (const std::bad_alloc &) {
+    bad = true; // The C API never lets an exception escape.
+  }
+  bad = bad || std::ferror(file);
   std::fclose(file);
   if (bad)
     return fail(std::string(path) + ": read error"), false;
