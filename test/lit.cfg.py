@@ -25,11 +25,14 @@ config.substitutions.append(
      "env PYTHONPATH=%s %s -m quant_opt.onnx_text" %
      (os.path.join(config.qopt_src_root, "python"), python)))
 config.substitutions.append(("%qopt_src", config.qopt_src_root))
+# Hand-written models implementing the compiled-model ABI
+# (unittests/runtime/fixtures), for the quant-run tests.
+config.substitutions.append(("%fixtures", config.qopt_fixtures_dir))
 
 # `not`, `count` and FileCheck from LLVM's tools directory (Debian keeps it off
 # PATH).
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "not"]
+tools = ["quant-opt", "quant-run", "not"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
