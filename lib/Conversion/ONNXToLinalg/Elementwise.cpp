@@ -162,6 +162,41 @@ Value floatPow(OpBuilder &b, Location loc, Value x, Value y) {
   return arith::SelectOp::create(b, loc, negativeBase, forNegative, magnitude);
 }
 
+/// x^e for signless ints of one width with wrapping multiplication, by
+/// square-and-multiply unrolled over every exponent bit (branch-free, so it
+/// vectorizes; the CPU pipeline has no lowering of math.ipowi). A negative
+/// exponent gives 1 / x^-e truncated: 1 for x = 1, +-1 for x = -1, else 0
+/// (0 also for x = 0, where ONNX leaves the result undefined).
+Value intPow(OpBuilder &b, Location loc, Value x, Value e) {
+  Type type = x.getType();
+  unsigned width = type.getIntOrFloatBitWidth();
+  Value zero = constant(b, loc, type, 0), one = constant(b, loc, type, 1);
+  Value minusOne = constant(b, loc, type, -1);
+  auto eq = [&](Value l, Value r) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, l, r);
+  };
+  Value result = one, power = x;
+  for (unsigned bit = 0; bit < width; ++bit) {
+    Value mask = arith::ConstantOp::create(
+        b, loc, b.getIntegerAttr(type, APInt::getOneBitSet(width, bit)));
+    Value set = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                      arith::AndIOp::create(b, loc, e, mask),
+                                      zero);
+    result = arith::SelectOp::create(
+        b, loc, set, arith::MulIOp::create(b, loc, result, power), result);
+    if (bit + 1 < width)
+      power = arith::MulIOp::create(b, loc, power, power);
+  }
+  Value odd = eq(arith::AndIOp::create(b, loc, e, one), one);
+  Value forMinusOne = arith::SelectOp::create(b, loc, odd, minusOne, one);
+  Value forNegative = arith::SelectOp::create(
+      b, loc, eq(x, one), one,
+      arith::SelectOp::create(b, loc, eq(x, minusOne), forMinusOne, zero));
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, e, zero);
+  return arith::SelectOp::create(b, loc, negative, forNegative, result);
+}
+
 /// ONNX Pow: the result has the base's type; the exponent may differ.
 Value powScalar(OpBuilder &b, Location loc, Value x, Value y, Type xType,
                 Type yType) {
@@ -203,8 +238,7 @@ Value powScalar(OpBuilder &b, Location loc, Value x, Value y, Type xType,
     return castElement(b, loc, result, f64, xType);
   }
   // Int ^ int: exact (wrapping) integer power in the base's width.
-  Value exponent = castElement(b, loc, y, yType, xType);
-  return math::IPowIOp::create(b, loc, x, exponent);
+  return intPow(b, loc, x, castElement(b, loc, y, yType, xType));
 }
 
 //===----------------------------------------------------------------------===//
