@@ -71,17 +71,25 @@ tile(RewriterBase &rewriter, TilingInterface op, ArrayRef<int64_t> sizes,
   for (OpResult res : op->getResults())
     if (Value replacement = result->replacements.lookup(res))
       rewriter.replaceAllUsesWith(res, replacement);
+  if (op->use_empty())
+    rewriter.eraseOp(op);
   return result;
 }
 
 /// Vectorizes `op` with `sizes` when the vectorizer supports it.
 void vectorizeIfPossible(RewriterBase &rewriter, Operation *op,
                          ArrayRef<int64_t> sizes) {
-  if (failed(linalg::vectorizeOpPrecondition(op, sizes)))
+  // The vectorizer indexes the scalable flags by dimension: always pass them.
+  SmallVector<bool> scalable(sizes.size(), false);
+  if (failed(linalg::vectorizeOpPrecondition(op, sizes, scalable)))
     return;
   rewriter.setInsertionPoint(op);
   FailureOr<linalg::VectorizationResult> result =
-      linalg::vectorize(rewriter, op, sizes);
+      linalg::vectorize(rewriter, op, sizes, scalable,
+                        /*vectorizeNDExtract=*/false,
+                        /*flatten1DDepthwiseConv=*/false,
+                        /*assumeDynamicDimsMatchVecSizes=*/false,
+                        /*createNamedContraction=*/true);
   if (failed(result))
     return;
   if (op->getNumResults())
@@ -132,9 +140,6 @@ struct CPUTileAndVectorizePass
     if (failed(kTiles))
       return;
     vectorizeIfPossible(rewriter, kTiles->tiledAndFusedOps.front(), vector);
-    // Keep the accumulator in registers across the k loop.
-    for (LoopLikeOpInterface loop : kTiles->loops)
-      hoistLoopInvariantSubsets(rewriter, loop);
   }
 
   /// Everything else: one-row parallel tiles, vectorized innermost dimension.
@@ -199,8 +204,6 @@ struct CPUTileAndVectorizePass
     if (elements > 8 * vectorWidth)
       return;
     vectorizeIfPossible(rewriter, tiled, vector);
-    for (LoopLikeOpInterface loop : innerTiles->loops)
-      hoistLoopInvariantSubsets(rewriter, loop);
   }
 
   void runOnOperation() override {
@@ -224,12 +227,16 @@ struct CPUTileAndVectorizePass
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorContractLowering::OuterProduct);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
-    vector::populateVectorMultiReductionLoweringPatterns(
-        patterns, vector::VectorMultiReductionLowering::InnerParallel);
-    vector::populateVectorReductionToContractPatterns(patterns);
+    //vector::populateVectorMultiReductionLoweringPatterns(
+    //    patterns, vector::VectorMultiReductionLowering::InnerParallel);
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
+
+    // Keep accumulators in registers: hoist the read / write of loop-carried
+    // tiles out of the loops that do not change their position (innermost
+    // loops first).
+    func.walk([&](scf::ForOp loop) { hoistLoopInvariantSubsets(rewriter, loop); });
   }
 };
 
