@@ -42,50 +42,106 @@ Value val(OpBuilder &b, Location loc, OpFoldResult v) {
   return getValueOrCreateConstantIndexOp(b, loc, v);
 }
 
-/// Index arithmetic that folds constants at creation, so static sizes stay
-/// attributes.
+/// Index arithmetic on OpFoldResults: constants are computed here, so static
+/// sizes stay attributes and no dead constants are left; anything else
+/// becomes arith on index values.
 struct IndexMath {
   OpBuilder &b;
   Location loc;
-  OpFoldResult fold(Value v) { return getAsOpFoldResult(v); }
-  template <typename OpTy> OpFoldResult bin(OpFoldResult x, OpFoldResult y) {
-    return fold(b.createOrFold<OpTy>(loc, val(b, loc, x), val(b, loc, y)));
-  }
-  OpFoldResult add(OpFoldResult x, OpFoldResult y) {
-    return bin<arith::AddIOp>(x, y);
-  }
-  OpFoldResult sub(OpFoldResult x, OpFoldResult y) {
-    return bin<arith::SubIOp>(x, y);
-  }
-  OpFoldResult mul(OpFoldResult x, OpFoldResult y) {
-    return bin<arith::MulIOp>(x, y);
-  }
-  OpFoldResult div(OpFoldResult x, OpFoldResult y) {
-    return bin<arith::DivSIOp>(x, y);
-  }
-  OpFoldResult ceilDiv(OpFoldResult x, OpFoldResult y) {
-    return bin<arith::CeilDivSIOp>(x, y);
-  }
-  OpFoldResult max(OpFoldResult x, OpFoldResult y) {
-    return bin<arith::MaxSIOp>(x, y);
-  }
-  OpFoldResult min(OpFoldResult x, OpFoldResult y) {
-    return bin<arith::MinSIOp>(x, y);
+  static std::optional<int64_t> cst(OpFoldResult v) {
+    return getConstantIntValue(v);
   }
   OpFoldResult c(int64_t v) { return b.getIndexAttr(v); }
+  template <typename OpTy>
+  OpFoldResult bin(OpFoldResult x, OpFoldResult y,
+                   function_ref<int64_t(int64_t, int64_t)> fn) {
+    if (auto cx = cst(x))
+      if (auto cy = cst(y))
+        return c(fn(*cx, *cy));
+    return OpTy::create(b, loc, val(b, loc, x), val(b, loc, y)).getResult();
+  }
+  OpFoldResult add(OpFoldResult x, OpFoldResult y) {
+    if (cst(y) == 0)
+      return x;
+    if (cst(x) == 0)
+      return y;
+    return bin<arith::AddIOp>(x, y, [](int64_t p, int64_t q) {
+      return (int64_t)((uint64_t)p + (uint64_t)q);
+    });
+  }
+  OpFoldResult sub(OpFoldResult x, OpFoldResult y) {
+    if (cst(y) == 0)
+      return x;
+    return bin<arith::SubIOp>(x, y, [](int64_t p, int64_t q) {
+      return (int64_t)((uint64_t)p - (uint64_t)q);
+    });
+  }
+  OpFoldResult mul(OpFoldResult x, OpFoldResult y) {
+    if (cst(y) == 1)
+      return x;
+    if (cst(x) == 1)
+      return y;
+    return bin<arith::MulIOp>(x, y, [](int64_t p, int64_t q) {
+      return (int64_t)((uint64_t)p * (uint64_t)q);
+    });
+  }
+  OpFoldResult div(OpFoldResult x, OpFoldResult y) {
+    if (cst(y) == 1)
+      return x;
+    return bin<arith::DivSIOp>(
+        x, y, [](int64_t p, int64_t q) { return q == 0 ? 0 : p / q; });
+  }
+  OpFoldResult ceilDiv(OpFoldResult x, OpFoldResult y) {
+    if (cst(y) == 1)
+      return x;
+    return bin<arith::CeilDivSIOp>(x, y, [](int64_t p, int64_t q) {
+      if (q == 0)
+        return (int64_t)0;
+      int64_t d = p / q;
+      return (p % q != 0 && ((p < 0) == (q < 0))) ? d + 1 : d;
+    });
+  }
+  OpFoldResult max(OpFoldResult x, OpFoldResult y) {
+    return bin<arith::MaxSIOp>(
+        x, y, [](int64_t p, int64_t q) { return std::max(p, q); });
+  }
+  OpFoldResult min(OpFoldResult x, OpFoldResult y) {
+    return bin<arith::MinSIOp>(
+        x, y, [](int64_t p, int64_t q) { return std::min(p, q); });
+  }
   OpFoldResult clamp(OpFoldResult x, OpFoldResult lo, OpFoldResult hi) {
     return min(max(x, lo), hi);
   }
-  Value cmp(arith::CmpIPredicate pred, OpFoldResult x, OpFoldResult y) {
-    return b.createOrFold<arith::CmpIOp>(loc, pred, val(b, loc, x),
-                                         val(b, loc, y));
+  /// A comparison: a constant bool attribute when both sides are constant.
+  OpFoldResult cmp(arith::CmpIPredicate pred, OpFoldResult x, OpFoldResult y) {
+    if (auto cx = cst(x))
+      if (auto cy = cst(y))
+        return b.getBoolAttr(
+            arith::applyCmpPredicate(pred, APInt(64, *cx), APInt(64, *cy)));
+    return arith::CmpIOp::create(b, loc, pred, val(b, loc, x), val(b, loc, y))
+        .getResult();
   }
-  OpFoldResult select(Value cond, OpFoldResult x, OpFoldResult y) {
-    return fold(b.createOrFold<arith::SelectOp>(loc, cond, val(b, loc, x),
-                                                val(b, loc, y)));
+  OpFoldResult select(OpFoldResult cond, OpFoldResult x, OpFoldResult y) {
+    if (auto attr = dyn_cast<Attribute>(cond))
+      return cast<BoolAttr>(attr).getValue() ? x : y;
+    if (cst(x) && cst(x) == cst(y))
+      return x;
+    return arith::SelectOp::create(b, loc, cast<Value>(cond), val(b, loc, x),
+                                   val(b, loc, y))
+        .getResult();
+  }
+  OpFoldResult andI(OpFoldResult x, OpFoldResult y) {
+    if (auto attr = dyn_cast<Attribute>(x))
+      return cast<BoolAttr>(attr).getValue() ? y : x;
+    if (auto attr = dyn_cast<Attribute>(y))
+      return cast<BoolAttr>(attr).getValue() ? x : y;
+    return arith::AndIOp::create(b, loc, cast<Value>(x), cast<Value>(y))
+        .getResult();
   }
   /// x < 0 ? x + size : x (ONNX negative indices / axes counted from back).
   OpFoldResult wrap(OpFoldResult x, OpFoldResult size) {
+    if (auto cx = cst(x); cx && *cx >= 0)
+      return x;
     return select(cmp(arith::CmpIPredicate::slt, x, c(0)), add(x, size), x);
   }
   OpFoldResult product(ArrayRef<OpFoldResult> xs) {
@@ -221,6 +277,35 @@ Value reshapeThroughFlat(OpBuilder &b, Location loc, Value src,
     all.push_back(i);
   return tensor::ExpandShapeOp::create(b, loc, resultType, flat, {all},
                                        alignDims(b, loc, resultType, dims));
+}
+
+/// tensor.reshape of `src` to `resultType` with sizes `dims` given as a
+/// run-time shape tensor (when the reassociation is only known at run time).
+Value reshapeAtRuntime(OpBuilder &b, Location loc, Value src,
+                       RankedTensorType resultType,
+                       ArrayRef<OpFoldResult> dims) {
+  SmallVector<Value> values;
+  for (OpFoldResult d : dims)
+    values.push_back(val(b, loc, d));
+  auto shapeType =
+      RankedTensorType::get({(int64_t)values.size()}, b.getIndexType());
+  Value shape = values.empty()
+                    ? (Value)arith::ConstantOp::create(
+                          b, loc, DenseElementsAttr::get(shapeType,
+                                                         ArrayRef<Attribute>{}))
+                    : (Value)tensor::FromElementsOp::create(b, loc, shapeType,
+                                                            values);
+  return tensor::ReshapeOp::create(b, loc, resultType, src, shape);
+}
+
+/// Axes read at run time, normalized to [0, rank).
+SmallVector<OpFoldResult> runtimeAxes(OpBuilder &b, Location loc, Value onnxAxes,
+                                      Value axes, int64_t n, int64_t rank) {
+  IndexMath m{b, loc};
+  SmallVector<OpFoldResult> out;
+  for (OpFoldResult a : readIndexVector(b, loc, onnxAxes, axes, n))
+    out.push_back(m.wrap(a, m.c(rank)));
+  return out;
 }
 
 /// linalg.transpose of `src` by `perm` (output dim i = input dim perm[i]).
@@ -454,13 +539,13 @@ ReshapeLowering::matchAndRewrite(onnx::ReshapeOp op, OpAdaptor adaptor,
     return unsupported(op, rewriter, "Reshape: shape length differs from "
                                      "the result rank");
   // 0 copies the input dimension (unless allowzero); one -1 is inferred.
-  SmallVector<Value> isInferred;
+  SmallVector<OpFoldResult> isInferred;
   for (int64_t i = 0; i < rank; ++i) {
+    isInferred.push_back(
+        m.cmp(arith::CmpIPredicate::eq, target[i], m.c(-1)));
     if (!allowZero && i < inType.getRank())
       target[i] = m.select(m.cmp(arith::CmpIPredicate::eq, target[i], m.c(0)),
                            inDims[i], target[i]);
-    isInferred.push_back(
-        m.cmp(arith::CmpIPredicate::eq, target[i], m.c(-1)));
   }
   OpFoldResult known = m.c(1);
   for (int64_t i = 0; i < rank; ++i)
@@ -561,11 +646,40 @@ SqueezeLowering::matchAndRewrite(onnx::SqueezeOp op, OpAdaptor adaptor,
       if (inType.getDimSize(i) == 1)
         axes.push_back(i);
     }
+  } else if (!onnx::getConstantInts(op.getAxes())) {
+    // Axes known only at run time: output dimension j is the j-th kept one.
+    int64_t n = staticLength(adaptor.getAxes());
+    if (n < 0 || n != rank - resultType.getRank())
+      return unsupported(op, rewriter, "Squeeze: axes need a static length");
+    IndexMath m{rewriter, loc};
+    SmallVector<OpFoldResult> removed =
+        runtimeAxes(rewriter, loc, op.getAxes(), adaptor.getAxes(), n, rank);
+    SmallVector<OpFoldResult> inDims = getDims(rewriter, loc, adaptor.getData());
+    SmallVector<OpFoldResult> dims(resultType.getRank(), m.c(0));
+    for (int64_t i = 0; i < rank; ++i) {
+      OpFoldResult gone = m.c(0), before = m.c(0);
+      for (OpFoldResult a : removed) {
+        gone = m.max(gone, m.select(m.cmp(arith::CmpIPredicate::eq, a, m.c(i)),
+                                    m.c(1), m.c(0)));
+        before = m.add(before, m.select(m.cmp(arith::CmpIPredicate::slt, a,
+                                              m.c(i)),
+                                        m.c(1), m.c(0)));
+      }
+      OpFoldResult pos = m.sub(m.c(i), before);
+      for (int64_t j = 0, e = resultType.getRank(); j < e; ++j) {
+        OpFoldResult here =
+            m.andI(m.cmp(arith::CmpIPredicate::eq, gone, m.c(0)),
+                   m.cmp(arith::CmpIPredicate::eq, pos, m.c(j)));
+        dims[j] = m.select(here, inDims[i], dims[j]);
+      }
+    }
+    rewriter.replaceOp(op, reshapeAtRuntime(rewriter, loc, adaptor.getData(),
+                                            resultType, dims));
+    return success();
   } else {
     auto constant = constantAxes(op, op.getAxes(), rank);
     if (failed(constant))
-      return unsupported(op, rewriter,
-                         "Squeeze: axes must be a constant in range");
+      return unsupported(op, rewriter, "Squeeze: axes out of range");
     axes = *constant;
   }
   // Squeezed dimensions are 1 (make a dynamic one static first).
@@ -598,6 +712,39 @@ UnsqueezeLowering::matchAndRewrite(onnx::UnsqueezeOp op, OpAdaptor adaptor,
   REQUIRE_RANKED(inType, adaptor.getData());
   Location loc = op.getLoc();
   int64_t outRank = resultType.getRank();
+  if (!onnx::getConstantInts(op.getAxes())) {
+    // Axes known only at run time: dimension j is 1 if listed, else the next
+    // input dimension.
+    int64_t n = outRank - inType.getRank();
+    if (staticLength(adaptor.getAxes()) != n)
+      return unsupported(op, rewriter, "Unsqueeze: axes need a static length");
+    IndexMath m{rewriter, loc};
+    SmallVector<OpFoldResult> listed = runtimeAxes(
+        rewriter, loc, op.getAxes(), adaptor.getAxes(), n, outRank);
+    SmallVector<OpFoldResult> inDims = getDims(rewriter, loc, adaptor.getData());
+    SmallVector<OpFoldResult> dims;
+    for (int64_t j = 0; j < outRank; ++j) {
+      OpFoldResult isAxis = m.c(0), before = m.c(0);
+      for (OpFoldResult a : listed) {
+        isAxis = m.max(isAxis,
+                       m.select(m.cmp(arith::CmpIPredicate::eq, a, m.c(j)),
+                                m.c(1), m.c(0)));
+        before = m.add(before, m.select(m.cmp(arith::CmpIPredicate::slt, a,
+                                              m.c(j)),
+                                        m.c(1), m.c(0)));
+      }
+      OpFoldResult pos = m.sub(m.c(j), before);
+      OpFoldResult dim = m.c(1);
+      for (int64_t i = 0, e = inType.getRank(); i < e; ++i)
+        dim = m.select(m.cmp(arith::CmpIPredicate::eq, pos, m.c(i)), inDims[i],
+                       dim);
+      dims.push_back(m.select(m.cmp(arith::CmpIPredicate::eq, isAxis, m.c(1)),
+                              m.c(1), dim));
+    }
+    rewriter.replaceOp(op, reshapeAtRuntime(rewriter, loc, adaptor.getData(),
+                                            resultType, dims));
+    return success();
+  }
   auto axes = constantAxes(op, op.getAxes(), outRank);
   if (failed(axes) ||
       (int64_t)axes->size() + inType.getRank() != outRank)
@@ -795,8 +942,15 @@ SplitLowering::matchAndRewrite(onnx::SplitOp op, OpAdaptor adaptor,
     SmallVector<OpFoldResult> offsets(rank, m.c(0)), sliceSizes = inDims;
     offsets[axis] = offset;
     sliceSizes[axis] = sizes[i];
-    Value slice = tensor::ExtractSliceOp::create(rewriter, loc, input, offsets,
-                                                 sliceSizes, strides);
+    // A static empty part is a tensor.empty (an offset at the end of the
+    // dimension does not verify as a slice).
+    Value slice =
+        isConstantIntValue(sizes[i], 0) || isConstantIntValue(inDims[axis], 0)
+            ? createEmptyTensor(rewriter, loc, resultType,
+                                alignDims(rewriter, loc, resultType, sliceSizes))
+            : tensor::ExtractSliceOp::create(rewriter, loc, input, offsets,
+                                             sliceSizes, strides)
+                  .getResult();
     results.push_back(castTo(rewriter, loc, slice, resultType));
     offset = m.add(offset, sizes[i]);
   }
@@ -816,22 +970,16 @@ SliceLowering::matchAndRewrite(onnx::SliceOp op, OpAdaptor adaptor,
   int64_t n = staticLength(adaptor.getStarts());
   if (n < 0)
     return unsupported(op, rewriter, "Slice: starts needs a static length");
-  SmallVector<int64_t> axes, steps(n, 1);
+  // axes and steps: constants or read at run time.
+  SmallVector<OpFoldResult> axes, steps(n, m.c(1));
   if (onnx::isNoValue(op.getAxes())) {
     for (int64_t i = 0; i < n; ++i)
-      axes.push_back(i);
+      axes.push_back(m.c(i));
   } else {
-    auto ints = onnx::getConstantInts(op.getAxes());
-    if (!ints)
-      return unsupported(op, rewriter, "Slice: axes must be a constant");
-    axes.assign(ints->begin(), ints->end());
+    axes = readIndexVector(rewriter, loc, op.getAxes(), adaptor.getAxes(), n);
   }
-  if (!onnx::isNoValue(op.getSteps())) {
-    auto ints = onnx::getConstantInts(op.getSteps());
-    if (!ints)
-      return unsupported(op, rewriter, "Slice: steps must be a constant");
-    steps.assign(ints->begin(), ints->end());
-  }
+  if (!onnx::isNoValue(op.getSteps()))
+    steps = readIndexVector(rewriter, loc, op.getSteps(), adaptor.getSteps(), n);
   if ((int64_t)axes.size() != n || (int64_t)steps.size() != n)
     return unsupported(op, rewriter, "Slice: inputs have different lengths");
   SmallVector<OpFoldResult> starts =
@@ -839,61 +987,82 @@ SliceLowering::matchAndRewrite(onnx::SliceOp op, OpAdaptor adaptor,
   SmallVector<OpFoldResult> ends =
       readIndexVector(rewriter, loc, op.getEnds(), adaptor.getEnds(), n);
   SmallVector<OpFoldResult> dims = getDims(rewriter, loc, data);
-  SmallVector<OpFoldResult> offsets(rank, m.c(0)), sizes = dims;
-  SmallVector<int64_t> strides(rank, 1);
-  bool negative = false;
+  SmallVector<OpFoldResult> offsets(rank, m.c(0)), sizes = dims,
+                                                   strides(rank, m.c(1));
   for (int64_t i = 0; i < n; ++i) {
-    int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
-    int64_t step = steps[i];
-    if (axis < 0 || axis >= rank || step == 0)
+    OpFoldResult axis = m.wrap(axes[i], m.c(rank));
+    std::optional<int64_t> constAxis = getConstantIntValue(axis);
+    std::optional<int64_t> constStep = getConstantIntValue(steps[i]);
+    if ((constAxis && (*constAxis < 0 || *constAxis >= rank)) ||
+        (constStep && *constStep == 0))
       return unsupported(op, rewriter, "Slice: bad axis or zero step");
-    OpFoldResult d = dims[axis];
-    // Clamp as ONNX does; INT64_MAX / INT64_MIN saturate.
-    auto clampEnd = [&](OpFoldResult v, OpFoldResult lo, OpFoldResult hi) {
-      if (auto c = getConstantIntValue(v)) {
-        if (*c >= (int64_t(1) << 62))
-          return hi;
-        if (*c <= -(int64_t(1) << 62))
-          return lo;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (constAxis && *constAxis != d)
+        continue;
+      OpFoldResult size = dims[d], step = steps[i];
+      // ONNX clamping: [0, d] for positive steps; starts in [0, d-1] and
+      // ends in [-1, d-1] for negative ones.
+      auto forward = [&]() -> std::pair<OpFoldResult, OpFoldResult> {
+        OpFoldResult s = m.clamp(m.wrap(starts[i], size), m.c(0), size);
+        OpFoldResult e = m.clamp(m.wrap(ends[i], size), m.c(0), size);
+        return {s, m.max(m.ceilDiv(m.sub(e, s), step), m.c(0))};
+      };
+      auto backward = [&]() -> std::pair<OpFoldResult, OpFoldResult> {
+        OpFoldResult last = m.sub(size, m.c(1));
+        OpFoldResult s = m.clamp(m.wrap(starts[i], size), m.c(0), last);
+        OpFoldResult e = m.clamp(m.wrap(ends[i], size), m.c(-1), last);
+        return {s, m.max(m.ceilDiv(m.sub(s, e), m.sub(m.c(0), step)), m.c(0))};
+      };
+      std::pair<OpFoldResult, OpFoldResult> range;
+      if (constStep) {
+        range = *constStep > 0 ? forward() : backward();
+      } else {
+        auto f = forward(), bw = backward();
+        OpFoldResult positive = m.cmp(arith::CmpIPredicate::sgt, step, m.c(0));
+        range = {m.select(positive, f.first, bw.first),
+                 m.select(positive, f.second, bw.second)};
       }
-      return m.clamp(m.wrap(v, d), lo, hi);
-    };
-    OpFoldResult start, end, size;
-    if (step > 0) {
-      start = clampEnd(starts[i], m.c(0), d);
-      end = clampEnd(ends[i], m.c(0), d);
-      size = m.max(m.ceilDiv(m.sub(end, start), m.c(step)), m.c(0));
-    } else {
-      OpFoldResult last = m.sub(d, m.c(1));
-      start = clampEnd(starts[i], m.c(0), last);
-      end = clampEnd(ends[i], m.c(-1), last);
-      size = m.max(m.ceilDiv(m.sub(start, end), m.c(-step)), m.c(0));
-      negative = true;
+      if (constAxis) {
+        offsets[d] = range.first;
+        sizes[d] = range.second;
+        strides[d] = step;
+        continue;
+      }
+      OpFoldResult hit = m.cmp(arith::CmpIPredicate::eq, axis, m.c(d));
+      offsets[d] = m.select(hit, range.first, offsets[d]);
+      sizes[d] = m.select(hit, range.second, sizes[d]);
+      strides[d] = m.select(hit, step, strides[d]);
     }
-    offsets[axis] = start;
-    sizes[axis] = size;
-    strides[axis] = step;
   }
-  if (!negative) {
-    SmallVector<OpFoldResult> strideAttrs;
-    for (int64_t s : strides)
-      strideAttrs.push_back(m.c(s));
+  bool positive = llvm::all_of(strides, [](OpFoldResult s) {
+    std::optional<int64_t> c = getConstantIntValue(s);
+    return c && *c > 0;
+  });
+  if (llvm::any_of(sizes,
+                   [](OpFoldResult s) { return isConstantIntValue(s, 0); })) {
+    rewriter.replaceOp(op, createEmptyTensor(rewriter, loc, resultType,
+                                             alignDims(rewriter, loc,
+                                                       resultType, sizes)));
+    return success();
+  }
+  if (positive) {
     Value slice = tensor::ExtractSliceOp::create(rewriter, loc, data, offsets,
-                                                 sizes, strideAttrs);
+                                                 sizes, strides);
     rewriter.replaceOp(op, castTo(rewriter, loc, slice, resultType));
     return success();
   }
-  // Negative steps: read data[offset + i * step] element by element.
-  SmallVector<Value> offsetValues;
-  for (OpFoldResult o : offsets)
-    offsetValues.push_back(val(rewriter, loc, o));
+  // Negative or run-time steps: read data[offset + i * step] per element.
+  SmallVector<Value> offsetValues, strideValues;
+  for (int64_t d = 0; d < rank; ++d) {
+    offsetValues.push_back(val(rewriter, loc, offsets[d]));
+    strideValues.push_back(val(rewriter, loc, strides[d]));
+  }
   Value result = buildIndexGeneric(
       rewriter, loc, resultType, alignDims(rewriter, loc, resultType, sizes),
       {}, {}, [&](OpBuilder &b, Location l, ValueRange idx, ValueRange) {
         SmallVector<Value> coords;
         for (int64_t d = 0; d < rank; ++d) {
-          Value scaled = arith::MulIOp::create(b, l, idx[d],
-                                               cIdx(b, l, strides[d]));
+          Value scaled = arith::MulIOp::create(b, l, idx[d], strideValues[d]);
           coords.push_back(arith::AddIOp::create(b, l, offsetValues[d], scaled));
         }
         return tensor::ExtractOp::create(b, l, data, coords).getResult();
@@ -1427,6 +1596,10 @@ PadLowering::matchAndRewrite(onnx::PadOp op, OpAdaptor adaptor,
         SmallVector<Value> coords;
         Value zero = cIdx(b, l, 0), one = cIdx(b, l, 1);
         for (int64_t d = 0; d < rank; ++d) {
+          if (isConstantIntValue(lo[d], 0) && isConstantIntValue(hi[d], 0)) {
+            coords.push_back(idx[d]);
+            continue;
+          }
           Value i = arith::SubIOp::create(b, l, idx[d], loValues[d]);
           Value size = sizeValues[d];
           Value last = arith::SubIOp::create(b, l, size, one);
