@@ -30,6 +30,13 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   addUpstream(pm, "canonicalize,cse,linalg-fuse-elementwise-ops,"
                   "canonicalize,cse");
 
+  // Threads, caches and registers.
+  CPUTileAndVectorizeOptions tiling;
+  tiling.vectorWidth = options.vectorWidth;
+  tiling.parallel = options.parallel;
+  pm.addNestedPass<func::FuncOp>(createCPUTileAndVectorize(tiling));
+  addUpstream(pm, "canonicalize,cse");
+
   // Bufferization: identity layouts at the function boundary (the ABI passes
   // dense row-major buffers), ownership-based deallocation.
   addUpstream(pm, "one-shot-bufferize{bufferize-function-boundaries "
@@ -38,6 +45,12 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
                   "canonicalize");
 
   // Down to LLVM.
+  pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
+  // Parallel tiles run on OpenMP threads.
+  if (options.parallel)
+    addUpstream(pm, "scf-forall-to-parallel,convert-scf-to-openmp");
+  else
+    addUpstream(pm, "scf-forall-to-for");
   addUpstream(pm, "convert-linalg-to-loops,lower-affine,"
                   "convert-vector-to-scf,convert-scf-to-cf,"
                   "expand-strided-metadata,lower-affine,"
@@ -47,7 +60,8 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
     vectorToLLVM += " enable-x86vector";
   vectorToLLVM += "}";
   addUpstream(pm, vectorToLLVM);
-  addUpstream(pm, "finalize-memref-to-llvm,convert-arith-to-llvm,"
+  addUpstream(pm, "finalize-memref-to-llvm,convert-openmp-to-llvm,"
+                  "convert-arith-to-llvm,"
                   "convert-index-to-llvm,convert-func-to-llvm,"
                   "convert-cf-to-llvm,reconcile-unrealized-casts,"
                   "canonicalize");

@@ -45,6 +45,18 @@ def CPUTileAndVectorize
   ];
 }
 
+def CPUExpandCopies : Pass<"qopt-cpu-expand-copies", "mlir::func::FuncOp"> {
+  let summary = "Rewrite strided memref.copy into linalg.copy";
+  let description = [{
+    Bufferization copies between strided views with `memref.copy`, which the
+    LLVM lowering turns into a call to the `memrefCopy` helper of MLIR's
+    runner-utils library: a dependency a compiled model must not have. Copies
+    between contiguous identity-layout buffers stay `memref.copy` (a
+    memcpy); the others become `linalg.copy`, lowered to loops.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def CPUEntryPoint : Pass<"qopt-cpu-entry-point", "mlir::ModuleOp"> {
   let summary = "Add the compiled-model C ABI functions (LLVM dialect)";
   let description = [{
