@@ -785,17 +785,6 @@ FailureOr<Value> quant_opt::lowering::buildConv(OpBuilder &b, Operation *op,
 
 namespace {
 
-template <typename OnnxOp> ConvAttrs getConvAttrs(OnnxOp op) {
-  ConvAttrs attrs;
-  attrs.autoPad = op.getAutoPad();
-  attrs.kernelShape = op.getKernelShapeAttr();
-  attrs.pads = op.getPadsAttr();
-  attrs.strides = op.getStridesAttr();
-  attrs.dilations = op.getDilationsAttr();
-  attrs.group = op.getGroup();
-  return attrs;
-}
-
 struct ConvLowering : OpConversionPattern<onnx::ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult

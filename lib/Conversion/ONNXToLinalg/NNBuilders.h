@@ -74,6 +74,18 @@ struct ConvAttrs {
   int64_t group = 1;
 };
 
+/// The window attributes of Conv, ConvInteger or QLinearConv `op`.
+template <typename OnnxOp> ConvAttrs getConvAttrs(OnnxOp op) {
+  ConvAttrs attrs;
+  attrs.autoPad = op.getAutoPad();
+  attrs.kernelShape = op.getKernelShapeAttr();
+  attrs.pads = op.getPadsAttr();
+  attrs.strides = op.getStridesAttr();
+  attrs.dilations = op.getDilationsAttr();
+  attrs.group = op.getGroup();
+  return attrs;
+}
+
 /// ONNX Conv of converted `x` (N, C, D1..Dn) and `w` (M, C/group, k1..kn)
 /// plus the optional 1-D `bias` (M; null when absent) into a new tensor of
 /// `resultType` (element type: the accumulator), padding with zeros. Emits an error on `op` and fails for unsupported
