@@ -1079,9 +1079,6 @@ struct MaxPoolLowering : OpConversionPattern<onnx::MaxPoolOp> {
     if (!isa<RankedTensorType>(x.getType()))
       return rewriter.notifyMatchFailure(op, "unranked input");
     bool withIndices = !op.getIndices().use_empty();
-    if (withIndices && op.getStorageOrder() != 0)
-      return fail(rewriter, op,
-                  "unsupported: MaxPool Indices with storage_order=1");
     Location loc = op.getLoc();
     Type elementType = resultType->getElementType();
     bool isUnsigned = isUnsignedInt(onnx::elementTypeOf(op.getX()));
@@ -1095,7 +1092,8 @@ struct MaxPoolLowering : OpConversionPattern<onnx::MaxPoolOp> {
                                     lowest);
     if (withIndices) {
       auto [values, indices] = buildArgMaxPool(rewriter, loc, x, *setup, init,
-                                               *indicesType, isUnsigned);
+                                               *indicesType, isUnsigned,
+                                               op.getStorageOrder() != 0);
       rewriter.replaceOp(op, {values, indices});
       return success();
     }
@@ -1130,7 +1128,8 @@ struct MaxPoolLowering : OpConversionPattern<onnx::MaxPoolOp> {
   /// position of the first maximum, in one generic with two outputs.
   static std::pair<Value, Value>
   buildArgMaxPool(OpBuilder &b, Location loc, Value x, const PoolSetup &setup,
-                  Value init, RankedTensorType indicesType, bool isUnsigned) {
+                  Value init, RankedTensorType indicesType, bool isUnsigned,
+                  bool columnMajor) {
     const Window &window = setup.window;
     int64_t n = window.kernel.size(), nLoops = 2 + 2 * n;
     MLIRContext *ctx = b.getContext();
@@ -1165,6 +1164,7 @@ struct MaxPoolLowering : OpConversionPattern<onnx::MaxPoolOp> {
           flat = arith::MulIOp::create(nb, nloc, flat, sizes[1]);
           flat = arith::AddIOp::create(nb, nloc, flat,
                                        linalg::IndexOp::create(nb, nloc, 1));
+          SmallVector<Value> positions;
           for (int64_t i = 0; i < n; ++i) {
             Value o = linalg::IndexOp::create(nb, nloc, 2 + i);
             Value k = linalg::IndexOp::create(nb, nloc, 2 + n + i);
@@ -1178,12 +1178,22 @@ struct MaxPoolLowering : OpConversionPattern<onnx::MaxPoolOp> {
                     nb, nloc, k,
                     arith::ConstantIndexOp::create(nb, nloc,
                                                    window.dilations[i])));
-            pos = arith::SubIOp::create(
+            positions.push_back(arith::SubIOp::create(
                 nb, nloc, pos,
-                arith::ConstantIndexOp::create(nb, nloc, window.lo[i]));
-            flat = arith::MulIOp::create(nb, nloc, flat, sizes[2 + i]);
-            flat = arith::AddIOp::create(nb, nloc, flat, pos);
+                arith::ConstantIndexOp::create(nb, nloc, window.lo[i])));
           }
+          // Spatial position row-major (storage_order 0) or column-major.
+          for (int64_t j = 0; j < n; ++j) {
+            int64_t i = columnMajor ? n - 1 - j : j;
+            flat = arith::MulIOp::create(nb, nloc, flat, sizes[2 + i]);
+          }
+          Value spatial = arith::ConstantIndexOp::create(nb, nloc, 0);
+          for (int64_t j = 0; j < n; ++j) {
+            int64_t i = columnMajor ? n - 1 - j : j;
+            spatial = arith::MulIOp::create(nb, nloc, spatial, sizes[2 + i]);
+            spatial = arith::AddIOp::create(nb, nloc, spatial, positions[i]);
+          }
+          flat = arith::AddIOp::create(nb, nloc, flat, spatial);
           Value index = arith::IndexCastOp::create(nb, nloc, nb.getI64Type(),
                                                    flat);
           Value v = args[0], best = args[2];
