@@ -116,6 +116,29 @@ Value quant_opt::lowering::expandDim(OpBuilder &b, Location loc, Value v, int64_
       outputShape);
 }
 
+/// tensor.expand_shape of `v` into `resultType`; a tensor.reshape when a
+/// group would split into several dynamic dims (expand-strided-metadata of
+/// LLVM 22 crashes on such a memref.expand_shape).
+Value quant_opt::lowering::expandTo(OpBuilder &b, Location loc, Value v,
+                                    RankedTensorType resultType,
+                                    ArrayRef<ReassociationIndices> groups,
+                                    ArrayRef<OpFoldResult> dims) {
+  bool severalDynamic = llvm::any_of(groups, [&](const ReassociationIndices &g) {
+    return llvm::count_if(g, [&](int64_t i) {
+             return resultType.isDynamicDim(i);
+           }) > 1;
+  });
+  if (!severalDynamic)
+    return tensor::ExpandShapeOp::create(b, loc, resultType, v, groups, dims);
+  SmallVector<Value> sizes;
+  for (OpFoldResult d : dims)
+    sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, d));
+  Value shape = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({(int64_t)sizes.size()}, b.getIndexType()),
+      sizes);
+  return tensor::ReshapeOp::create(b, loc, resultType, v, shape);
+}
+
 /// Converts float scalar `v` to float type `to` (extension or truncation).
 Value quant_opt::lowering::castFloat(OpBuilder &b, Location loc, Value v, Type to) {
   Type from = v.getType();
@@ -379,7 +402,7 @@ Value quant_opt::lowering::buildMatMul(OpBuilder &b, Location loc, Value a,
       groups[0].push_back(i);
     if (rb == 2)
       groups.push_back({lead});
-    return tensor::ExpandShapeOp::create(b, loc, resultType, r2, groups, dims);
+    return expandTo(b, loc, r2, resultType, groups, dims);
   }
 
   // Equal batch dims: one batch_matmul over the collapsed batch.
@@ -413,7 +436,7 @@ Value quant_opt::lowering::buildMatMul(OpBuilder &b, Location loc, Value a,
       groups[0].push_back(i);
     groups.push_back({nb});
     groups.push_back({nb + 1});
-    return tensor::ExpandShapeOp::create(b, loc, resultType, r3, groups, dims);
+    return expandTo(b, loc, r3, resultType, groups, dims);
   }
   return buildGenericMatMul(b, loc, a, bv, resultType,
                             filled(resultType, dims));

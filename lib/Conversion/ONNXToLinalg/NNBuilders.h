@@ -31,6 +31,13 @@ mlir::Value collapseDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 mlir::Value expandDim(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                       int64_t dim, llvm::ArrayRef<mlir::OpFoldResult> sizes);
 
+/// tensor.expand_shape of `v` into `resultType` (sizes `dims`), or a
+/// tensor.reshape when one group splits into several dynamic dims.
+mlir::Value expandTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                     mlir::RankedTensorType resultType,
+                     llvm::ArrayRef<mlir::ReassociationIndices> groups,
+                     llvm::ArrayRef<mlir::OpFoldResult> dims);
+
 /// Float scalar `v` extended or truncated to float type `to`; other values
 /// unchanged.
 mlir::Value castFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,

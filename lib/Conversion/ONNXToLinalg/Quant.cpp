@@ -710,8 +710,7 @@ struct MatMulNBitsLowering : OpConversionPattern<onnx::MatMulNBitsOp> {
       }
       groups.push_back({rank - 1});
       shape.push_back(rewriter.getIndexAttr(n));
-      y = tensor::ExpandShapeOp::create(rewriter, loc, *resultType, y, groups,
-                                        shape);
+      y = expandTo(rewriter, loc, y, *resultType, groups, shape);
     } else if (y.getType() != *resultType) {
       y = tensor::CastOp::create(rewriter, loc, *resultType, y);
     }
