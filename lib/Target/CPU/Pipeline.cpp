@@ -34,7 +34,8 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   // dense row-major buffers), ownership-based deallocation.
   addUpstream(pm, "one-shot-bufferize{bufferize-function-boundaries "
                   "function-boundary-type-conversion=identity-layout-map},"
-                  "buffer-deallocation-pipeline,canonicalize");
+                  "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+                  "canonicalize");
 
   // Down to LLVM.
   addUpstream(pm, "convert-linalg-to-loops,lower-affine,"
