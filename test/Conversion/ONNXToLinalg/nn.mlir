@@ -1,11 +1,13 @@
 // RUN: quant-opt %s --split-input-file --qopt-convert-onnx-to-linalg | FileCheck %s
 
 // A linear layer with a constant-shaped weight: the rows of all leading
-// (dynamic) dims go through one 2-D linalg.matmul.
+// (dynamic) dims go through one 2-D linalg.matmul; two dynamic dims come
+// back with tensor.reshape (one would use tensor.expand_shape).
 // CHECK-LABEL: func.func @matmul_linear
 // CHECK: %[[A:.*]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2]] : tensor<?x?x64xf32> into tensor<?x64xf32>
 // CHECK: %[[MM:.*]] = linalg.matmul ins(%[[A]], %arg1 : tensor<?x64xf32>, tensor<64x256xf32>)
-// CHECK: tensor.expand_shape %[[MM]] {{\[}}[0, 1], [2]] output_shape [%{{.*}}, %{{.*}}, 256]
+// CHECK: %[[SHAPE:.*]] = tensor.from_elements %{{.*}}, %{{.*}}, %{{.*}} : tensor<3xindex>
+// CHECK: tensor.reshape %[[MM]](%[[SHAPE]]) : (tensor<?x256xf32>, tensor<3xindex>) -> tensor<?x?x256xf32>
 func.func @matmul_linear(%a: tensor<?x?x64xf32>, %b: tensor<64x256xf32>) -> tensor<?x?x256xf32> {
   %0 = onnx.MatMul %a, %b : (tensor<?x?x64xf32>, tensor<64x256xf32>) -> tensor<?x?x256xf32>
   return %0 : tensor<?x?x256xf32>

@@ -161,7 +161,7 @@ func.func @qlinear_conv(%x: tensor<?x3x4x4xui8>, %xs: tensor<f32>, %xz: tensor<u
 // CHECK: %[[WK:.*]] = tensor.extract_slice %[[W2]][0, 0] [8, 48] [1, 1]
 // CHECK: %[[A:.*]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2]]
 // CHECK: linalg.matmul indexing_maps = [#[[AT]], #[[BT]], #{{.*}}] ins(%[[A]], %[[WK]] : tensor<?x48xf32>, tensor<8x48xf32>)
-// CHECK: tensor.expand_shape {{.*}} into tensor<?x?x8xf32>
+// CHECK: tensor.reshape {{.*}} -> tensor<?x?x8xf32>
 func.func @matmul_nbits(%a: tensor<?x?x48xf32>, %b: tensor<8x2x16xui8>, %s: tensor<16xf32>, %z: tensor<8xui8>) -> tensor<?x?x8xf32> {
   %n = onnx.NoValue
   %0 = onnx.MatMulNBits %a, %b, %s, %z, %n, %n {K = 48 : i64, N = 8 : i64, bits = 4 : i64, block_size = 32 : i64} : (tensor<?x?x48xf32>, tensor<8x2x16xui8>, tensor<16xf32>, tensor<8xui8>, none, none) -> tensor<?x?x8xf32>
