@@ -52,7 +52,7 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   else
     addUpstream(pm, "scf-forall-to-for");
   addUpstream(pm, "convert-linalg-to-loops,lower-affine,"
-                  "convert-vector-to-scf,convert-scf-to-cf,"
+                  "convert-vector-to-scf{full-unroll},convert-scf-to-cf,"
                   "expand-strided-metadata,lower-affine,"
                   "convert-math-to-llvm,convert-math-to-libm");
   std::string vectorToLLVM = "convert-vector-to-llvm{reassociate-fp-reductions";

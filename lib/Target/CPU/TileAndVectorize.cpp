@@ -20,6 +20,9 @@
 #include "QuantOpt/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
@@ -79,6 +82,21 @@ tile(RewriterBase &rewriter, TilingInterface op, ArrayRef<int64_t> sizes,
 /// Vectorizes `op` with `sizes` when the vectorizer supports it.
 void vectorizeIfPossible(RewriterBase &rewriter, Operation *op,
                          ArrayRef<int64_t> sizes) {
+  // i1 vectors are stored bit-packed, ONNX bools are bytes; math.fpowi has
+  // no vector lowering.
+  for (Value v : op->getOperands())
+    if (getElementTypeOrSelf(v.getType()).isInteger(1))
+      return;
+  for (Value v : op->getResults())
+    if (getElementTypeOrSelf(v.getType()).isInteger(1))
+      return;
+  bool unsupported = false;
+  op->walk([&](Operation *inner) {
+    if (isa<math::FPowIOp, math::IPowIOp>(inner))
+      unsupported = true;
+  });
+  if (unsupported)
+    return;
   // The vectorizer indexes the scalable flags by dimension: always pass them.
   SmallVector<bool> scalable(sizes.size(), false);
   if (failed(linalg::vectorizeOpPrecondition(op, sizes, scalable)))
@@ -134,12 +152,39 @@ struct CPUTileAndVectorizePass
                            /*fuse=*/true);
     if (failed(microTiles))
       return;
-    tiled = microTiles->tiledAndFusedOps.front();
-    auto kTiles = tile(rewriter, cast<TilingInterface>(tiled), step,
-                       scf::SCFTilingOptions::LoopType::ForOp);
-    if (failed(kTiles))
-      return;
-    vectorizeIfPossible(rewriter, kTiles->tiledAndFusedOps.front(), vector);
+    // Peel the micro loops (innermost first) so that every full tile has
+    // static sizes; edge tiles keep scalar loops.
+    for (LoopLikeOpInterface loop : llvm::reverse(microTiles->loops)) {
+      auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+      std::optional<int64_t> stepSize =
+          forOp ? getConstantIntValue(forOp.getStep()) : std::nullopt;
+      if (!stepSize || *stepSize == 1)
+        continue;
+      scf::ForOp partial;
+      (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+    }
+    Operation *scope = outerTiles->loops.empty()
+                           ? op->getParentOp()
+                           : outerTiles->loops.front().getOperation();
+    SmallVector<linalg::LinalgOp> fullTiles;
+    scope->walk([&](linalg::LinalgOp inner) {
+      if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(inner))
+        return;
+      SmallVector<int64_t> ranges = inner.getStaticLoopRanges();
+      for (auto [range, size] : llvm::zip(ranges, vector))
+        if (size != 1 && range != size)
+          return;
+      if (ShapedType::isDynamic(ranges.back()))
+        ranges.back() = 0; // k may be dynamic: it is tiled by 1 below
+      fullTiles.push_back(inner);
+    });
+    for (linalg::LinalgOp inner : fullTiles) {
+      auto kTiles = tile(rewriter, cast<TilingInterface>(inner.getOperation()),
+                         step, scf::SCFTilingOptions::LoopType::ForOp);
+      if (succeeded(kTiles))
+        vectorizeIfPossible(rewriter, kTiles->tiledAndFusedOps.front(),
+                            vector);
+    }
   }
 
   /// Everything else: one-row parallel tiles, vectorized innermost dimension.
@@ -147,6 +192,11 @@ struct CPUTileAndVectorizePass
     int64_t numLoops = op.getNumLoops();
     if (numLoops == 0)
       return;
+    bool projected = llvm::all_of(op.getIndexingMapsArray(), [](AffineMap m) {
+      return m.isProjectedPermutation(/*allowZeroInResults=*/true);
+    });
+    if (!projected)
+      return tileWindowed(rewriter, op);
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     // The innermost parallel dimension is kept whole in the outer tile.
@@ -197,6 +247,11 @@ struct CPUTileAndVectorizePass
       else
         vector[d] = tiledRanges[d];
     }
+    // Reductions are vectorized only without masks (full static chunks).
+    if (op.getNumReductionLoops() > 0)
+      for (int64_t d = 0; d < numLoops; ++d)
+        if (tiledRanges[d] != vector[d])
+          return;
     // Vectors of more than a few registers spill; keep those scalar.
     int64_t elements = 1;
     for (int64_t v : vector)
@@ -204,6 +259,32 @@ struct CPUTileAndVectorizePass
     if (elements > 8 * vectorWidth)
       return;
     vectorizeIfPossible(rewriter, tiled, vector);
+  }
+
+  /// Convolutions, pooling and other ops with window (sum-of-dims) maps:
+  /// only the outer parallel dimensions that every map reads plainly
+  /// become parallel tiles; the windows keep scalar loops.
+  void tileWindowed(RewriterBase &rewriter, linalg::LinalgOp op) {
+    int64_t numLoops = op.getNumLoops();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    SmallVector<int64_t> outer(numLoops, 0);
+    bool any = false;
+    for (int64_t d = 0; d < numLoops; ++d) {
+      if (iterators[d] != utils::IteratorType::parallel)
+        break;
+      bool plain = llvm::all_of(op.getIndexingMapsArray(), [&](AffineMap m) {
+        return llvm::all_of(m.getResults(), [&](AffineExpr e) {
+          return !e.isFunctionOfDim(d) || e == getAffineDimExpr(d, e.getContext());
+        });
+      });
+      if (!plain)
+        break;
+      outer[d] = 1;
+      any = true;
+    }
+    if (any)
+      (void)tile(rewriter, cast<TilingInterface>(op.getOperation()), outer,
+                 outerLoop(), {}, /*fuse=*/true);
   }
 
   void runOnOperation() override {
@@ -227,8 +308,9 @@ struct CPUTileAndVectorizePass
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorContractLowering::OuterProduct);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
-    //vector::populateVectorMultiReductionLoweringPatterns(
-    //    patterns, vector::VectorMultiReductionLowering::InnerParallel);
+    vector::populateVectorMultiReductionLoweringPatterns(
+        patterns, vector::VectorMultiReductionLowering::InnerParallel);
+    vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
