@@ -507,6 +507,98 @@ Value buildReduce(OpBuilder &b, Location loc, ReduceKind kind, Value x,
       });
 }
 
+/// The shape of a reduction of `in` over the dimensions set in `mask` (none:
+/// the identity).
+SmallVector<int64_t> reducedShape(ArrayRef<int64_t> in, uint64_t mask,
+                                  bool keepdims) {
+  SmallVector<int64_t> shape;
+  for (auto [i, size] : llvm::enumerate(in)) {
+    if (!(mask >> i & 1))
+      shape.push_back(size);
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  return shape;
+}
+
+/// True if static sizes agree wherever both shapes have one.
+bool shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  if (a.size() != b.size())
+    return false;
+  for (auto [x, y] : llvm::zip(a, b))
+    if (x != ShapedType::kDynamic && y != ShapedType::kDynamic && x != y)
+      return false;
+  return true;
+}
+
+/// The axes of a reduction whose `axes` input is only known at run time, as
+/// a bit mask (index): bit i is set when axis i (negative axes normalized)
+/// is listed. An empty list reduces everything unless `noop`, when the mask
+/// stays 0 (the identity).
+Value buildRuntimeAxesMask(OpBuilder &b, Location loc, Value axes,
+                           int64_t rank, bool noop) {
+  Type i64 = b.getI64Type();
+  Value zero = createScalarConstant(b, loc, i64, 0);
+  Value one = createScalarConstant(b, loc, i64, 1);
+  Value rankValue = createScalarConstant(b, loc, i64, rank);
+  Value lb = arith::ConstantIndexOp::create(b, loc, 0);
+  Value step = arith::ConstantIndexOp::create(b, loc, 1);
+  Value count = getDimValue(b, loc, axes, 0);
+  auto loop = scf::ForOp::create(
+      b, loc, lb, count, step, ValueRange{zero},
+      [&](OpBuilder &nb, Location l, Value iv, ValueRange args) {
+        Value axis = tensor::ExtractOp::create(nb, l, axes, ValueRange{iv});
+        if (axis.getType() != i64)
+          axis = arith::ExtSIOp::create(nb, l, i64, axis);
+        Value negative =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, axis, zero);
+        axis = arith::SelectOp::create(
+            nb, l, negative, arith::AddIOp::create(nb, l, axis, rankValue),
+            axis);
+        Value bit = arith::ShLIOp::create(nb, l, one, axis);
+        scf::YieldOp::create(
+            nb, l, ValueRange{arith::OrIOp::create(nb, l, args[0], bit)});
+      });
+  Value mask = loop.getResult(0);
+  if (!noop) {
+    Value all = createScalarConstant(b, loc, i64, (1ll << rank) - 1);
+    Value empty =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, mask, zero);
+    mask = arith::SelectOp::create(b, loc, empty, all, mask);
+  }
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), mask);
+}
+
+/// `build(c)` for the run-time value of `selector` among `cases` (an
+/// scf.index_switch; the last case is the default, so unexpected values
+/// take it). One case needs no switch.
+Value buildSwitch(OpBuilder &b, Location loc, Value selector,
+                  ArrayRef<int64_t> cases, Type resultType,
+                  llvm::function_ref<Value(OpBuilder &, Location, int64_t)>
+                      build) {
+  if (cases.size() == 1)
+    return build(b, loc, cases.front());
+  auto op = scf::IndexSwitchOp::create(b, loc, TypeRange{resultType}, selector,
+                                       cases.drop_back(), cases.size() - 1);
+  auto fill = [&](Region &region, int64_t value) {
+    OpBuilder::InsertionGuard guard(b);
+    b.createBlock(&region);
+    scf::YieldOp::create(b, loc, build(b, loc, value));
+  };
+  for (auto [region, value] : llvm::zip(op.getCaseRegions(), cases))
+    fill(region, value);
+  fill(op.getDefaultRegion(), cases.back());
+  return op.getResult(0);
+}
+
+/// The largest number of axis sets a reduction with run-time axes may
+/// compile code for.
+constexpr size_t kMaxRuntimeAxisSets = 32;
+
+/// Reduce* with `axes` a constant (one lowering), absent, or only known at
+/// run time: then every axis set that gives the result's (inferred) shape
+/// gets a lowering and an scf.index_switch on the run-time axis mask picks
+/// one.
 template <typename OnnxOp, ReduceKind kind>
 struct ReduceLowering : OpConversionPattern<OnnxOp> {
   using OpConversionPattern<OnnxOp>::OpConversionPattern;
@@ -523,31 +615,75 @@ struct ReduceLowering : OpConversionPattern<OnnxOp> {
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     if (!xType)
       return rewriter.notifyMatchFailure(op, "unranked data");
+    int64_t rank = xType.getRank();
+    bool keepdims = op.getKeepdims() != 0;
+    bool noop = op.getNoopWithEmptyAxes() != 0;
+    Location loc = op.getLoc();
 
-    SmallVector<int64_t> axes;
-    if (!onnx::isNoValue(op.getAxes())) {
-      auto constant = onnx::getConstantInts(op.getAxes());
-      if (!constant)
+    // Candidate axis masks; 0 is the identity (empty axes with noop).
+    SmallVector<int64_t> masks;
+    Value selector;
+    std::optional<SmallVector<int64_t>> constantAxes;
+    if (onnx::isNoValue(op.getAxes()))
+      constantAxes.emplace();
+    else if (auto shape = onnx::shapeOf(op.getAxes());
+             shape && shape->size() == 1 && (*shape)[0] == 0)
+      constantAxes.emplace();
+    else
+      constantAxes = onnx::getConstantInts(op.getAxes());
+    if (constantAxes) {
+      if (constantAxes->empty() && noop) {
+        masks.push_back(0);
+      } else {
+        auto reduced = axesToMask(op, *constantAxes, rank);
+        if (failed(reduced))
+          return failure();
+        int64_t mask = 0;
+        for (auto [i, r] : llvm::enumerate(*reduced))
+          mask |= int64_t(r) << i;
+        masks.push_back(mask);
+      }
+    } else {
+      auto axesType = dyn_cast<RankedTensorType>(adaptor.getAxes().getType());
+      if (!axesType || axesType.getRank() != 1 || rank > 16)
         return unsupported(rewriter, op,
                            op->getName().stripDialect() +
-                               ": unsupported non-constant 'axes' input");
-      axes = *constant;
+                               ": unsupported 'axes' input (needs a 1-D "
+                               "tensor and data of rank <= 16)");
+      for (int64_t mask = noop ? 0 : 1; mask < (int64_t(1) << rank); ++mask)
+        if (shapesCompatible(reducedShape(xType.getShape(), mask,
+                                          keepdims && mask != 0),
+                             resultType->getShape()))
+          masks.push_back(mask);
+      if (masks.empty() || masks.size() > kMaxRuntimeAxisSets)
+        return unsupported(
+            rewriter, op,
+            op->getName().stripDialect() +
+                ": unsupported non-constant 'axes' input: " +
+                Twine(masks.size()) +
+                " axis sets match the result shape (give constant axes or "
+                "a more precise result shape)");
+      if (masks.size() > 1)
+        selector = buildRuntimeAxesMask(rewriter, loc, adaptor.getAxes(),
+                                        rank, noop);
     }
-    Location loc = op.getLoc();
-    if (axes.empty() && op.getNoopWithEmptyAxes()) {
-      rewriter.replaceOp(op, castTo(rewriter, loc, x, *resultType));
-      return success();
-    }
-    auto reduced = axesToMask(op, axes, xType.getRank());
-    if (failed(reduced))
-      return failure();
 
-    Value result =
-        buildReduce(rewriter, loc, kind, x, *reduced,
-                    onnxElementType(op.getData()), resultType->getElementType());
-    if (op.getKeepdims())
-      result = expandReduced(rewriter, loc, result, *reduced);
-    rewriter.replaceOp(op, castTo(rewriter, loc, result, *resultType));
+    Type onnxElement = onnxElementType(op.getData());
+    Value result = buildSwitch(
+        rewriter, loc, selector, masks, *resultType,
+        [&](OpBuilder &b, Location l, int64_t mask) {
+          if (mask == 0)
+            return castTo(b, l, x, *resultType);
+          SmallVector<bool> reduced;
+          for (int64_t i = 0; i < rank; ++i)
+            reduced.push_back(mask >> i & 1);
+          Value r = buildReduce(b, l, kind, x, reduced, onnxElement,
+                                resultType->getElementType());
+          if (keepdims)
+            r = expandReduced(b, l, r, reduced);
+          return castTo(b, l, r, *resultType);
+        });
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -725,9 +861,69 @@ struct SoftmaxLowering : OpConversionPattern<OnnxOp> {
 // CumSum
 //===----------------------------------------------------------------------===//
 
-/// An scf.for over the axis carrying the running sum of one slice (in at
-/// least f32 for floats) and the result, into which each step inserts the
-/// sum with (inclusive) or without (exclusive) the current slice.
+/// CumSum of `x` along static `axis`: an scf.for over the axis carrying the
+/// running sum of one slice (in at least f32 for floats) and the result,
+/// into which each step inserts the sum with (inclusive) or without
+/// (exclusive) the current slice.
+Value buildCumSum(OpBuilder &b, Location loc, Value x, int64_t axis,
+                  Type onnxElement, bool exclusive, bool reverse) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t rank = xType.getRank();
+  Type element = xType.getElementType();
+  Type accType = isa<FloatType>(element) ? computeFloatType(element) : element;
+  Type accOnnxType = isa<FloatType>(element) ? accType : onnxElement;
+
+  SmallVector<OpFoldResult> dims = getDims(b, loc, x);
+  SmallVector<int64_t> sliceShape(xType.getShape());
+  sliceShape.erase(sliceShape.begin() + axis);
+  SmallVector<OpFoldResult> sliceDims(dims);
+  sliceDims.erase(sliceDims.begin() + axis);
+  auto sliceType = RankedTensorType::get(sliceShape, element);
+  auto accTensorType = RankedTensorType::get(sliceShape, accType);
+
+  Value zero = createScalarConstant(b, loc, accType, 0.0);
+  Value acc0 = createFilledTensor(b, loc, accTensorType, sliceDims, zero);
+  Value result0 = createEmptyTensor(b, loc, xType, dims);
+  Value lb = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value n = getDimValue(b, loc, x, axis);
+  auto loop = scf::ForOp::create(
+      b, loc, lb, n, one, ValueRange{acc0, result0},
+      [&](OpBuilder &nb, Location l, Value iv, ValueRange args) {
+        Value pos = iv;
+        if (reverse)
+          pos = arith::SubIOp::create(
+              nb, l, arith::SubIOp::create(nb, l, n, one), iv);
+        SmallVector<OpFoldResult> offsets(rank, nb.getIndexAttr(0));
+        offsets[axis] = pos;
+        SmallVector<OpFoldResult> sizes(dims);
+        sizes[axis] = nb.getIndexAttr(1);
+        SmallVector<OpFoldResult> strides(rank, nb.getIndexAttr(1));
+        Value slice = tensor::ExtractSliceOp::create(nb, l, sliceType, x,
+                                                     offsets, sizes, strides);
+        Value acc = args[0];
+        Value next = buildSameShapeMap(
+            nb, l, accType, ValueRange{acc, slice},
+            [&](OpBuilder &bb, Location bl, ValueRange a) {
+              Value v = convertScalar(bb, bl, a[1], onnxElement, accOnnxType);
+              return buildAdd(bb, bl, a[0], v);
+            });
+        Value stored = exclusive ? acc : next;
+        if (accType != element)
+          stored = buildSameShapeMap(
+              nb, l, element, stored,
+              [&](OpBuilder &bb, Location bl, ValueRange a) {
+                return convertScalar(bb, bl, a[0], accOnnxType, onnxElement);
+              });
+        Value result = tensor::InsertSliceOp::create(nb, l, stored, args[1],
+                                                     offsets, sizes, strides);
+        scf::YieldOp::create(nb, l, ValueRange{next, result});
+      });
+  return loop.getResult(1);
+}
+
+/// CumSum; an `axis` known only at run time selects among the lowerings for
+/// every axis with an scf.index_switch.
 struct CumSumLowering : OpConversionPattern<onnx::CumSumOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -742,70 +938,51 @@ struct CumSumLowering : OpConversionPattern<onnx::CumSumOp> {
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     if (!xType || xType.getRank() == 0)
       return rewriter.notifyMatchFailure(op, "needs ranked x of rank >= 1");
-    auto axisValues = onnx::getConstantInts(op.getAxis());
-    if (!axisValues || axisValues->size() != 1)
-      return unsupported(rewriter, op,
-                         "CumSum: unsupported non-constant 'axis' input");
     int64_t rank = xType.getRank();
-    auto axis =
-        onnx::normalizeAxis(op, axisValues->front(), rank, "'axis'");
-    if (failed(axis))
-      return failure();
-
     Location loc = op.getLoc();
-    Type element = xType.getElementType();
+
+    SmallVector<int64_t> axes;
+    Value selector;
+    if (auto constant = onnx::getConstantInts(op.getAxis())) {
+      if (constant->size() != 1)
+        return unsupported(rewriter, op, "CumSum: 'axis' must hold one value");
+      auto axis = onnx::normalizeAxis(op, constant->front(), rank, "'axis'");
+      if (failed(axis))
+        return failure();
+      axes.push_back(*axis);
+    } else {
+      Value axisTensor = adaptor.getAxis();
+      auto axisType = dyn_cast<RankedTensorType>(axisTensor.getType());
+      if (!axisType || axisType.getRank() > 1)
+        return unsupported(rewriter, op,
+                           "CumSum: unsupported 'axis' input (needs a scalar)");
+      SmallVector<Value> indices;
+      if (axisType.getRank() == 1)
+        indices.push_back(arith::ConstantIndexOp::create(rewriter, loc, 0));
+      Value axis = tensor::ExtractOp::create(rewriter, loc, axisTensor, indices);
+      axis = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                        axis);
+      Value rankValue = arith::ConstantIndexOp::create(rewriter, loc, rank);
+      Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value negative = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::slt, axis, zero);
+      selector = arith::SelectOp::create(
+          rewriter, loc, negative,
+          arith::AddIOp::create(rewriter, loc, axis, rankValue), axis);
+      for (int64_t i = 0; i < rank; ++i)
+        axes.push_back(i);
+    }
     Type onnxElement = onnxElementType(op.getX());
-    Type accType = isa<FloatType>(element) ? computeFloatType(element) : element;
-    Type accOnnxType = isa<FloatType>(element) ? accType : onnxElement;
     bool exclusive = op.getExclusive() != 0, reverse = op.getReverse() != 0;
-
-    SmallVector<OpFoldResult> dims = getDims(rewriter, loc, x);
-    SmallVector<int64_t> sliceShape(xType.getShape());
-    sliceShape.erase(sliceShape.begin() + *axis);
-    SmallVector<OpFoldResult> sliceDims(dims);
-    sliceDims.erase(sliceDims.begin() + *axis);
-    auto sliceType = RankedTensorType::get(sliceShape, element);
-    auto accTensorType = RankedTensorType::get(sliceShape, accType);
-
-    Value zero = createScalarConstant(rewriter, loc, accType, 0.0);
-    Value acc0 = createFilledTensor(rewriter, loc, accTensorType, sliceDims, zero);
-    Value result0 = createEmptyTensor(rewriter, loc, xType, dims);
-    Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value n = getDimValue(rewriter, loc, x, *axis);
-    auto loop = scf::ForOp::create(
-        rewriter, loc, lb, n, one, ValueRange{acc0, result0},
-        [&](OpBuilder &b, Location l, Value iv, ValueRange args) {
-          Value pos = iv;
-          if (reverse)
-            pos = arith::SubIOp::create(
-                b, l, arith::SubIOp::create(b, l, n, one), iv);
-          SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-          offsets[*axis] = pos;
-          SmallVector<OpFoldResult> sizes(dims);
-          sizes[*axis] = b.getIndexAttr(1);
-          SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-          Value slice = tensor::ExtractSliceOp::create(b, l, sliceType, x,
-                                                       offsets, sizes, strides);
-          Value acc = args[0];
-          Value next = buildSameShapeMap(
-              b, l, accType, ValueRange{acc, slice},
-              [&](OpBuilder &nb, Location nl, ValueRange a) {
-                Value v = convertScalar(nb, nl, a[1], onnxElement, accOnnxType);
-                return buildAdd(nb, nl, a[0], v);
-              });
-          Value stored = exclusive ? acc : next;
-          if (accType != element)
-            stored = buildSameShapeMap(
-                b, l, element, stored,
-                [&](OpBuilder &nb, Location nl, ValueRange a) {
-                  return convertScalar(nb, nl, a[0], accOnnxType, onnxElement);
-                });
-          Value result = tensor::InsertSliceOp::create(b, l, stored, args[1],
-                                                       offsets, sizes, strides);
-          scf::YieldOp::create(b, l, ValueRange{next, result});
+    Value result = buildSwitch(
+        rewriter, loc, selector, axes, *resultType,
+        [&](OpBuilder &b, Location l, int64_t axis) {
+          return castTo(b, l,
+                        buildCumSum(b, l, x, axis, onnxElement, exclusive,
+                                    reverse),
+                        *resultType);
         });
-    rewriter.replaceOp(op, castTo(rewriter, loc, loop.getResult(1), *resultType));
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
