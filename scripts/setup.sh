@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs every Debian package quant-opt needs to build and test.
 # Idempotent: prints nothing and exits 0 when everything is present.
+# Also installs the ONNX Runtime peer (the npm package onnxruntime-node, whose
+# CPU library is used with --ignore-scripts: nothing is downloaded besides the
+# npm package) into .deps/ort, used by tools/ort-run, the e2e tests and
+# benchmarks/.
 #   --train   also the packages that train the bundled models
 #             (python3-torch with OpenBLAS, scikit-learn, python3.11-doc)
 set -euo pipefail
@@ -15,7 +19,16 @@ PACKAGES=(
   # tests
   libgtest-dev libgmock-dev python3 python3-numpy python3-onnx python3-pytest
   time
+  # peers: OpenBLAS (benchmarks/matmul.sh); LLVM's OpenMP runtime, which
+  # compiled models link
+  libopenblas-dev libomp-22-dev
 )
+
+# Node.js and npm run the ONNX Runtime peer. Some machines have Node.js from
+# another apt source whose `nodejs` package bundles npm and conflicts with
+# Debian's `npm`, so ask apt for them only when the commands are missing.
+if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 if [[ "${1:-}" == "--train" ]]; then
   PACKAGES+=(python3-torch libopenblas0-pthread python3-sklearn python3.11-doc)
@@ -35,4 +48,17 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# ONNX Runtime (CPU) for Node.js, a fixed version, in .deps/ort.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ORT_VERSION=1.20.1
+ORT_PREFIX="$ROOT/.deps/ort"
+ORT_PKG="$ORT_PREFIX/node_modules/onnxruntime-node/package.json"
+if [[ ! -f $ORT_PKG ]] ||
+   ! grep -q "\"version\": \"$ORT_VERSION\"" "$ORT_PKG"; then
+  echo "setup: installing onnxruntime-node@$ORT_VERSION into $ORT_PREFIX"
+  mkdir -p "$ORT_PREFIX"
+  npm install --ignore-scripts --no-audit --no-fund --save-exact --loglevel=error \
+    --prefix "$ORT_PREFIX" "onnxruntime-node@$ORT_VERSION" >/dev/null
 fi

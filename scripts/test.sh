@@ -10,6 +10,7 @@ BUILD="${QOPT_BUILD_DIR:-$ROOT/build}"
 status=0
 echo "== unit tests (GoogleTest) =="
 "$BUILD/bin/QuantOptUnitTests" --gtest_brief=1 || status=1
+"$BUILD/bin/QuantOptRuntimeTests" --gtest_brief=1 || status=1
 
 echo "== Python tests (pytest) =="
 PYTHONPATH="$ROOT/python" QOPT_BUILD_DIR="$BUILD" \

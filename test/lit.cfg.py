@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -25,11 +26,23 @@ config.substitutions.append(
      "env PYTHONPATH=%s %s -m quant_opt.onnx_text" %
      (os.path.join(config.qopt_src_root, "python"), python)))
 config.substitutions.append(("%qopt_src", config.qopt_src_root))
+# Hand-written models implementing the compiled-model ABI
+# (unittests/runtime/fixtures), for the quant-run tests.
+config.substitutions.append(("%fixtures", config.qopt_fixtures_dir))
 
 # `not`, `count` and FileCheck from LLVM's tools directory (Debian keeps it off
 # PATH).
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "not"]
+tools = ["quant-opt", "quant-run", "not"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# ONNX Runtime, the peer that produces reference outputs (tools/ort-run, with
+# the onnxruntime-node that scripts/setup.sh installs in .deps/ort).
+ort_dir = os.path.join(config.qopt_src_root, ".deps", "ort")
+if (os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node"))
+        and (shutil.which("node") or shutil.which("nodejs"))):
+    config.available_features.add("ort")
+config.substitutions.append(
+    ("%ort-run", "bash " + os.path.join(config.qopt_src_root, "scripts", "ort-run.sh")))

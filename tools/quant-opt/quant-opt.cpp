@@ -7,6 +7,8 @@
 
 #include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/Dialect/ONNX/Passes.h"
+#include "QuantOpt/Target/CPU/Emit.h"
+#include "QuantOpt/Target/CPU/Passes.h"
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
 #include "QuantOpt/Target/ONNX/ModelSummary.h"
 #include "QuantOpt/Target/ONNX/PrintModule.h"
@@ -22,7 +24,11 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -44,9 +50,152 @@ static llvm::cl::opt<bool>
                            "counts, parameters) instead of the IR"),
             llvm::cl::cat(onnxCategory));
 
-/// Imports, runs the pass pipeline and prints, mirroring MlirOptMain.
-static LogicalResult runOnONNX(StringRef inputFile, StringRef outputFile,
-                               DialectRegistry &registry) {
+static llvm::cl::OptionCategory codegenCategory("Code generation options");
+
+enum class Emit { MLIR, LLVMIR, Assembly, Object, Shared, Header };
+static llvm::cl::opt<Emit> emit(
+    "emit", llvm::cl::desc("What to write (default: MLIR after the passes)"),
+    llvm::cl::values(
+        clEnumValN(Emit::MLIR, "mlir", "MLIR after the given passes"),
+        clEnumValN(Emit::LLVMIR, "llvm", "optimized LLVM IR"),
+        clEnumValN(Emit::Assembly, "asm", "assembly"),
+        clEnumValN(Emit::Object, "obj", "an object file"),
+        clEnumValN(Emit::Shared, "shared",
+                   "a shared library with the compiled-model C ABI"),
+        clEnumValN(Emit::Header, "header", "the model's C header")),
+    llvm::cl::init(Emit::MLIR), llvm::cl::cat(codegenCategory));
+
+static llvm::cl::opt<std::string>
+    cpu("cpu",
+        llvm::cl::desc("CPU to compile for: 'host' (default) or an LLVM "
+                       "x86 CPU name (x86-64-v3, skylake-avx512, ...)"),
+        llvm::cl::init("host"), llvm::cl::cat(codegenCategory));
+
+static llvm::cl::opt<std::string> modelName(
+    "model-name",
+    llvm::cl::desc("C prefix of the exported functions (default: the input "
+                   "file's stem)"),
+    llvm::cl::cat(codegenCategory));
+
+static llvm::cl::opt<bool> noParallel(
+    "no-parallel",
+    llvm::cl::desc("Run the compiled model on one thread (no OpenMP)"),
+    llvm::cl::cat(codegenCategory));
+
+/// True once the module is in the LLVM dialect (nothing left to lower).
+static bool isLoweredToLLVM(ModuleOp module) {
+  bool lowered = true;
+  module.walk([&](func::FuncOp) {
+    lowered = false;
+    return WalkResult::interrupt();
+  });
+  return lowered;
+}
+
+/// Lowers the module (unless already in the LLVM dialect) and writes code,
+/// a shared library or a header to `outputFile`.
+static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
+                              StringRef outputFile) {
+  MLIRContext *context = module.getContext();
+  std::string name = modelName.empty()
+                         ? llvm::sys::path::stem(inputFile).str()
+                         : modelName.getValue();
+  std::string error;
+  auto target = quant_opt::getCPUTarget(cpu, error);
+  if (failed(target)) {
+    llvm::errs() << "error: --cpu: " << error << "\n";
+    return failure();
+  }
+  quant_opt::CPUPipelineOptions options;
+  options.modelName = quant_opt::sanitizeCIdentifier(name);
+  options.vectorWidth = target->vectorWidth;
+  options.features = target->features;
+  options.parallel = !noParallel;
+
+  if (emit == Emit::Header) {
+    if (!module->hasAttr(quant_opt::kSignatureAttrName)) {
+      PassManager pm(context, ModuleOp::getOperationName(),
+                     OpPassManager::Nesting::Implicit);
+      pm.addNestedPass<func::FuncOp>(quant_opt::onnx::createShapeInference());
+      quant_opt::RecordSignatureOptions signature;
+      signature.modelName = options.modelName;
+      pm.addPass(quant_opt::createRecordSignature(signature));
+      if (failed(pm.run(module)))
+        return failure();
+    }
+    auto sig = quant_opt::getModuleSignature(module);
+    if (failed(sig))
+      return failure();
+    auto output = openOutputFile(outputFile, &error);
+    if (!output) {
+      llvm::errs() << "error: " << error << "\n";
+      return failure();
+    }
+    output->os() << quant_opt::emitCHeader(*sig);
+    output->keep();
+    return success();
+  }
+
+  if (!isLoweredToLLVM(module)) {
+    PassManager pm(context, ModuleOp::getOperationName(),
+                   OpPassManager::Nesting::Implicit);
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    quant_opt::buildCPUPipeline(pm, options);
+    if (failed(pm.run(module)))
+      return failure();
+  }
+
+  if (emit == Emit::Shared) {
+    SmallString<128> objectPath;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "quant-opt", "o", objectPath)) {
+      llvm::errs() << "error: cannot create a temporary file: "
+                   << ec.message() << "\n";
+      return failure();
+    }
+    llvm::FileRemover removeObject(objectPath);
+    {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(objectPath, ec);
+      if (ec || failed(quant_opt::emitCPUCode(module, *target,
+                                              quant_opt::EmitKind::Object,
+                                              os)))
+        return failure();
+    }
+    if (outputFile == "-") {
+      llvm::errs() << "error: --emit=shared needs an output file (-o)\n";
+      return failure();
+    }
+    if (failed(quant_opt::linkSharedLibrary(objectPath, outputFile, error))) {
+      llvm::errs() << "error: " << error << "\n";
+      return failure();
+    }
+    return success();
+  }
+
+  auto kind = emit == Emit::LLVMIR     ? quant_opt::EmitKind::LLVMIR
+              : emit == Emit::Assembly ? quant_opt::EmitKind::Assembly
+                                       : quant_opt::EmitKind::Object;
+  // Render into memory first: no partial output file on failure.
+  SmallString<0> buffer;
+  llvm::raw_svector_ostream os(buffer);
+  if (failed(quant_opt::emitCPUCode(module, *target, kind, os)))
+    return failure();
+  auto output = openOutputFile(outputFile, &error);
+  if (!output) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
+  }
+  output->os() << buffer;
+  output->keep();
+  return success();
+}
+
+/// Imports (.onnx) or parses (.mlir) the input, runs the pass pipeline and
+/// prints or emits code, mirroring MlirOptMain.
+static LogicalResult runCompiler(StringRef inputFile, StringRef outputFile,
+                                 DialectRegistry &registry) {
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
@@ -66,9 +215,18 @@ static LogicalResult runOnONNX(StringRef inputFile, StringRef outputFile,
     options.inputShapes = std::move(*shapes);
   }
 
-  auto module = quant_opt::importONNXFile(&context, inputFile, options);
-  if (failed(module))
-    return failure();
+  OwningOpRef<ModuleOp> module;
+  if (inputFile.ends_with(".onnx")) {
+    auto imported = quant_opt::importONNXFile(&context, inputFile, options);
+    if (failed(imported))
+      return failure();
+    module = std::move(*imported);
+  } else {
+    module = parseSourceFile<ModuleOp>(inputFile, sourceMgr,
+                                       ParserConfig(&context));
+    if (!module)
+      return failure();
+  }
 
   PassManager pm(&context, ModuleOp::getOperationName(),
                  OpPassManager::Nesting::Implicit);
@@ -77,8 +235,11 @@ static LogicalResult runOnONNX(StringRef inputFile, StringRef outputFile,
     return failure();
   if (failed(config.setupPassPipeline(pm)))
     return failure();
-  if (failed(pm.run(**module)))
+  if (failed(pm.run(*module)))
     return failure();
+
+  if (emit != Emit::MLIR)
+    return emitCode(*module, inputFile, outputFile);
 
   // Only create the output once everything succeeded: no partial files.
   std::string errorMessage;
@@ -88,13 +249,13 @@ static LogicalResult runOnONNX(StringRef inputFile, StringRef outputFile,
     return failure();
   }
   if (summary) {
-    quant_opt::printModelSummary(**module, output->os());
+    quant_opt::printModelSummary(*module, output->os());
   } else if (config.shouldEmitBytecode()) {
-    if (failed(writeBytecodeToFile(**module, output->os())))
+    if (failed(writeBytecodeToFile(*module, output->os())))
       return failure();
   } else {
     // Not Operation::print: it renders even elided weights to hex.
-    quant_opt::printModule(**module, output->os());
+    quant_opt::printModule(*module, output->os());
     output->os() << "\n";
   }
   output->keep();
@@ -110,12 +271,14 @@ int main(int argc, char **argv) {
   registerAllPasses();
   quant_opt::onnx::registerONNXPasses();
   quant_opt::registerQOptConversionPasses();
+  quant_opt::registerQOptCPUPasses();
+  quant_opt::registerCPUPipeline();
 
   auto [inputFile, outputFile] = registerAndParseCLIOptions(
       argc, argv, "quant-opt: ONNX quantization compiler driver\n", registry);
 
-  if (StringRef(inputFile).ends_with(".onnx"))
-    return asMainReturnCode(runOnONNX(inputFile, outputFile, registry));
+  if (StringRef(inputFile).ends_with(".onnx") || emit != Emit::MLIR)
+    return asMainReturnCode(runCompiler(inputFile, outputFile, registry));
   if (summary || !inputShapes.empty()) {
     llvm::errs() << "error: --summary and --input-shape apply to .onnx "
                     "input only, got '"

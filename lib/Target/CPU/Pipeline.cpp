@@ -1,0 +1,82 @@
+//===- Pipeline.cpp - the CPU compilation pipeline ------------------------===//
+
+#include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/Dialect/ONNX/Passes.h"
+#include "QuantOpt/Target/CPU/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace quant_opt;
+
+/// Appends upstream passes written in the textual pipeline syntax; the text
+/// is fixed in this file, so a parse failure is a programming error.
+static void addUpstream(OpPassManager &pm, StringRef pipeline) {
+  std::string error;
+  llvm::raw_string_ostream os(error);
+  if (failed(parsePassPipeline(pipeline, pm, os)))
+    llvm::report_fatal_error(llvm::Twine("bad built-in pipeline: ") + error);
+}
+
+void quant_opt::buildCPUPipeline(OpPassManager &pm,
+                                 const CPUPipelineOptions &options) {
+  // onnx level: static shapes where possible, then record the ABI.
+  pm.addNestedPass<func::FuncOp>(onnx::createShapeInference());
+  RecordSignatureOptions signature;
+  signature.modelName = options.modelName;
+  pm.addPass(createRecordSignature(signature));
+  pm.addPass(createConvertONNXToLinalg());
+  addUpstream(pm, "canonicalize,cse,linalg-fuse-elementwise-ops,"
+                  "canonicalize,cse");
+
+  // Bufferization: identity layouts at the function boundary (the ABI passes
+  // dense row-major buffers), ownership-based deallocation.
+  addUpstream(pm, "one-shot-bufferize{bufferize-function-boundaries "
+                  "function-boundary-type-conversion=identity-layout-map},"
+                  "buffer-deallocation-pipeline,canonicalize");
+
+  // Down to LLVM.
+  addUpstream(pm, "convert-linalg-to-loops,lower-affine,"
+                  "convert-vector-to-scf,convert-scf-to-cf,"
+                  "expand-strided-metadata,lower-affine,"
+                  "convert-math-to-llvm,convert-math-to-libm");
+  std::string vectorToLLVM = "convert-vector-to-llvm{reassociate-fp-reductions";
+  if (!options.features.empty())
+    vectorToLLVM += " enable-x86vector";
+  vectorToLLVM += "}";
+  addUpstream(pm, vectorToLLVM);
+  addUpstream(pm, "finalize-memref-to-llvm,convert-arith-to-llvm,"
+                  "convert-index-to-llvm,convert-func-to-llvm,"
+                  "convert-cf-to-llvm,reconcile-unrealized-casts,"
+                  "canonicalize");
+  pm.addPass(createCPUEntryPoint());
+}
+
+namespace {
+struct CPUPipelineCLOptions
+    : PassPipelineOptions<CPUPipelineCLOptions> {
+  Option<std::string> modelName{*this, "model-name",
+                                llvm::cl::desc("ABI prefix of the model"),
+                                llvm::cl::init("model")};
+  Option<int64_t> vectorWidth{*this, "vector-width",
+                              llvm::cl::desc("f32 lanes per vector"),
+                              llvm::cl::init(16)};
+  Option<bool> parallel{*this, "parallel",
+                        llvm::cl::desc("Lower outer loops to OpenMP"),
+                        llvm::cl::init(true)};
+};
+} // namespace
+
+void quant_opt::registerCPUPipeline() {
+  PassPipelineRegistration<CPUPipelineCLOptions>(
+      "qopt-cpu-pipeline",
+      "onnx dialect -> LLVM dialect with the compiled-model C ABI",
+      [](OpPassManager &pm, const CPUPipelineCLOptions &cl) {
+        CPUPipelineOptions options;
+        options.modelName = cl.modelName;
+        options.vectorWidth = cl.vectorWidth;
+        options.parallel = cl.parallel;
+        buildCPUPipeline(pm, options);
+      });
+}
