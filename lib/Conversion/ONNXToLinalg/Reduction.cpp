@@ -12,6 +12,7 @@
 
 #include "ConversionUtils.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
@@ -814,9 +815,9 @@ struct SoftmaxLowering : OpConversionPattern<OnnxOp> {
                 b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axisDim));
             Value hit =
                 arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, i, a[0]);
-            return arith::SelectOp::create(
-                b, l, hit, createScalarConstant(b, l, element, 1.0),
-                createScalarConstant(b, l, element, 0.0));
+            Value one = createScalarConstant(b, l, element, 1.0);
+            Value zero = createScalarConstant(b, l, element, 0.0);
+            return arith::SelectOp::create(b, l, hit, one, zero);
           });
     } else {
       // Stable: y = exp(x - max) / sum(exp(x - max)), in at least f32.
@@ -886,7 +887,7 @@ Value buildCumSum(OpBuilder &b, Location loc, Value x, int64_t axis,
   Value result0 = createEmptyTensor(b, loc, xType, dims);
   Value lb = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  Value n = getDimValue(b, loc, x, axis);
+  Value n = getValueOrCreateConstantIndexOp(b, loc, dims[axis]);
   auto loop = scf::ForOp::create(
       b, loc, lb, n, one, ValueRange{acc0, result0},
       [&](OpBuilder &nb, Location l, Value iv, ValueRange args) {
@@ -1149,9 +1150,9 @@ struct BatchNormLowering : OpConversionPattern<onnx::BatchNormalizationOp> {
               Value g = convertScalar(b, l, a[0], statElement, ct);
               Value m = createScalarConstant(b, l, ct, momentum);
               Value m1 = createScalarConstant(b, l, ct, 1.0 - momentum);
-              Value r = arith::AddFOp::create(
-                  b, l, arith::MulFOp::create(b, l, g, m),
-                  arith::MulFOp::create(b, l, a[1], m1));
+              Value kept = arith::MulFOp::create(b, l, g, m);
+              Value added = arith::MulFOp::create(b, l, a[1], m1);
+              Value r = arith::AddFOp::create(b, l, kept, added);
               return convertScalar(b, l, r, ct, statElement);
             });
       };
@@ -1241,9 +1242,9 @@ struct MVNLowering : OpConversionPattern<onnx::MeanVarianceNormalizationOp> {
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value v = convertScalar(b, l, a[0], element, ct);
           Value d = arith::SubFOp::create(b, l, v, a[1]);
+          Value sqrt = math::SqrtOp::create(b, l, a[2]);
           Value std = arith::AddFOp::create(
-              b, l, math::SqrtOp::create(b, l, a[2]),
-              createScalarConstant(b, l, ct, 1e-9));
+              b, l, sqrt, createScalarConstant(b, l, ct, 1e-9));
           return convertScalar(b, l, arith::DivFOp::create(b, l, d, std), ct,
                                element);
         });
@@ -1335,10 +1336,10 @@ struct LRNLowering : OpConversionPattern<onnx::LRNOp> {
         rewriter, loc, element, ValueRange{x, squareSum},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value v = convertScalar(b, l, a[0], element, ct);
+          Value scaled = arith::MulFOp::create(
+              b, l, createScalarConstant(b, l, ct, alphaOverSize), a[1]);
           Value base = arith::AddFOp::create(
-              b, l, createScalarConstant(b, l, ct, bias),
-              arith::MulFOp::create(
-                  b, l, createScalarConstant(b, l, ct, alphaOverSize), a[1]));
+              b, l, createScalarConstant(b, l, ct, bias), scaled);
           Value denominator = math::PowFOp::create(
               b, l, base, createScalarConstant(b, l, ct, beta));
           return convertScalar(
