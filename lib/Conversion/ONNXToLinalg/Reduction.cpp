@@ -902,22 +902,36 @@ Value buildCumSum(OpBuilder &b, Location loc, Value x, int64_t axis,
         SmallVector<OpFoldResult> strides(rank, nb.getIndexAttr(1));
         Value slice = tensor::ExtractSliceOp::create(nb, l, sliceType, x,
                                                      offsets, sizes, strides);
-        Value acc = args[0];
-        Value next = buildSameShapeMap(
-            nb, l, accType, ValueRange{acc, slice},
-            [&](OpBuilder &bb, Location bl, ValueRange a) {
-              Value v = convertScalar(bb, bl, a[1], onnxElement, accOnnxType);
-              return buildAdd(bb, bl, a[0], v);
-            });
-        Value stored = exclusive ? acc : next;
-        if (accType != element)
-          stored = buildSameShapeMap(
-              nb, l, element, stored,
-              [&](OpBuilder &bb, Location bl, ValueRange a) {
-                return convertScalar(bb, bl, a[0], accOnnxType, onnxElement);
-              });
-        Value result = tensor::InsertSliceOp::create(nb, l, stored, args[1],
-                                                     offsets, sizes, strides);
+        // The running sum is updated in place (outs = the loop-carried
+        // tensor), so bufferization keeps one buffer for it.
+        auto store = [&](Value sum, Value into) {
+          if (accType != element)
+            sum = buildSameShapeMap(
+                nb, l, element, sum,
+                [&](OpBuilder &bb, Location bl, ValueRange a) {
+                  return convertScalar(bb, bl, a[0], accOnnxType, onnxElement);
+                });
+          return tensor::InsertSliceOp::create(nb, l, sum, into, offsets,
+                                               sizes, strides)
+              .getResult();
+        };
+        Value acc = args[0], result = args[1];
+        if (exclusive)
+          result = store(acc, result);
+        int64_t sliceRank = sliceShape.size();
+        AffineMap id = nb.getMultiDimIdentityMap(sliceRank);
+        Value next =
+            linalg::GenericOp::create(
+                nb, l, accTensorType, ValueRange{slice}, ValueRange{acc},
+                ArrayRef<AffineMap>{id, id}, parallelIterators(sliceRank),
+                [&](OpBuilder &bb, Location bl, ValueRange a) {
+                  Value v =
+                      convertScalar(bb, bl, a[0], onnxElement, accOnnxType);
+                  linalg::YieldOp::create(bb, bl, buildAdd(bb, bl, a[1], v));
+                })
+                .getResult(0);
+        if (!exclusive)
+          result = store(next, result);
         scf::YieldOp::create(nb, l, ValueRange{next, result});
       });
   return loop.getResult(1);

@@ -214,17 +214,18 @@ func.func @logsoftmax_hardmax(%x: tensor<2x?xf16>, %y: tensor<2x?xf32>) -> (tens
 
 // -----
 
-// CumSum: an scf.for over the axis carrying the running sum of a slice;
-// reverse walks from the back, exclusive stores the sum before the slice.
+// CumSum: an scf.for over the axis carrying the running sum of a slice,
+// updated in place; reverse walks from the back, exclusive stores the sum
+// before adding the slice.
 // CHECK-LABEL: func.func @cumsum
 // CHECK: %[[N:.*]] = tensor.dim %arg0, %c0
 // CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[N]] step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}, %[[RES:.*]] = %{{.*}}) -> (tensor<4xf32>, tensor<?x4xf32>)
 // CHECK: %[[LAST:.*]] = arith.subi %[[N]], %c1
 // CHECK: %[[POS:.*]] = arith.subi %[[LAST]], %[[I]]
 // CHECK: %[[SLICE:.*]] = tensor.extract_slice %arg0[%[[POS]], 0] [1, 4] [1, 1] : tensor<?x4xf32> to tensor<4xf32>
-// CHECK: %[[NEXT:.*]] = linalg.generic {{.*}} ins(%[[ACC]], %[[SLICE]]
-// CHECK: tensor.insert_slice %[[ACC]] into %[[RES]][%[[POS]], 0] [1, 4] [1, 1]
-// CHECK: scf.yield %[[NEXT]]
+// CHECK: %[[STORED:.*]] = tensor.insert_slice %[[ACC]] into %[[RES]][%[[POS]], 0] [1, 4] [1, 1]
+// CHECK: %[[NEXT:.*]] = linalg.generic {{.*}} ins(%[[SLICE]] : tensor<4xf32>) outs(%[[ACC]] : tensor<4xf32>)
+// CHECK: scf.yield %[[NEXT]], %[[STORED]]
 func.func @cumsum(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %a = onnx.Constant dense<0> : tensor<i32>
   %0 = onnx.CumSum %x, %a {exclusive = 1 : i64, reverse = 1 : i64} : (tensor<?x4xf32>, tensor<i32>) -> tensor<?x4xf32>
