@@ -22,5 +22,8 @@ if [[ $rc -ne 0 && $rc -ne 5 ]]; then status=1; fi
 echo "== lit tests =="
 /usr/lib/llvm-22/bin/lit -sv "$BUILD/test" || status=1
 
+echo "== ONNX backend conformance (test/conformance) =="
+/usr/bin/python3 "$ROOT/test/conformance/run.py" --build "$BUILD" || status=1
+
 if [[ $status -eq 0 ]]; then echo "ALL TEST SUITES PASSED"; else echo "SOME TEST SUITES FAILED"; fi
 exit $status

@@ -204,7 +204,7 @@ std::vector<Tensor> bindInputs(const Options &options, qopt_rt_model *model) {
   }
   if (!options.inputDir.empty()) {
     std::string first = options.inputDir + "/input_0.pb";
-    if (!exists(first))
+    if (count > 0 && !exists(first))
       die(first + ": no such file (--input-dir wants input_<i>.pb)");
     for (int32_t i = 0;; ++i) {
       std::string file =

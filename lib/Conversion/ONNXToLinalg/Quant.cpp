@@ -1,10 +1,730 @@
 //===- Quant.cpp - QuantOps.td -> linalg (QuantizeLinear, QLinear*, MatMulNBits) ===//
+//
+// QuantizeLinear / DequantizeLinear are one linalg.generic each (scales and
+// zero points read per tensor, per axis or per block through the indexing
+// maps; rounding is half to even, results saturate). The integer ops widen
+// their operands to i32 minus the zero points and reuse the matmul / conv
+// builders of NN.cpp (named linalg ops, i32 accumulation); QLinear* then
+// requantize. MatMulNBits dequantizes its packed weight to a float [N, K]
+// matrix that a linalg.matmul reads transposed.
+//
+//===----------------------------------------------------------------------===//
 
-#include "ConversionUtils.h"
+#include "NNBuilders.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace quant_opt;
 using namespace quant_opt::lowering;
 
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Scalar `v` of ONNX element type `onnxType` as f32.
+static Value toF32(OpBuilder &b, Location loc, Value v, Type onnxType) {
+  Type f32 = b.getF32Type();
+  if (isa<FloatType>(v.getType()))
+    return castFloat(b, loc, v, f32);
+  if (isUnsignedInt(onnxType))
+    return arith::UIToFPOp::create(b, loc, f32, v);
+  return arith::SIToFPOp::create(b, loc, f32, v);
+}
+
+/// Integer scalar `v` of ONNX element type `onnxType` widened to i32.
+static Value toI32(OpBuilder &b, Location loc, Value v, Type onnxType) {
+  Type i32 = b.getI32Type();
+  unsigned width = v.getType().getIntOrFloatBitWidth();
+  if (width == 32)
+    return v;
+  if (width > 32)
+    return arith::TruncIOp::create(b, loc, i32, v);
+  if (isUnsignedInt(onnxType))
+    return arith::ExtUIOp::create(b, loc, i32, v);
+  return arith::ExtSIOp::create(b, loc, i32, v);
+}
+
+/// f32 scalar `v` rounded half to even, plus `zeroPoint` (f32, or null),
+/// saturated to ONNX integer type `onnxType` and converted to it.
+static Value quantizeScalar(OpBuilder &b, Location loc, Value v,
+                            Value zeroPoint, Type onnxType) {
+  auto intType = cast<IntegerType>(onnxType);
+  unsigned width = intType.getWidth();
+  bool isUnsigned = isUnsignedInt(onnxType);
+  double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
+  double hi = isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
+  Value q = math::RoundEvenOp::create(b, loc, v);
+  if (zeroPoint)
+    q = arith::AddFOp::create(b, loc, q, zeroPoint);
+  Type f32 = b.getF32Type();
+  q = arith::MaximumFOp::create(b, loc, q, createScalarConstant(b, loc, f32, lo));
+  q = arith::MinimumFOp::create(b, loc, q, createScalarConstant(b, loc, f32, hi));
+  Type target = b.getIntegerType(width);
+  if (isUnsigned)
+    return arith::FPToUIOp::create(b, loc, target, q);
+  return arith::FPToSIOp::create(b, loc, target, q);
+}
+
+static bool isOneElement(RankedTensorType t) {
+  return t.getRank() == 0 || (t.getRank() == 1 && t.getDimSize(0) == 1);
+}
+
+/// The map reading a quantization parameter of `paramType` inside a loop
+/// nest of `rank` dims: per tensor (one element), per axis (1-D along
+/// `axis`), blocked (rank dims, dim(axis) / blockSize), or an N-D
+/// parameter broadcast against the loop nest's static `shape`.
+static FailureOr<AffineMap> paramMap(RankedTensorType paramType,
+                                     ArrayRef<int64_t> shape, int64_t axis,
+                                     int64_t blockSize, MLIRContext *ctx) {
+  int64_t rank = shape.size();
+  if (isOneElement(paramType)) {
+    SmallVector<AffineExpr> exprs;
+    if (paramType.getRank() == 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    return AffineMap::get(rank, 0, exprs, ctx);
+  }
+  if (paramType.getRank() == 1 && blockSize == 0 && axis >= 0 && axis < rank)
+    return AffineMap::get(rank, 0, {getAffineDimExpr(axis, ctx)}, ctx);
+  if (blockSize > 0 && paramType.getRank() == rank) {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < rank; ++i)
+      exprs.push_back(i == axis ? getAffineDimExpr(i, ctx).floorDiv(blockSize)
+                                : getAffineDimExpr(i, ctx));
+    return AffineMap::get(rank, 0, exprs, ctx);
+  }
+  if (blockSize == 0 && paramType.getRank() <= rank && paramType.getRank() > 1)
+    return getBroadcastMap(paramType,
+                           RankedTensorType::get(shape, paramType.getElementType()));
+  return failure();
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// QuantizeLinear / DequantizeLinear / DynamicQuantizeLinear
+//===----------------------------------------------------------------------===//
+
+struct QuantizeLinearLowering : OpConversionPattern<onnx::QuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(onnx::QuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType =
+        getConvertedType(*getTypeConverter(), op.getY(), rewriter, op);
+    if (failed(resultType))
+      return failure();
+    Type outType = onnx::elementTypeOf(op.getY());
+    if (!isa<IntegerType>(outType))
+      return fail(rewriter, op,
+                  "unsupported: QuantizeLinear to float8 (only integer "
+                  "outputs are lowered)");
+    Value x = adaptor.getX(), scale = adaptor.getYScale();
+    Value zp = onnx::isNoValue(op.getYZeroPoint()) ? Value()
+                                                   : adaptor.getYZeroPoint();
+    auto xt = dyn_cast<RankedTensorType>(x.getType());
+    auto st = dyn_cast<RankedTensorType>(scale.getType());
+    if (!xt || !st)
+      return rewriter.notifyMatchFailure(op, "unranked operands");
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + xt.getRank() : op.getAxis();
+    auto map = paramMap(st, xt.getShape(), axis, op.getBlockSize(),
+                        rewriter.getContext());
+    if (failed(map))
+      return fail(rewriter, op,
+                  "unsupported QuantizeLinear y_scale shape for axis / "
+                  "block_size");
+    Location loc = op.getLoc();
+    SmallVector<Value> inputs = {x, scale};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(xt.getRank()),
+                                   *map};
+    if (zp) {
+      inputs.push_back(zp);
+      maps.push_back(*map);
+    }
+    Type xType = onnx::elementTypeOf(op.getX());
+    Type sType = onnx::elementTypeOf(op.getYScale());
+    Type zType = zp ? onnx::elementTypeOf(op.getYZeroPoint()) : Type();
+    Value result = buildGeneric(
+        rewriter, loc, *resultType, getDims(rewriter, loc, x), inputs, maps,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = arith::DivFOp::create(b, l, toF32(b, l, args[0], xType),
+                                          toF32(b, l, args[1], sType));
+          Value z = args.size() > 2 ? toF32(b, l, args[2], zType) : Value();
+          return quantizeScalar(b, l, v, z, outType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct DequantizeLinearLowering
+    : OpConversionPattern<onnx::DequantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(onnx::DequantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType =
+        getConvertedType(*getTypeConverter(), op.getY(), rewriter, op);
+    if (failed(resultType))
+      return failure();
+    Type xType = onnx::elementTypeOf(op.getX());
+    if (!isa<IntegerType>(xType))
+      return fail(rewriter, op,
+                  "unsupported: DequantizeLinear of float8 (only integer "
+                  "inputs are lowered)");
+    Value x = adaptor.getX(), scale = adaptor.getXScale();
+    Value zp = onnx::isNoValue(op.getXZeroPoint()) ? Value()
+                                                   : adaptor.getXZeroPoint();
+    auto xt = dyn_cast<RankedTensorType>(x.getType());
+    auto st = dyn_cast<RankedTensorType>(scale.getType());
+    if (!xt || !st)
+      return rewriter.notifyMatchFailure(op, "unranked operands");
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + xt.getRank() : op.getAxis();
+    auto map = paramMap(st, xt.getShape(), axis, op.getBlockSize(),
+                        rewriter.getContext());
+    if (failed(map))
+      return fail(rewriter, op,
+                  "unsupported DequantizeLinear x_scale shape for axis / "
+                  "block_size");
+    Location loc = op.getLoc();
+    SmallVector<Value> inputs = {x, scale};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(xt.getRank()),
+                                   *map};
+    if (zp) {
+      inputs.push_back(zp);
+      maps.push_back(*map);
+    }
+    Type sType = onnx::elementTypeOf(op.getXScale());
+    Type outType = resultType->getElementType();
+    Value result = buildGeneric(
+        rewriter, loc, *resultType, getDims(rewriter, loc, x), inputs, maps,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = toI32(b, l, args[0], xType);
+          if (args.size() > 2)
+            v = arith::SubIOp::create(b, l, v, toI32(b, l, args[2], xType));
+          Value f = arith::SIToFPOp::create(b, l, b.getF32Type(), v);
+          f = arith::MulFOp::create(b, l, f, toF32(b, l, args[1], sType));
+          return castFloat(b, l, f, outType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// y_scale = (max(0, max x) - min(0, min x)) / 255, y_zero_point =
+/// round(saturate(-min / y_scale)), y = saturate(round(x / y_scale) + zp).
+struct DynamicQuantizeLinearLowering
+    : OpConversionPattern<onnx::DynamicQuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(onnx::DynamicQuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto yType =
+        getConvertedType(*getTypeConverter(), op.getY(), rewriter, op);
+    if (failed(yType))
+      return failure();
+    Value x = adaptor.getX();
+    auto xt = dyn_cast<RankedTensorType>(x.getType());
+    if (!xt)
+      return rewriter.notifyMatchFailure(op, "unranked input");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = xt.getRank();
+    Type f32 = rewriter.getF32Type();
+    auto scalarType = RankedTensorType::get({}, f32);
+    Value zero = createScalarConstant(rewriter, loc, f32, 0.0);
+    Value minInit = createFilledTensor(rewriter, loc, scalarType, {}, zero);
+    Value maxInit = createFilledTensor(rewriter, loc, scalarType, {}, zero);
+    AffineMap scalarMap = AffineMap::get(rank, 0, {}, ctx);
+    auto range = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{scalarType, scalarType}, x,
+        ValueRange{minInit, maxInit},
+        SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank),
+                               scalarMap, scalarMap},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::MinimumFOp::create(b, l, args[0], args[1]),
+                         arith::MaximumFOp::create(b, l, args[0], args[2])});
+        });
+    Value lo = tensor::ExtractOp::create(rewriter, loc, range.getResult(0),
+                                         ValueRange{});
+    Value hi = tensor::ExtractOp::create(rewriter, loc, range.getResult(1),
+                                         ValueRange{});
+    Value scale = arith::DivFOp::create(
+        rewriter, loc, arith::SubFOp::create(rewriter, loc, hi, lo),
+        createScalarConstant(rewriter, loc, f32, 255.0));
+    Value zpF = arith::SubFOp::create(
+        rewriter, loc, zero, arith::DivFOp::create(rewriter, loc, lo, scale));
+    zpF = arith::MaximumFOp::create(rewriter, loc, zpF, zero);
+    zpF = arith::MinimumFOp::create(
+        rewriter, loc, zpF, createScalarConstant(rewriter, loc, f32, 255.0));
+    zpF = math::RoundEvenOp::create(rewriter, loc, zpF);
+    Type ui8 = onnx::elementTypeOf(op.getY());
+    Value zp = arith::FPToUIOp::create(rewriter, loc, rewriter.getI8Type(), zpF);
+    Value y = buildGeneric(
+        rewriter, loc, *yType, getDims(rewriter, loc, x), x,
+        {rewriter.getMultiDimIdentityMap(rank)},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = arith::DivFOp::create(b, l, args[0], scale);
+          return quantizeScalar(b, l, v, zpF, ui8);
+        });
+    Value scaleT = tensor::FromElementsOp::create(rewriter, loc, scalarType,
+                                                  ValueRange{scale});
+    Value zpT = tensor::FromElementsOp::create(
+        rewriter, loc, RankedTensorType::get({}, rewriter.getI8Type()),
+        ValueRange{zp});
+    rewriter.replaceOp(op, {y, scaleT, zpT});
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Integer matmul / conv
+//===----------------------------------------------------------------------===//
+
+/// `v` widened to i32 minus zero point `zp` (read through `zpMap`; none
+/// when null), both of ONNX element type `onnxType`.
+static Value subtractZeroPoint(OpBuilder &b, Location loc, Value v, Value zp,
+                               AffineMap zpMap, Type onnxType) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<Value> inputs = {v};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(type.getRank())};
+  if (zp) {
+    inputs.push_back(zp);
+    maps.push_back(zpMap);
+  }
+  return buildGeneric(b, loc, type.clone(b.getI32Type()), getDims(b, loc, v),
+                      inputs, maps, [&](OpBuilder &nb, Location l, ValueRange args) {
+                        Value x = toI32(nb, l, args[0], onnxType);
+                        if (args.size() > 1)
+                          x = arith::SubIOp::create(nb, l, x,
+                                                    toI32(nb, l, args[1], onnxType));
+                        return x;
+                      });
+}
+
+/// The map of a matmul operand's zero point or scale over `shape`: per
+/// tensor, 1-D along `vectorDim`, or N-D broadcast.
+static FailureOr<AffineMap> matmulParamMap(Value param, ArrayRef<int64_t> shape,
+                                           int64_t vectorDim,
+                                           MLIRContext *ctx) {
+  auto type = dyn_cast<RankedTensorType>(param.getType());
+  if (!type)
+    return failure();
+  return paramMap(type, shape, vectorDim, 0, ctx);
+}
+
+/// `operand` (A or B of an integer matmul) widened to i32 minus its zero
+/// point; `isA` picks the per-row (A) or per-column (B) meaning of a 1-D
+/// zero point.
+static FailureOr<Value> matmulOperand(ConversionPatternRewriter &rewriter,
+                                      Operation *op, Value operand, Value zp,
+                                      Type onnxType, bool isA) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  int64_t rank = type.getRank();
+  AffineMap map;
+  if (zp) {
+    int64_t dim = isA ? rank - 2 : rank - 1;
+    auto m = matmulParamMap(zp, type.getShape(), rank == 1 ? -1 : dim,
+                            rewriter.getContext());
+    if (failed(m))
+      return fail(rewriter, op,
+                  Twine("unsupported zero point shape for ") +
+                      (isA ? "A" : "B"));
+    map = *m;
+  }
+  return subtractZeroPoint(rewriter, op->getLoc(), operand, zp, map, onnxType);
+}
+
+struct MatMulIntegerLowering : OpConversionPattern<onnx::MatMulIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(onnx::MatMulIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType =
+        getConvertedType(*getTypeConverter(), op.getY(), rewriter, op);
+    if (failed(resultType))
+      return failure();
+    if (!isa<RankedTensorType>(adaptor.getA().getType()) ||
+        !isa<RankedTensorType>(adaptor.getB().getType()))
+      return rewriter.notifyMatchFailure(op, "unranked operands");
+    Value azp = onnx::isNoValue(op.getAZeroPoint()) ? Value()
+                                                    : adaptor.getAZeroPoint();
+    Value bzp = onnx::isNoValue(op.getBZeroPoint()) ? Value()
+                                                    : adaptor.getBZeroPoint();
+    auto a = matmulOperand(rewriter, op, adaptor.getA(), azp,
+                           onnx::elementTypeOf(op.getA()), true);
+    auto b = matmulOperand(rewriter, op, adaptor.getB(), bzp,
+                           onnx::elementTypeOf(op.getB()), false);
+    if (failed(a) || failed(b))
+      return failure();
+    rewriter.replaceOp(op, buildMatMul(rewriter, op.getLoc(), *a, *b,
+                                       *resultType));
+    return success();
+  }
+};
+
+/// Requantizes i32 `acc` (scales read through `maps`, all f32 after
+/// conversion): y = saturate(round(acc * s0 * s1 / s2) + zp).
+static Value requantize(OpBuilder &b, Location loc, Value acc,
+                        RankedTensorType resultType, ValueRange params,
+                        ArrayRef<AffineMap> paramMaps,
+                        ArrayRef<Type> paramTypes, Type outType) {
+  SmallVector<Value> inputs = {acc};
+  inputs.append(params.begin(), params.end());
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(resultType.getRank())};
+  maps.append(paramMaps.begin(), paramMaps.end());
+  return buildGeneric(
+      b, loc, resultType, getDims(b, loc, acc), inputs, maps,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value s0 = toF32(nb, l, args[1], paramTypes[0]);
+        Value s1 = toF32(nb, l, args[2], paramTypes[1]);
+        Value s2 = toF32(nb, l, args[3], paramTypes[2]);
+        Value multiplier = arith::DivFOp::create(
+            nb, l, arith::MulFOp::create(nb, l, s0, s1), s2);
+        Value v = arith::MulFOp::create(
+            nb, l, arith::SIToFPOp::create(nb, l, nb.getF32Type(), args[0]),
+            multiplier);
+        return quantizeScalar(nb, l, v, toF32(nb, l, args[4], paramTypes[3]),
+                              outType);
+      });
+}
+
+struct QLinearMatMulLowering : OpConversionPattern<onnx::QLinearMatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(onnx::QLinearMatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType =
+        getConvertedType(*getTypeConverter(), op.getY(), rewriter, op);
+    if (failed(resultType))
+      return failure();
+    Type aType = onnx::elementTypeOf(op.getA());
+    Type bType = onnx::elementTypeOf(op.getB());
+    Type outType = onnx::elementTypeOf(op.getY());
+    if (!isa<IntegerType>(aType) || !isa<IntegerType>(bType) ||
+        !isa<IntegerType>(outType))
+      return fail(rewriter, op,
+                  "unsupported: QLinearMatMul on float8 (only 8-bit integer "
+                  "operands are lowered)");
+    auto at = dyn_cast<RankedTensorType>(adaptor.getA().getType());
+    auto bt = dyn_cast<RankedTensorType>(adaptor.getB().getType());
+    if (!at || !bt)
+      return rewriter.notifyMatchFailure(op, "unranked operands");
+    auto a = matmulOperand(rewriter, op, adaptor.getA(),
+                           adaptor.getAZeroPoint(), aType, true);
+    auto b = matmulOperand(rewriter, op, adaptor.getB(),
+                           adaptor.getBZeroPoint(), bType, false);
+    if (failed(a) || failed(b))
+      return failure();
+    Location loc = op.getLoc();
+    auto accType = resultType->clone(rewriter.getI32Type());
+    Value acc = buildMatMul(rewriter, loc, *a, *b, accType);
+    // Per-row scales follow the result's row dim, per-column ones its last.
+    int64_t rr = resultType->getRank();
+    int64_t rowDim = at.getRank() == 1 ? -1 : rr - (bt.getRank() == 1 ? 1 : 2);
+    int64_t colDim = bt.getRank() == 1 ? -1 : rr - 1;
+    MLIRContext *ctx = rewriter.getContext();
+    auto aMap = matmulParamMap(adaptor.getAScale(), resultType->getShape(),
+                               rowDim, ctx);
+    auto bMap = matmulParamMap(adaptor.getBScale(), resultType->getShape(),
+                               colDim, ctx);
+    auto yMap = matmulParamMap(adaptor.getYScale(), resultType->getShape(), -1,
+                               ctx);
+    auto zMap = matmulParamMap(adaptor.getYZeroPoint(), resultType->getShape(),
+                               -1, ctx);
+    if (failed(aMap) || failed(bMap) || failed(yMap) || failed(zMap))
+      return fail(rewriter, op, "unsupported QLinearMatMul scale shapes");
+    Value result = requantize(
+        rewriter, loc, acc, *resultType,
+        {adaptor.getAScale(), adaptor.getBScale(), adaptor.getYScale(),
+         adaptor.getYZeroPoint()},
+        {*aMap, *bMap, *yMap, *zMap},
+        {onnx::elementTypeOf(op.getAScale()),
+         onnx::elementTypeOf(op.getBScale()),
+         onnx::elementTypeOf(op.getYScale()), outType},
+        outType);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// x - x_zero_point (per tensor) and w - w_zero_point (per tensor or per
+/// output channel), both widened to i32.
+static FailureOr<std::pair<Value, Value>>
+convOperands(ConversionPatternRewriter &rewriter, Operation *op, Value x,
+             Value xzp, Type xType, Value w, Value wzp, Type wType) {
+  auto xt = dyn_cast<RankedTensorType>(x.getType());
+  auto wt = dyn_cast<RankedTensorType>(w.getType());
+  if (!xt || !wt)
+    return failure();
+  MLIRContext *ctx = rewriter.getContext();
+  AffineMap xMap, wMap;
+  if (xzp) {
+    auto m = matmulParamMap(xzp, xt.getShape(), -1, ctx);
+    if (failed(m))
+      return fail(rewriter, op, "unsupported: x_zero_point must be a scalar");
+    xMap = *m;
+  }
+  if (wzp) {
+    auto m = matmulParamMap(wzp, wt.getShape(), 0, ctx);
+    if (failed(m))
+      return fail(rewriter, op,
+                  "unsupported: w_zero_point must be a scalar or 1-D (M)");
+    wMap = *m;
+  }
+  Location loc = op->getLoc();
+  return std::make_pair(subtractZeroPoint(rewriter, loc, x, xzp, xMap, xType),
+                        subtractZeroPoint(rewriter, loc, w, wzp, wMap, wType));
+}
+
+struct ConvIntegerLowering : OpConversionPattern<onnx::ConvIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(onnx::ConvIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType =
+        getConvertedType(*getTypeConverter(), op.getY(), rewriter, op);
+    if (failed(resultType))
+      return failure();
+    Value xzp = onnx::isNoValue(op.getXZeroPoint()) ? Value()
+                                                    : adaptor.getXZeroPoint();
+    Value wzp = onnx::isNoValue(op.getWZeroPoint()) ? Value()
+                                                    : adaptor.getWZeroPoint();
+    auto operands = convOperands(rewriter, op, adaptor.getX(), xzp,
+                                 onnx::elementTypeOf(op.getX()), adaptor.getW(),
+                                 wzp, onnx::elementTypeOf(op.getW()));
+    if (failed(operands))
+      return rewriter.notifyMatchFailure(op, "unranked or unsupported operands");
+    auto result = buildConv(rewriter, op, operands->first, operands->second,
+                            Value(), *resultType, getConvAttrs(op));
+    if (failed(result))
+      return rewriter.notifyMatchFailure(op, "unsupported ConvInteger");
+    rewriter.replaceOp(op, *result);
+    return success();
+  }
+};
+
+struct QLinearConvLowering : OpConversionPattern<onnx::QLinearConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(onnx::QLinearConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType =
+        getConvertedType(*getTypeConverter(), op.getY(), rewriter, op);
+    if (failed(resultType))
+      return failure();
+    auto operands = convOperands(
+        rewriter, op, adaptor.getX(), adaptor.getXZeroPoint(),
+        onnx::elementTypeOf(op.getX()), adaptor.getW(), adaptor.getWZeroPoint(),
+        onnx::elementTypeOf(op.getW()));
+    if (failed(operands))
+      return rewriter.notifyMatchFailure(op, "unranked or unsupported operands");
+    Value bias = onnx::isNoValue(op.getB()) ? Value() : adaptor.getB();
+    auto accType = resultType->clone(rewriter.getI32Type());
+    auto acc = buildConv(rewriter, op, operands->first, operands->second, bias,
+                         accType, getConvAttrs(op));
+    if (failed(acc))
+      return rewriter.notifyMatchFailure(op, "unsupported QLinearConv");
+    MLIRContext *ctx = rewriter.getContext();
+    ArrayRef<int64_t> shape = resultType->getShape();
+    auto xMap = matmulParamMap(adaptor.getXScale(), shape, -1, ctx);
+    auto wMap = matmulParamMap(adaptor.getWScale(), shape, 1, ctx);
+    auto yMap = matmulParamMap(adaptor.getYScale(), shape, -1, ctx);
+    auto zMap = matmulParamMap(adaptor.getYZeroPoint(), shape, -1, ctx);
+    if (failed(xMap) || failed(wMap) || failed(yMap) || failed(zMap))
+      return fail(rewriter, op, "unsupported QLinearConv scale shapes");
+    Type outType = onnx::elementTypeOf(op.getY());
+    Value result = requantize(
+        rewriter, op.getLoc(), *acc, *resultType,
+        {adaptor.getXScale(), adaptor.getWScale(), adaptor.getYScale(),
+         adaptor.getYZeroPoint()},
+        {*xMap, *wMap, *yMap, *zMap},
+        {onnx::elementTypeOf(op.getXScale()),
+         onnx::elementTypeOf(op.getWScale()),
+         onnx::elementTypeOf(op.getYScale()), outType},
+        outType);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// MatMulNBits
+//===----------------------------------------------------------------------===//
+
+/// `v` (rank 1 of rows * cols elements, or rank 2) as a [rows, cols] tensor.
+static Value asMatrix(OpBuilder &b, Location loc, Value v, int64_t rows,
+                      int64_t cols) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() == 2)
+    return v;
+  return expandDim(b, loc, v, 0, {b.getIndexAttr(rows), b.getIndexAttr(cols)});
+}
+
+/// Y (..., N) = A (..., K) x dequant(B)^T + bias. B's `bits`-bit codes are
+/// packed low bits first, block_size of them per block; the dequantized
+/// weight is (code - zero_point) * scale with a default zero point of
+/// 2^(bits - 1); packed zero points hold one code per block, low bits first.
+struct MatMulNBitsLowering : OpConversionPattern<onnx::MatMulNBitsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(onnx::MatMulNBitsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType =
+        getConvertedType(*getTypeConverter(), op.getY(), rewriter, op);
+    if (failed(resultType))
+      return failure();
+    int64_t bits = op.getBits(), k = op.getK(), n = op.getN(),
+            blockSize = op.getBlockSize();
+    if (bits != 2 && bits != 4 && bits != 8)
+      return fail(rewriter, op,
+                  "unsupported: MatMulNBits bits=" + Twine(bits) +
+                      " (2, 4 and 8 are lowered)");
+    if (!onnx::isNoValue(op.getGIdx()))
+      return fail(rewriter, op, "unsupported: MatMulNBits with g_idx");
+    Value a = adaptor.getA();
+    auto at = dyn_cast<RankedTensorType>(a.getType());
+    if (!at || at.getRank() < 1 ||
+        !isa<RankedTensorType>(adaptor.getB().getType()) ||
+        !isa<RankedTensorType>(adaptor.getScales().getType()))
+      return rewriter.notifyMatchFailure(op, "unranked operands");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t blocks = (k + blockSize - 1) / blockSize;
+    int64_t perByte = 8 / bits;
+    Type elementType = resultType->getElementType();
+    Type acc = getAccumulatorType(elementType);
+
+    // The dequantized weight (N, blocks, block_size).
+    Value b3 = adaptor.getB();
+    Value scales = asMatrix(rewriter, loc, adaptor.getScales(), n, blocks);
+    SmallVector<Value> inputs = {b3, scales};
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(3, 0, {d(0), d(1), d(2).floorDiv(perByte)}, ctx),
+        AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+    Value zp = onnx::isNoValue(op.getZeroPoints()) ? Value()
+                                                   : adaptor.getZeroPoints();
+    Type zpType = zp ? onnx::elementTypeOf(op.getZeroPoints()) : Type();
+    bool packedZp = zp && isa<IntegerType>(zpType);
+    if (zp && packedZp && !zpType.isUnsignedInteger(8))
+      return fail(rewriter, op,
+                  "unsupported: MatMulNBits zero_points must be packed uint8 "
+                  "or have the scales' type");
+    if (zp) {
+      int64_t cols = packedZp ? (blocks * bits + 7) / 8 : blocks;
+      inputs.push_back(asMatrix(rewriter, loc, zp, n, cols));
+      maps.push_back(AffineMap::get(
+          3, 0, {d(0), packedZp ? d(1).floorDiv(perByte) : d(1)}, ctx));
+    }
+    auto wType = RankedTensorType::get({n, blocks, blockSize}, acc);
+    Type i32 = rewriter.getI32Type();
+    Value w = buildGeneric(
+        rewriter, loc, wType, {}, inputs, maps,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          auto cst = [&](int64_t v) {
+            return arith::ConstantIntOp::create(b, l, i32, v);
+          };
+          // The `bits`-bit code at position `pos` of a byte.
+          auto code = [&](Value byte, int64_t dim) -> Value {
+            Value pos = arith::IndexCastOp::create(
+                b, l, i32, linalg::IndexOp::create(b, l, dim));
+            Value shift = arith::MulIOp::create(
+                b, l, arith::RemUIOp::create(b, l, pos, cst(perByte)),
+                cst(bits));
+            Value wide = arith::ExtUIOp::create(b, l, i32, byte);
+            return arith::AndIOp::create(
+                b, l, arith::ShRUIOp::create(b, l, wide, shift),
+                cst((1 << bits) - 1));
+          };
+          Value q = code(args[0], 2);
+          Value scale = castFloat(b, l, args[1], acc);
+          Value value;
+          if (args.size() > 2 && !packedZp) {
+            value = arith::SubFOp::create(
+                b, l, arith::UIToFPOp::create(b, l, acc, q),
+                castFloat(b, l, args[2], acc));
+          } else {
+            Value z = args.size() > 2 ? code(args[2], 1)
+                                      : (Value)cst(1 << (bits - 1));
+            value = arith::SIToFPOp::create(
+                b, l, acc, arith::SubIOp::create(b, l, q, z));
+          }
+          return arith::MulFOp::create(b, l, value, scale);
+        });
+    Value w2 = collapseDims(rewriter, loc, w, 1, 2);
+    if (blocks * blockSize != k)
+      w2 = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get({n, k}, acc), w2,
+          SmallVector<OpFoldResult>(2, rewriter.getIndexAttr(0)),
+          SmallVector<OpFoldResult>{rewriter.getIndexAttr(n),
+                                    rewriter.getIndexAttr(k)},
+          SmallVector<OpFoldResult>(2, rewriter.getIndexAttr(1)));
+
+    // A as rows (R, K); Y rows (R, N) = A x W^T.
+    int64_t rank = at.getRank();
+    Value a2 = rank == 1 ? expandDim(rewriter, loc, a, 0,
+                                     {rewriter.getIndexAttr(1),
+                                      rewriter.getIndexAttr(k)})
+                         : collapseDims(rewriter, loc, a, 0, rank - 1);
+    OpFoldResult rows = dimOf(rewriter, loc, a2, 0);
+    auto yType = RankedTensorType::get(
+        {cast<RankedTensorType>(a2.getType()).getDimSize(0), n}, acc);
+    SmallVector<OpFoldResult> yDims = {rows, rewriter.getIndexAttr(n)};
+    Value init;
+    if (!onnx::isNoValue(op.getBias()))
+      init = buildGeneric(rewriter, loc, yType, yDims, adaptor.getBias(),
+                          {AffineMap::get(2, 0, {d(1)}, ctx)},
+                          [&](OpBuilder &b, Location l, ValueRange args) {
+                            return castFloat(b, l, args[0], acc);
+                          });
+    else
+      init = createFilledTensor(rewriter, loc, yType, yDims,
+                                createScalarConstant(rewriter, loc, acc, 0.0));
+    SmallVector<AffineMap> mmMaps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                                     AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                                     AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+    Value y = linalg::MatmulOp::create(
+                  rewriter, loc, TypeRange{yType}, ValueRange{a2, w2}, init,
+                  {rewriter.getNamedAttr("indexing_maps",
+                                         rewriter.getAffineMapArrayAttr(mmMaps))})
+                  .getResult(0);
+    if (acc != elementType)
+      y = mapElements(rewriter, loc, y, elementType,
+                      [&](OpBuilder &b, Location l, Value v) {
+                        return castFloat(b, l, v, elementType);
+                      });
+    // Back to (..., N).
+    if (rank == 1) {
+      y = tensor::CollapseShapeOp::create(rewriter, loc, *resultType, y,
+                                          SmallVector<ReassociationIndices>{{0, 1}});
+    } else if (rank > 2) {
+      SmallVector<ReassociationIndices> groups(1);
+      SmallVector<OpFoldResult> shape;
+      for (int64_t i = 0; i < rank - 1; ++i) {
+        groups[0].push_back(i);
+        shape.push_back(dimOf(rewriter, loc, a, i));
+      }
+      groups.push_back({rank - 1});
+      shape.push_back(rewriter.getIndexAttr(n));
+      y = expandTo(rewriter, loc, y, *resultType, groups, shape);
+    } else if (y.getType() != *resultType) {
+      y = tensor::CastOp::create(rewriter, loc, *resultType, y);
+    }
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+} // namespace
+
 void quant_opt::populateONNXQuantToLinalgPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {}
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<QuantizeLinearLowering, DequantizeLinearLowering,
+               DynamicQuantizeLinearLowering, MatMulIntegerLowering,
+               QLinearMatMulLowering, ConvIntegerLowering, QLinearConvLowering,
+               MatMulNBitsLowering>(converter, patterns.getContext());
+}

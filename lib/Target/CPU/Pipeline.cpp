@@ -30,13 +30,27 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   addUpstream(pm, "canonicalize,cse,linalg-fuse-elementwise-ops,"
                   "canonicalize,cse");
 
+  // Threads, caches and registers.
+  CPUTileAndVectorizeOptions tiling;
+  tiling.vectorWidth = options.vectorWidth;
+  tiling.parallel = options.parallel;
+  pm.addNestedPass<func::FuncOp>(createCPUTileAndVectorize(tiling));
+  addUpstream(pm, "canonicalize,cse");
+
   // Bufferization: identity layouts at the function boundary (the ABI passes
   // dense row-major buffers), ownership-based deallocation.
   addUpstream(pm, "one-shot-bufferize{bufferize-function-boundaries "
                   "function-boundary-type-conversion=identity-layout-map},"
-                  "buffer-deallocation-pipeline,canonicalize");
+                  "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+                  "canonicalize");
 
   // Down to LLVM.
+  pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
+  // Parallel tiles run on OpenMP threads.
+  if (options.parallel)
+    addUpstream(pm, "scf-forall-to-parallel,convert-scf-to-openmp");
+  else
+    addUpstream(pm, "scf-forall-to-for");
   addUpstream(pm, "convert-linalg-to-loops,lower-affine,"
                   "convert-vector-to-scf,convert-scf-to-cf,"
                   "expand-strided-metadata,lower-affine,"
@@ -46,7 +60,8 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
     vectorToLLVM += " enable-x86vector";
   vectorToLLVM += "}";
   addUpstream(pm, vectorToLLVM);
-  addUpstream(pm, "finalize-memref-to-llvm,convert-arith-to-llvm,"
+  addUpstream(pm, "finalize-memref-to-llvm,convert-openmp-to-llvm,"
+                  "convert-arith-to-llvm,"
                   "convert-index-to-llvm,convert-func-to-llvm,"
                   "convert-cf-to-llvm,reconcile-unrealized-casts,"
                   "canonicalize");

@@ -22,6 +22,41 @@ def RecordSignature : Pass<"qopt-record-signature", "mlir::ModuleOp"> {
   ];
 }
 
+def CPUTileAndVectorize
+    : Pass<"qopt-cpu-tile-and-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops for caches and registers and vectorize them";
+  let description = [{
+    Matmul-like ops are tiled into outer parallel `scf.forall` loops (one tile
+    per thread task), a cache tile, and a register micro-tile of
+    `vector-width` lanes that is vectorized into FMAs. Elementwise and
+    reduction generics are tiled in their outer dimensions and vectorized in
+    the innermost one.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes of the target's widest vector register">,
+    Option<"parallel", "parallel", "bool", /*default=*/"true",
+           "Make the outermost tile loops scf.forall">,
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect",
+    "::mlir::affine::AffineDialect", "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def CPUExpandCopies : Pass<"qopt-cpu-expand-copies", "mlir::func::FuncOp"> {
+  let summary = "Rewrite strided memref.copy into linalg.copy";
+  let description = [{
+    Bufferization copies between strided views with `memref.copy`, which the
+    LLVM lowering turns into a call to the `memrefCopy` helper of MLIR's
+    runner-utils library: a dependency a compiled model must not have. Copies
+    between contiguous identity-layout buffers stay `memref.copy` (a
+    memcpy); the others become `linalg.copy`, lowered to loops.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def CPUEntryPoint : Pass<"qopt-cpu-entry-point", "mlir::ModuleOp"> {
   let summary = "Add the compiled-model C ABI functions (LLVM dialect)";
   let description = [{

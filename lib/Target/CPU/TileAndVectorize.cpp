@@ -1,0 +1,243 @@
+//===- TileAndVectorize.cpp - the --qopt-cpu-tile-and-vectorize pass ------===//
+//
+// Tiling and vectorization of linalg ops on tensors for x86-64:
+//
+// * matmul / batch_matmul: outer `scf.forall` tiles (threads) with the fill
+//   of the accumulator fused in, then a register micro-tile of
+//   8 x (2 * vector-width) with the n loop outside the m loop (a B panel
+//   stays in L2 while the rows of A stream through L1), then the k loop;
+//   each 8 x 2w x 1 step becomes a vector.contract (lowered to broadcast
+//   FMAs) whose accumulator read / write is hoisted out of the k loop, so it
+//   stays in registers.
+// * other linalg ops (elementwise, reductions, transposes, ...): outer
+//   parallel dimensions become `scf.forall` tiles of one row; the innermost
+//   dimension is cut into `vector-width` chunks and vectorized, masked at the
+//   edges. Ops the vectorizer cannot handle (convolutions, gathers) keep
+//   scalar loops inside the parallel tiles.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantOpt/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace quant_opt {
+#define GEN_PASS_DEF_CPUTILEANDVECTORIZE
+#include "QuantOpt/Target/CPU/Passes.h.inc"
+} // namespace quant_opt
+
+using namespace mlir;
+
+namespace {
+
+SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
+  return llvm::map_to_vector(values, [&](int64_t v) -> OpFoldResult {
+    return b.getIndexAttr(v);
+  });
+}
+
+/// Tiles `op` (fusing producers such as the accumulator's fill when
+/// `fuse`) with `sizes`; returns the tiled op and its loops.
+FailureOr<scf::SCFTileAndFuseResult>
+tile(RewriterBase &rewriter, TilingInterface op, ArrayRef<int64_t> sizes,
+     scf::SCFTilingOptions::LoopType loopType,
+     ArrayRef<int64_t> interchange = {}, bool fuse = false) {
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(indexAttrs(rewriter, sizes));
+  tiling.setLoopType(loopType);
+  if (!interchange.empty())
+    tiling.setInterchange(interchange);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.setFusionControlFn(
+      [fuse](tensor::ExtractSliceOp, OpResult producer, bool)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (!fuse || !isa<linalg::FillOp>(producer.getOwner()))
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rewriter.setInsertionPoint(op);
+  auto result = scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op,
+                                                          options);
+  if (failed(result))
+    return failure();
+  for (OpResult res : op->getResults())
+    if (Value replacement = result->replacements.lookup(res))
+      rewriter.replaceAllUsesWith(res, replacement);
+  if (op->use_empty())
+    rewriter.eraseOp(op);
+  return result;
+}
+
+/// Vectorizes `op` with `sizes` when the vectorizer supports it.
+void vectorizeIfPossible(RewriterBase &rewriter, Operation *op,
+                         ArrayRef<int64_t> sizes) {
+  // The vectorizer indexes the scalable flags by dimension: always pass them.
+  SmallVector<bool> scalable(sizes.size(), false);
+  if (failed(linalg::vectorizeOpPrecondition(op, sizes, scalable)))
+    return;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::VectorizationResult> result =
+      linalg::vectorize(rewriter, op, sizes, scalable,
+                        /*vectorizeNDExtract=*/false,
+                        /*flatten1DDepthwiseConv=*/false,
+                        /*assumeDynamicDimsMatchVecSizes=*/false,
+                        /*createNamedContraction=*/true);
+  if (failed(result))
+    return;
+  if (op->getNumResults())
+    rewriter.replaceOp(op, result->replacements);
+  else
+    rewriter.eraseOp(op);
+}
+
+struct CPUTileAndVectorizePass
+    : quant_opt::impl::CPUTileAndVectorizeBase<CPUTileAndVectorizePass> {
+  using CPUTileAndVectorizeBase::CPUTileAndVectorizeBase;
+
+  scf::SCFTilingOptions::LoopType outerLoop() const {
+    return parallel ? scf::SCFTilingOptions::LoopType::ForallOp
+                    : scf::SCFTilingOptions::LoopType::ForOp;
+  }
+
+  /// matmul (m, n, k) and batch_matmul (b, m, n, k).
+  void tileContraction(RewriterBase &rewriter, linalg::LinalgOp op) {
+    bool batched = isa<linalg::BatchMatmulOp>(op);
+    int64_t nr = 2 * vectorWidth, mr = 8;
+    SmallVector<int64_t> outer = {64, 256, 0};
+    SmallVector<int64_t> micro = {mr, nr, 0};
+    SmallVector<int64_t> interchange = {1, 0, 2};
+    SmallVector<int64_t> step = {0, 0, 1};
+    SmallVector<int64_t> vector = {mr, nr, 1};
+    if (batched) {
+      outer.insert(outer.begin(), 1);
+      micro.insert(micro.begin(), 1);
+      interchange = {0, 2, 1, 3};
+      step.insert(step.begin(), 0);
+      vector.insert(vector.begin(), 1);
+    }
+    auto outerTiles =
+        tile(rewriter, cast<TilingInterface>(op.getOperation()), outer,
+             outerLoop(), {}, /*fuse=*/true);
+    if (failed(outerTiles))
+      return;
+    Operation *tiled = outerTiles->tiledAndFusedOps.front();
+    auto microTiles = tile(rewriter, cast<TilingInterface>(tiled), micro,
+                           scf::SCFTilingOptions::LoopType::ForOp, interchange,
+                           /*fuse=*/true);
+    if (failed(microTiles))
+      return;
+    tiled = microTiles->tiledAndFusedOps.front();
+    auto kTiles = tile(rewriter, cast<TilingInterface>(tiled), step,
+                       scf::SCFTilingOptions::LoopType::ForOp);
+    if (failed(kTiles))
+      return;
+    vectorizeIfPossible(rewriter, kTiles->tiledAndFusedOps.front(), vector);
+  }
+
+  /// Everything else: one-row parallel tiles, vectorized innermost dimension.
+  void tileGeneric(RewriterBase &rewriter, linalg::LinalgOp op) {
+    int64_t numLoops = op.getNumLoops();
+    if (numLoops == 0)
+      return;
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    // The innermost parallel dimension is kept whole in the outer tile.
+    int64_t innermostParallel = -1;
+    for (int64_t d = numLoops - 1; d >= 0; --d)
+      if (iterators[d] == utils::IteratorType::parallel) {
+        innermostParallel = d;
+        break;
+      }
+    SmallVector<int64_t> outer(numLoops, 0);
+    bool anyOuter = false;
+    for (int64_t d = 0; d < numLoops; ++d)
+      if (iterators[d] == utils::IteratorType::parallel &&
+          d != innermostParallel && ranges[d] != 1) {
+        outer[d] = 1;
+        anyOuter = true;
+      }
+    Operation *current = op;
+    if (anyOuter) {
+      auto tiles = tile(rewriter, cast<TilingInterface>(current), outer,
+                        outerLoop(), {}, /*fuse=*/true);
+      if (failed(tiles))
+        return;
+      current = tiles->tiledAndFusedOps.front();
+    }
+    // Vectorize the innermost loop dimension in vector-width chunks.
+    int64_t last = numLoops - 1;
+    int64_t width = vectorWidth;
+    if (!ShapedType::isDynamic(ranges[last]) && ranges[last] < width)
+      width = std::max<int64_t>(ranges[last], 1);
+    SmallVector<int64_t> inner(numLoops, 0);
+    inner[last] = width;
+    // Dimensions tiled to 1 above are static 1 now; others stay whole and
+    // need a static extent to vectorize.
+    auto innerTiles = tile(rewriter, cast<TilingInterface>(current), inner,
+                           scf::SCFTilingOptions::LoopType::ForOp, {},
+                           /*fuse=*/true);
+    if (failed(innerTiles))
+      return;
+    auto tiled = cast<linalg::LinalgOp>(innerTiles->tiledAndFusedOps.front());
+    SmallVector<int64_t> tiledRanges = tiled.getStaticLoopRanges();
+    SmallVector<int64_t> vector(numLoops);
+    for (int64_t d = 0; d < numLoops; ++d) {
+      if (d == last)
+        vector[d] = width;
+      else if (ShapedType::isDynamic(tiledRanges[d]))
+        return; // a whole dynamic dimension: keep scalar loops
+      else
+        vector[d] = tiledRanges[d];
+    }
+    // Vectors of more than a few registers spill; keep those scalar.
+    int64_t elements = 1;
+    for (int64_t v : vector)
+      elements *= v;
+    if (elements > 8 * vectorWidth)
+      return;
+    vectorizeIfPossible(rewriter, tiled, vector);
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!isa<linalg::FillOp>(op) && op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) &&
+          isa<FloatType>(getElementTypeOrSelf(op->getResult(0).getType())))
+        tileContraction(rewriter, op);
+      else
+        tileGeneric(rewriter, op);
+    }
+
+    // Lower what vectorization produced to register-level operations.
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorContractLoweringPatterns(
+        patterns, vector::VectorContractLowering::OuterProduct);
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    //vector::populateVectorMultiReductionLoweringPatterns(
+    //    patterns, vector::VectorMultiReductionLowering::InnerParallel);
+    linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+
+    // Keep accumulators in registers: hoist the read / write of loop-carried
+    // tiles out of the loops that do not change their position (innermost
+    // loops first).
+    func.walk([&](scf::ForOp loop) { hoistLoopInvariantSubsets(rewriter, loop); });
+  }
+};
+
+} // namespace
