@@ -51,20 +51,22 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
     addUpstream(pm, "scf-forall-to-parallel,convert-scf-to-openmp");
   else
     addUpstream(pm, "scf-forall-to-for");
+  // memref.alloca_scope (OpenMP bodies) must be lowered while its region
+  // is still one block: memref lowering runs before scf -> cf.
   addUpstream(pm, "convert-linalg-to-loops,lower-affine,"
-                  "convert-vector-to-scf{full-unroll},convert-scf-to-cf,"
-                  "expand-strided-metadata,lower-affine,"
+                  "convert-vector-to-scf{full-unroll},lower-affine,"
                   "convert-math-to-llvm,convert-math-to-libm");
   std::string vectorToLLVM = "convert-vector-to-llvm{reassociate-fp-reductions";
   if (!options.features.empty())
     vectorToLLVM += " enable-x86vector";
   vectorToLLVM += "}";
   addUpstream(pm, vectorToLLVM);
-  addUpstream(pm, "finalize-memref-to-llvm,convert-openmp-to-llvm,"
-                  "convert-arith-to-llvm,"
+  addUpstream(pm, "expand-strided-metadata,lower-affine,"
+                  "finalize-memref-to-llvm,convert-scf-to-cf,"
+                  "convert-openmp-to-llvm,convert-arith-to-llvm,"
                   "convert-index-to-llvm,convert-func-to-llvm,"
-                  "convert-cf-to-llvm,reconcile-unrealized-casts,"
-                  "canonicalize");
+                  "convert-cf-to-llvm,convert-ub-to-llvm,"
+                  "reconcile-unrealized-casts,canonicalize");
   pm.addPass(createCPUEntryPoint());
 }
 

@@ -141,6 +141,7 @@ struct CPUTileAndVectorizePass
       step.insert(step.begin(), 0);
       vector.insert(vector.begin(), 1);
     }
+    Operation *parent = op->getParentOp();
     auto outerTiles =
         tile(rewriter, cast<TilingInterface>(op.getOperation()), outer,
              outerLoop(), {}, /*fuse=*/true);
@@ -164,7 +165,7 @@ struct CPUTileAndVectorizePass
       (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
     }
     Operation *scope = outerTiles->loops.empty()
-                           ? op->getParentOp()
+                           ? parent
                            : outerTiles->loops.front().getOperation();
     SmallVector<linalg::LinalgOp> fullTiles;
     scope->walk([&](linalg::LinalgOp inner) {
@@ -199,6 +200,7 @@ struct CPUTileAndVectorizePass
       return tileWindowed(rewriter, op);
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    bool hasReduction = op.getNumReductionLoops() > 0;
     // The innermost parallel dimension is kept whole in the outer tile.
     int64_t innermostParallel = -1;
     for (int64_t d = numLoops - 1; d >= 0; --d)
@@ -248,7 +250,7 @@ struct CPUTileAndVectorizePass
         vector[d] = tiledRanges[d];
     }
     // Reductions are vectorized only without masks (full static chunks).
-    if (op.getNumReductionLoops() > 0)
+    if (hasReduction)
       for (int64_t d = 0; d < numLoops; ++d)
         if (tiledRanges[d] != vector[d])
           return;
@@ -311,6 +313,7 @@ struct CPUTileAndVectorizePass
     vector::populateVectorMultiReductionLoweringPatterns(
         patterns, vector::VectorMultiReductionLowering::InnerParallel);
     vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
