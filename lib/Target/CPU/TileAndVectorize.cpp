@@ -233,9 +233,12 @@ struct CPUTileAndVectorizePass
     inner[last] = width;
     // Dimensions tiled to 1 above are static 1 now; others stay whole and
     // need a static extent to vectorize.
+    // Fusing the accumulator's fill into chunks of a reduction dimension
+    // would re-initialize it in every chunk.
+    bool lastIsReduction = iterators[last] == utils::IteratorType::reduction;
     auto innerTiles = tile(rewriter, cast<TilingInterface>(current), inner,
                            scf::SCFTilingOptions::LoopType::ForOp, {},
-                           /*fuse=*/true);
+                           /*fuse=*/!lastIsReduction);
     if (failed(innerTiles))
       return;
     auto tiled = cast<linalg::LinalgOp>(innerTiles->tiledAndFusedOps.front());
@@ -269,6 +272,19 @@ struct CPUTileAndVectorizePass
   void tileWindowed(RewriterBase &rewriter, linalg::LinalgOp op) {
     int64_t numLoops = op.getNumLoops();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    // Tiling computes slice bounds that are wrong for decreasing
+    // expressions (a flipped kernel: -d3 + 2); leave such ops whole.
+    bool decreasing = false;
+    for (AffineMap map : op.getIndexingMapsArray())
+      for (AffineExpr e : map.getResults())
+        e.walk([&](AffineExpr sub) {
+          auto bin = dyn_cast<AffineBinaryOpExpr>(sub);
+          if (bin && bin.getKind() == AffineExprKind::Mul)
+            if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+              decreasing |= c.getValue() < 0;
+        });
+    if (decreasing)
+      return;
     SmallVector<int64_t> outer(numLoops, 0);
     bool any = false;
     for (int64_t d = 0; d < numLoops; ++d) {
