@@ -12,8 +12,7 @@
 #   ORT        tools/ort-run --benchmark on a one-MatMul model, intra-op threads = cores
 #   quant-opt  quant-run MODEL.onnx --benchmark RUNS (OMP_NUM_THREADS = cores);
 #              quant-run is $QUANT_RUN, or build/bin/quant-run; when it is not
-#              built the column says so and the rest still runs. Its output
-#              must carry the median as `median_ms=X` (as ort-run prints it).
+#              built the column says so and the rest still runs.
 # and a Markdown table with the ratios quant-opt/OpenBLAS and quant-opt/ORT,
 # headed by the CPU model and core count. Environment: THREADS (default: all
 # cores), OPENBLAS_CORETYPE is passed on to OpenBLAS. Not a test: a human
@@ -75,14 +74,15 @@ for shape in "${SHAPES[@]}"; do
   if ((have_qrun)); then
     if out=$(OMP_NUM_THREADS=$THREADS "$QUANT_RUN" "$model" --input-dir "$dir/test_data_set_0" \
                --benchmark "$RUNS" 2>&1); then
-      ms=$(field median_ms "$(grep -m1 'median_ms=' <<<"$out" || true)")
+      # quant-run prints "benchmark: N runs after 1 warm-up: median X ms, ..."
+      ms=$(sed -n 's/^benchmark:.* median \([0-9.]*\) ms.*/\1/p' <<<"$out")
       if [[ -n $ms ]]; then
-        echo "quant-run: $(grep -m1 'median_ms=' <<<"$out")" >&2
+        echo "quant-run: $(grep -m1 '^benchmark:' <<<"$out")" >&2
         qopt=$(gflops "$M" "$K" "$N" "$ms")
         r_blas=$(ratio "$qopt" "$blas"); r_ort=$(ratio "$qopt" "$ort")
       else
-        qopt="no median_ms in output"
-        echo "quant-run output without median_ms=: $out" >&2
+        qopt="no median in output"
+        echo "quant-run output without a benchmark line: $out" >&2
       fi
     else
       qopt="failed"
