@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -189,6 +190,18 @@ Tensor readTensor(const std::string &path) {
   return tensor;
 }
 
+/// mkdir -p: creates `path` and its missing parents.
+bool makeDirectories(const std::string &path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) == 0)
+    return S_ISDIR(info.st_mode);
+  size_t slash = path.find_last_of('/');
+  if (slash != std::string::npos && slash > 0 &&
+      !makeDirectories(path.substr(0, slash)))
+    return false;
+  return mkdir(path.c_str(), 0755) == 0 || errno == EEXIST;
+}
+
 /// Reads every input named by --input and --input-dir; dies on an unknown,
 /// duplicate or missing input.
 std::vector<Tensor> bindInputs(const Options &options, qopt_rt_model *model) {
@@ -311,9 +324,7 @@ int main(int argc, char **argv) {
     outputs.emplace_back(tensor);
 
   if (!options.outputDir.empty()) {
-    struct stat info;
-    if (stat(options.outputDir.c_str(), &info) != 0 &&
-        mkdir(options.outputDir.c_str(), 0755) != 0)
+    if (!makeDirectories(options.outputDir))
       die(options.outputDir + ": cannot create the output directory");
     std::vector<const qopt_rt_tensor *> pointers;
     for (const Tensor &tensor : outputs)

@@ -46,6 +46,7 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
 
   // Down to LLVM.
   pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
+  pm.addNestedPass<func::FuncOp>(createCPUExpandReshapes());
   // Parallel tiles run on OpenMP threads.
   if (options.parallel)
     addUpstream(pm, "scf-forall-to-parallel,convert-scf-to-openmp");

@@ -57,6 +57,19 @@ def CPUExpandCopies : Pass<"qopt-cpu-expand-copies", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def CPUExpandReshapes : Pass<"qopt-cpu-expand-reshapes", "mlir::func::FuncOp"> {
+  let summary = "Rewrite multi-dynamic memref.expand_shape as reinterpret_cast";
+  let description = [{
+    LLVM 22's `expand-strided-metadata` crashes on a `memref.expand_shape`
+    whose reassociation group has two or more dynamic sizes (for example
+    `memref<?xf32>` into `memref<?x?x4x16xf32>`, which dynamic Reshapes
+    produce). When the source has the identity layout the result is the same
+    buffer with row-major strides, so this pass writes it as a
+    `memref.reinterpret_cast` with sizes from `output_shape`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def CPUEntryPoint : Pass<"qopt-cpu-entry-point", "mlir::ModuleOp"> {
   let summary = "Add the compiled-model C ABI functions (LLVM dialect)";
   let description = [{
