@@ -116,6 +116,48 @@ void vectorizeIfPossible(RewriterBase &rewriter, Operation *op,
     rewriter.eraseOp(op);
 }
 
+/// Marks matmul micro-tiles with the vector sizes to use once static.
+constexpr llvm::StringLiteral kMicroTile = "qopt.micro_tile";
+
+std::string vectorizeMarker(ArrayRef<int64_t> sizes) {
+  std::string text;
+  for (int64_t s : sizes)
+    text += std::to_string(s) + ",";
+  return text;
+}
+
+SmallVector<int64_t> parseMarker(StringRef text) {
+  SmallVector<int64_t> sizes;
+  SmallVector<StringRef> parts;
+  text.split(parts, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef p : parts) {
+    int64_t v = 0;
+    (void)p.getAsInteger(10, v);
+    sizes.push_back(v);
+  }
+  return sizes;
+}
+
+/// Calls `fn` on every linalg op inside the tiles' loops (or `parent` when
+/// nothing was tiled).
+void scopeWalk(scf::SCFTileAndFuseResult &tiles, Operation *parent,
+               llvm::function_ref<void(linalg::LinalgOp)> fn) {
+  Operation *scope = tiles.loops.empty() ? parent
+                                         : tiles.loops.front().getOperation();
+  scope->walk([&](linalg::LinalgOp op) { fn(op); });
+}
+
+/// Applies every registered op's canonicalization patterns to `root`.
+void canonicalize(Operation *root) {
+  MLIRContext *context = root->getContext();
+  RewritePatternSet patterns(context);
+  for (Dialect *dialect : context->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : context->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, context);
+  (void)applyPatternsGreedily(root, std::move(patterns));
+}
+
 struct CPUTileAndVectorizePass
     : quant_opt::impl::CPUTileAndVectorizeBase<CPUTileAndVectorizePass> {
   using CPUTileAndVectorizeBase::CPUTileAndVectorizeBase;
@@ -132,13 +174,11 @@ struct CPUTileAndVectorizePass
     SmallVector<int64_t> outer = {64, 256, 0};
     SmallVector<int64_t> micro = {mr, nr, 0};
     SmallVector<int64_t> interchange = {1, 0, 2};
-    SmallVector<int64_t> step = {0, 0, 1};
     SmallVector<int64_t> vector = {mr, nr, 1};
     if (batched) {
       outer.insert(outer.begin(), 1);
       micro.insert(micro.begin(), 1);
       interchange = {0, 2, 1, 3};
-      step.insert(step.begin(), 0);
       vector.insert(vector.begin(), 1);
     }
     Operation *parent = op->getParentOp();
@@ -164,28 +204,13 @@ struct CPUTileAndVectorizePass
       scf::ForOp partial;
       (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
     }
-    Operation *scope = outerTiles->loops.empty()
-                           ? parent
-                           : outerTiles->loops.front().getOperation();
-    SmallVector<linalg::LinalgOp> fullTiles;
-    scope->walk([&](linalg::LinalgOp inner) {
-      if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(inner))
-        return;
-      SmallVector<int64_t> ranges = inner.getStaticLoopRanges();
-      for (auto [range, size] : llvm::zip(ranges, vector))
-        if (size != 1 && range != size)
-          return;
-      if (ShapedType::isDynamic(ranges.back()))
-        ranges.back() = 0; // k may be dynamic: it is tiled by 1 below
-      fullTiles.push_back(inner);
+    // Full tiles are vectorized once canonicalization made their sizes
+    // static (runOnOperation).
+    std::string mark = vectorizeMarker(vector);
+    scopeWalk(*outerTiles, parent, [&](linalg::LinalgOp inner) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(inner))
+        inner->setAttr(kMicroTile, StringAttr::get(inner->getContext(), mark));
     });
-    for (linalg::LinalgOp inner : fullTiles) {
-      auto kTiles = tile(rewriter, cast<TilingInterface>(inner.getOperation()),
-                         step, scf::SCFTilingOptions::LoopType::ForOp);
-      if (succeeded(kTiles))
-        vectorizeIfPossible(rewriter, kTiles->tiledAndFusedOps.front(),
-                            vector);
-    }
   }
 
   /// Everything else: one-row parallel tiles, vectorized innermost dimension.
@@ -201,13 +226,11 @@ struct CPUTileAndVectorizePass
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     bool hasReduction = op.getNumReductionLoops() > 0;
-    // The innermost parallel dimension is kept whole in the outer tile.
-    int64_t innermostParallel = -1;
-    for (int64_t d = numLoops - 1; d >= 0; --d)
-      if (iterators[d] == utils::IteratorType::parallel) {
-        innermostParallel = d;
-        break;
-      }
+    // The innermost loop dimension is kept whole in the outer tile (it is
+    // vectorized below); every other parallel dimension is cut in rows.
+    int64_t innermostParallel =
+        iterators[numLoops - 1] == utils::IteratorType::parallel ? numLoops - 1
+                                                                 : -1;
     SmallVector<int64_t> outer(numLoops, 0);
     bool anyOuter = false;
     for (int64_t d = 0; d < numLoops; ++d)
@@ -321,13 +344,50 @@ struct CPUTileAndVectorizePass
         tileGeneric(rewriter, op);
     }
 
+    // Peeled micro-tiles now have static sizes: vectorize the full ones
+    // (k in steps of 1, accumulator in registers); edges stay scalar.
+    canonicalize(func);
+    SmallVector<linalg::LinalgOp> marked;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kMicroTile))
+        marked.push_back(op);
+    });
+    for (linalg::LinalgOp op : marked) {
+      SmallVector<int64_t> vector =
+          parseMarker(op->getAttrOfType<StringAttr>(kMicroTile).getValue());
+      op->removeAttr(kMicroTile);
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      if (ranges.size() != vector.size())
+        continue;
+      // Full tiles and static edge tiles (smaller, but known) vectorize
+      // without masks; dynamic edges keep scalar loops.
+      bool isStatic = true;
+      for (auto [range, size] : llvm::zip(ranges, vector)) {
+        if (size == 1)
+          continue;
+        if (ShapedType::isDynamic(range) || range > size)
+          isStatic = false;
+        else
+          size = range;
+      }
+      if (!isStatic)
+        continue;
+      SmallVector<int64_t> step(vector.size(), 0);
+      step.back() = 1;
+      auto kTiles = tile(rewriter, cast<TilingInterface>(op.getOperation()),
+                         step, scf::SCFTilingOptions::LoopType::ForOp);
+      if (succeeded(kTiles))
+        vectorizeIfPossible(rewriter, kTiles->tiledAndFusedOps.front(),
+                            vector);
+    }
+
     // Lower what vectorization produced to register-level operations.
     RewritePatternSet patterns(&getContext());
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorContractLowering::OuterProduct);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     vector::populateVectorMultiReductionLoweringPatterns(
-        patterns, vector::VectorMultiReductionLowering::InnerParallel);
+        patterns, vector::VectorMultiReductionLowering::InnerReduction);
     vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);

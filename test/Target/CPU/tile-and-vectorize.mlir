@@ -1,0 +1,104 @@
+// RUN: quant-opt %s --split-input-file --qopt-cpu-tile-and-vectorize="vector-width=16" --canonicalize | FileCheck %s
+// RUN: quant-opt %s --split-input-file --qopt-cpu-tile-and-vectorize="vector-width=8 parallel=false" --canonicalize | FileCheck %s --check-prefix=AVX2
+
+// A matmul: thread tiles of 64x256 with the fill fused, micro-tiles of
+// 8 x 32 whose accumulator lives in registers across the k loop (the
+// transfer_read / write pair is outside it) and becomes broadcast FMAs.
+// CHECK-LABEL: func.func @matmul
+// CHECK: scf.forall ({{.*}}) = (0, 0) to (128, 3072) step (64, 256)
+// CHECK: scf.for {{.*}} step %c32
+// CHECK: scf.for {{.*}} step %c8
+// CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<8x32xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ACC]]) -> (vector<8x32xf32>)
+// CHECK-COUNT-8: vector.fma {{.*}} : vector<32xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<8x32xf32>, tensor<8x32xf32>
+// With AVX2 (8 lanes) the micro-tile is 8 x 16; no scf.forall without
+// parallel.
+// AVX2-LABEL: func.func @matmul
+// AVX2-NOT: scf.forall
+// AVX2: vector.fma {{.*}} : vector<16xf32>
+func.func @matmul(%a: tensor<128x768xf32>, %b: tensor<768x3072xf32>) -> tensor<128x3072xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<128x3072xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<128x3072xf32>) -> tensor<128x3072xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<128x768xf32>, tensor<768x3072xf32>) outs(%c : tensor<128x3072xf32>) -> tensor<128x3072xf32>
+  return %r : tensor<128x3072xf32>
+}
+
+// -----
+
+// Unaligned static sizes: full 8 x 32 tiles and the peeled static edges
+// (5 x 32, 8 x 4, 5 x 4) are all vectorized.
+// CHECK-LABEL: func.func @matmul_edges
+// CHECK: vector.fma
+// CHECK-NOT: linalg.matmul
+func.func @matmul_edges(%a: tensor<37x64xf32>, %b: tensor<64x100xf32>) -> tensor<37x100xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<37x100xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<37x100xf32>) -> tensor<37x100xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<37x64xf32>, tensor<64x100xf32>) outs(%c : tensor<37x100xf32>) -> tensor<37x100xf32>
+  return %r : tensor<37x100xf32>
+}
+
+// -----
+
+// Elementwise on a dynamic batch: one row per parallel tile, the innermost
+// dimension in masked 16-lane chunks.
+// CHECK-LABEL: func.func @elementwise
+// CHECK: scf.forall (%[[I:.*]]) in (%{{.*}})
+// CHECK: scf.for {{.*}} step %c16
+// CHECK: vector.create_mask
+// CHECK: vector.transfer_read {{.*}} vector<16xf32>
+// CHECK: math.tanh {{.*}} : vector<16xf32>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @elementwise(%x: tensor<?x100xf32>) -> tensor<?x100xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x100xf32>
+  %e = tensor.empty(%n) : tensor<?x100xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<?x100xf32>) outs(%e : tensor<?x100xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %t = math.tanh %in : f32
+    linalg.yield %t : f32
+  } -> tensor<?x100xf32>
+  return %r : tensor<?x100xf32>
+}
+
+// -----
+
+// A row reduction: the accumulator's fill stays outside the chunk loop over
+// the reduced dimension (fusing it would reset the sum in every chunk).
+// CHECK-LABEL: func.func @row_sum
+// CHECK: scf.forall
+// CHECK: linalg.fill
+// CHECK: scf.for
+// CHECK-NOT: linalg.fill
+// CHECK: vector.reduction <add>
+func.func @row_sum(%x: tensor<8x64xf32>) -> tensor<8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<8xf32>) -> tensor<8xf32>
+  %r = linalg.reduce ins(%x : tensor<8x64xf32>) outs(%c : tensor<8xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  return %r : tensor<8xf32>
+}
+
+// -----
+
+// Booleans are bytes in memory but bits in vectors: i1 ops stay scalar.
+// CHECK-LABEL: func.func @bools
+// CHECK-NOT: vector.
+// CHECK: arith.andi {{.*}} : i1
+func.func @bools(%a: tensor<4x64xi1>, %b: tensor<4x64xi1>) -> tensor<4x64xi1> {
+  %e = tensor.empty() : tensor<4x64xi1>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b : tensor<4x64xi1>, tensor<4x64xi1>) outs(%e : tensor<4x64xi1>) {
+  ^bb0(%x: i1, %y: i1, %o: i1):
+    %z = arith.andi %x, %y : i1
+    linalg.yield %z : i1
+  } -> tensor<4x64xi1>
+  return %r : tensor<4x64xi1>
+}
