@@ -43,6 +43,8 @@ struct CPUExpandReshapesPass
       OpFoldResult stride = rewriter.getIndexAttr(1);
       for (int64_t d = sizes.size() - 1; d >= 0; --d) {
         strides[d] = stride;
+        if (d == 0)
+          break;
         std::optional<int64_t> s = getConstantIntValue(stride);
         std::optional<int64_t> n = getConstantIntValue(sizes[d]);
         if (s && n) {
