@@ -73,6 +73,9 @@ struct CPUEntryPointPass
       return signalPassFailure();
     }
     mainFunc.setLinkage(LLVM::Linkage::Internal);
+    // The ONNX names live in the signature; LLVM has no use for them.
+    mainFunc.removeArgAttrsAttr();
+    mainFunc.removeResAttrsAttr();
 
     Location loc = mainFunc.getLoc();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
