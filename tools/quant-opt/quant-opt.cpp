@@ -100,6 +100,11 @@ static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
   std::string name = modelName.empty()
                          ? llvm::sys::path::stem(inputFile).str()
                          : modelName.getValue();
+  if (emit == Emit::Shared && outputFile == "-") {
+    // Checked before compiling: cc cannot link to stdout.
+    llvm::errs() << "error: --emit=shared needs an output file (-o)\n";
+    return failure();
+  }
   std::string error;
   auto target = quant_opt::getCPUTarget(cpu, error);
   if (failed(target)) {
@@ -162,10 +167,6 @@ static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
                                               quant_opt::EmitKind::Object,
                                               os)))
         return failure();
-    }
-    if (outputFile == "-") {
-      llvm::errs() << "error: --emit=shared needs an output file (-o)\n";
-      return failure();
     }
     if (failed(quant_opt::linkSharedLibrary(objectPath, outputFile, error))) {
       llvm::errs() << "error: " << error << "\n";
