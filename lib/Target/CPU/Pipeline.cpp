@@ -27,8 +27,9 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   signature.modelName = options.modelName;
   pm.addPass(createRecordSignature(signature));
   pm.addPass(createConvertONNXToLinalg());
-  addUpstream(pm, "canonicalize,cse,linalg-fuse-elementwise-ops,"
-                  "canonicalize,cse");
+  addUpstream(pm, "canonicalize,cse");
+  pm.addNestedPass<func::FuncOp>(createCPUFuseElementwise());
+  addUpstream(pm, "canonicalize,cse");
 
   // Threads, caches and registers.
   CPUTileAndVectorizeOptions tiling;

@@ -22,6 +22,22 @@ def RecordSignature : Pass<"qopt-record-signature", "mlir::ModuleOp"> {
   ];
 }
 
+def CPUFuseElementwise : Pass<"qopt-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise linalg ops, keeping matmuls named";
+  let description = [{
+    Upstream elementwise fusion with a control that never fuses into or out
+    of `linalg.matmul` / `linalg.batch_matmul`: fusing a transpose or a bias
+    into a matmul turns it into a `linalg.generic` that
+    `qopt-cpu-tile-and-vectorize` cannot give its register micro-kernel.
+    Producers with one use are fused into elementwise and reduction
+    consumers; reshapes are folded by expansion under the same control;
+    constant linalg ops (transposed weights) are folded at compile time.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def CPUTileAndVectorize
     : Pass<"qopt-cpu-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Tile linalg ops for caches and registers and vectorize them";
