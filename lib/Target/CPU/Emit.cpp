@@ -69,18 +69,28 @@ FailureOr<CPUTarget> quant_opt::getCPUTarget(StringRef cpu,
     target.features = llvm::join(features, ",");
   } else {
     target.cpu = cpu.str();
+    // Check the name on a generic subtarget first: LLVM warns on stderr
+    // when a machine is created for an unknown CPU.
+    initializeX86();
+    llvm::Triple triple(target.triple);
+    const llvm::Target *llvmTarget =
+        llvm::TargetRegistry::lookupTarget(triple, error);
+    if (!llvmTarget)
+      return failure();
+    std::unique_ptr<llvm::MCSubtargetInfo> generic(
+        llvmTarget->createMCSubtargetInfo(triple, "", ""));
+    if (!generic || !generic->isCPUStringValid(target.cpu)) {
+      error = "unknown --cpu '" + target.cpu +
+              "' (use 'host' or an LLVM x86 CPU name such as x86-64-v3, "
+              "skylake-avx512, sapphirerapids)";
+      return failure();
+    }
   }
   std::unique_ptr<llvm::TargetMachine> machine =
       createTargetMachine(target, error);
   if (!machine)
     return failure();
   const llvm::MCSubtargetInfo *info = machine->getMCSubtargetInfo();
-  if (!info->isCPUStringValid(target.cpu)) {
-    error = "unknown --cpu '" + target.cpu +
-            "' (use 'host' or an LLVM x86 CPU name such as x86-64-v3, "
-            "skylake-avx512, sapphirerapids)";
-    return failure();
-  }
   auto has = [&](StringRef feature) {
     return info->checkFeatures(("+" + feature).str());
   };
@@ -171,7 +181,7 @@ LogicalResult quant_opt::linkSharedLibrary(StringRef objectPath,
   temp += ".tmp-%%%%%%";
   int fd;
   if (std::error_code ec = llvm::sys::fs::createUniqueFile(temp, fd, temp)) {
-    error = "cannot create '" + temp.str().str() + "': " + ec.message();
+    error = "cannot write '" + outputPath.str() + "': " + ec.message();
     return failure();
   }
   llvm::sys::Process::SafelyCloseFileDescriptor(fd);
