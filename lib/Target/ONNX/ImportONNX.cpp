@@ -28,6 +28,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include <cstring>
+#include <numeric>
 #include <queue>
 
 using namespace mlir;
@@ -919,11 +920,18 @@ LogicalResult Importer::upgradeBeforeOpset9(
       }
     return nullptr;
   };
-  auto unsqueeze = [&](Value v, ArrayRef<int64_t> axes) -> FailureOr<Value> {
-    auto op = createOp("Unsqueeze", {v, i64Constant(axes, loc)}, {}, 1, loc);
+  // Inserts `count` unit dimensions at `first` into operands[1].
+  auto unsqueezeSecond = [&](int64_t first, int64_t count) -> LogicalResult {
+    if (count <= 0)
+      return success();
+    SmallVector<int64_t> axes(count);
+    std::iota(axes.begin(), axes.end(), first);
+    auto op = createOp("Unsqueeze", {operands[1], i64Constant(axes, loc)}, {},
+                       1, loc);
     if (failed(op))
       return failure();
-    return (*op)->getResult(0);
+    operands[1] = (*op)->getResult(0);
+    return success();
   };
 
   bool legacyBroadcast =
@@ -952,15 +960,7 @@ LogicalResult Importer::upgradeBeforeOpset9(
              << opType << " attribute 'axis' = " << axisAttr->i
              << " is out of range: B of rank " << rankB
              << " aligned at that axis does not fit in A of rank " << rankA;
-    SmallVector<int64_t> axes;
-    for (int64_t i = rankB; i < rankA - axis; ++i)
-      axes.push_back(i);
-    if (!axes.empty()) {
-      auto b2 = unsqueeze(operands[1], axes);
-      if (failed(b2))
-        return failure();
-      operands[1] = *b2;
-    }
+    return unsqueezeSecond(rankB, rankA - axis - rankB);
   } else if (opType == "Gemm" && opset < 7) {
     // Gemm-1/6: `broadcast` = 1 lets C broadcast to (M, N) (legacy
     // trailing-dimension broadcasting, the same as unidirectional numpy
@@ -982,15 +982,7 @@ LogicalResult Importer::upgradeBeforeOpset9(
       return emitError(loc) << "PRelu before opset 7: a slope of "
                             << (*slope)[0] << " values (one per channel) "
                             << "needs an input X of rank >= 2";
-    SmallVector<int64_t> axes;
-    for (int64_t i = 1; i + 1 < (int64_t)x->size(); ++i)
-      axes.push_back(i);
-    if (!axes.empty()) {
-      auto s = unsqueeze(operands[1], axes);
-      if (failed(s))
-        return failure();
-      operands[1] = *s;
-    }
+    return unsqueezeSecond(1, (int64_t)x->size() - 2);
   } else if (opType == "Concat" && opset < 4) {
     // Concat-1: `axis` is optional and defaults to 1.
     if (llvm::none_of(node.attributes, [](const proto::Attribute &a) {
@@ -1071,6 +1063,27 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
       operands.push_back(noValue());
   };
   auto elementType = [&](Value v) { return elementTypeOf(v); };
+  // A required attribute of a legacy form that later opsets made an input.
+  auto takeRequired = [&](StringRef name,
+                          int64_t before) -> const proto::Attribute * {
+    const proto::Attribute *a = take(name);
+    if (!a)
+      emitError(loc) << opType << " before opset " << before
+                     << " requires the '" << name << "' attribute";
+    return a;
+  };
+  // Dropout and BatchNormalization before opset 7: `is_test` = 0 (the
+  // default) is training mode (random drops, batch statistics); the later
+  // forms are the is_test = 1 one.
+  auto requireIsTest = [&]() -> LogicalResult {
+    const proto::Attribute *isTest = take("is_test");
+    if (opset >= 7 || (isTest && isTest->i != 0))
+      return success();
+    return emitError(loc) << opType
+                          << " before opset 7 with attribute 'is_test' = 0 "
+                             "(the default) runs in training mode, which is "
+                             "not supported; export the model with is_test = 1";
+  };
 
   // Opsets 1-5: `consumed_inputs` only described buffer reuse; ignored.
   if (opset < 6)
@@ -1116,16 +1129,8 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
     operands.push_back(
         scalarConstant(elementType(operands[0]), value ? value->f : 0.0, loc));
   } else if (opType == "Dropout" && opset < 12) {
-    if (opset < 7) {
-      // Dropout-1/6: is_test = 0 (the default) is training mode, where Y is
-      // randomly dropped; Dropout-7 and later are the is_test = 1 form.
-      const proto::Attribute *isTest = take("is_test");
-      if (!isTest || isTest->i == 0)
-        return emitError(loc)
-               << "Dropout before opset 7 with attribute 'is_test' = 0 (the "
-                  "default) runs in training mode, which is not supported; "
-                  "export the model with is_test = 1";
-    }
+    if (failed(requireIsTest()))
+      return failure();
     pad(1);
     operands.resize(1);
     const proto::Attribute *ratio = take("ratio");
@@ -1152,10 +1157,9 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
     // nearest rounds down. Upsample-7 (opsets 7-8) has the same semantics
     // with `scales` as a required attribute.
     if (opType == "Upsample" && opset < 9) {
-      const proto::Attribute *scalesAttr = take("scales");
+      const proto::Attribute *scalesAttr = takeRequired("scales", 9);
       if (!scalesAttr)
-        return emitError(loc) << "Upsample before opset 9 requires the "
-                                 "'scales' attribute";
+        return failure();
       pad(1);
       operands.resize(1);
       auto type = RankedTensorType::get({(int64_t)scalesAttr->floats.size()},
@@ -1193,23 +1197,14 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
                                  "attribute 'spatial' = 0 (per-activation "
                                  "statistics) is not supported";
     }
-    // Before 7, `is_test` = 0 (the default) is training mode, where Y uses
-    // the batch statistics.
-    if (opset < 7) {
-      const proto::Attribute *isTest = take("is_test");
-      if (!isTest || isTest->i == 0)
-        return emitError(loc)
-               << "BatchNormalization before opset 7 with attribute "
-                  "'is_test' = 0 (the default) runs in training mode, which "
-                  "is not supported; export the model with is_test = 1";
-    }
+    if (failed(requireIsTest()))
+      return failure();
   } else if (opType == "TopK" && opset < 10) {
     // TopK-1 takes `k` as a required attribute; from opset 10 it is the
     // 1-D i64 input `K`.
-    const proto::Attribute *k = take("k");
+    const proto::Attribute *k = takeRequired("k", 10);
     if (!k)
-      return emitError(loc) << "TopK before opset 10 requires the 'k' "
-                               "attribute";
+      return failure();
     pad(1);
     operands.resize(1);
     operands.push_back(i64Constant({k->i}, loc));
