@@ -28,6 +28,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include <cstring>
+#include <numeric>
 #include <queue>
 
 using namespace mlir;
@@ -40,7 +41,7 @@ using llvm::inconvertibleErrorCode;
 using llvm::MemoryBuffer;
 using llvm::StringMap;
 
-static constexpr int64_t kMinOpset = 9;
+static constexpr int64_t kMinOpset = 1;
 static constexpr int64_t kMaxOpset = 21;
 
 //===----------------------------------------------------------------------===//
@@ -184,6 +185,11 @@ private:
   Value noValue();
   Value i64Constant(ArrayRef<int64_t> values, Location loc);
   Value scalarConstant(Type elementType, double value, Location loc);
+  LogicalResult upgradeBeforeOpset9(const proto::Node &node, Location loc,
+                                    StringRef opType,
+                                    SmallVectorImpl<Value> &operands,
+                                    SmallVectorImpl<NamedAttribute> &attrs,
+                                    StringSet<> &consumed);
   LogicalResult
   upgradeLegacy(const proto::Node &node, Location loc, StringRef &opType,
                 SmallVectorImpl<Value> &operands,
@@ -232,10 +238,17 @@ LogicalResult Importer::checkOpsets() {
   return success();
 }
 
-/// The opset that introduced the current definition of ops newer than the
-/// oldest opset we import (9); older ops are valid at every imported opset.
+/// The opset that introduced the ops the dialect models (experimental ops of
+/// opset 1 count from the opset that made them official); ops of opset 1
+/// are valid at every imported opset.
 static int64_t introducedIn(StringRef opType) {
   return llvm::StringSwitch<int64_t>(opType)
+      .Cases({"Acos", "Asin", "Atan", "Cos", "Sin", "Tan"}, 7)
+      .Case("Expand", 8)
+      .Cases({"Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Erf", "Shrink",
+              "Sign", "IsNaN", "Where", "NonZero", "OneHot", "EyeLike",
+              "ConstantOfShape", "MeanVarianceNormalization"},
+             9)
       .Cases({"Resize", "QuantizeLinear", "DequantizeLinear", "QLinearMatMul",
               "QLinearConv", "MatMulInteger", "ConvInteger", "Mod",
               "ThresholdedRelu", "IsInf"},
@@ -248,7 +261,7 @@ static int64_t introducedIn(StringRef opType) {
       .Case("CastLike", 15)
       .Case("LayerNormalization", 17)
       .Case("Gelu", 20)
-      .Default(kMinOpset);
+      .Default(1);
 }
 
 LogicalResult Importer::checkOpVersions() {
@@ -271,6 +284,10 @@ LogicalResult Importer::checkOpVersions() {
       return error() << "node '" << name << "' (Upsample): Upsample is "
                      << "deprecated since opset 10 (this model is opset "
                      << opset << "); use Resize";
+    if (node.opType == "Upsample" && opset < 7)
+      return error() << "node '" << name << "' (Upsample): Upsample before "
+                     << "opset 7 (this model is opset " << opset
+                     << ") is experimental and not supported";
     int64_t since = introducedIn(node.opType);
     if (since > opset)
       return error() << "node '" << name << "' (" << node.opType
@@ -889,6 +906,135 @@ FailureOr<Operation *> Importer::createOp(StringRef opType, ValueRange operands,
 // Legacy opsets: rewrite older forms into the canonical (newest) one.
 //===----------------------------------------------------------------------===//
 
+/// Forms of opsets 1-8 that differ from opset 9 beyond what the rewrites
+/// shared with opsets 9+ (in upgradeLegacy) cover.
+LogicalResult Importer::upgradeBeforeOpset9(
+    const proto::Node &node, Location loc, StringRef opType,
+    SmallVectorImpl<Value> &operands, SmallVectorImpl<NamedAttribute> &attrs,
+    StringSet<> &consumed) {
+  auto take = [&](StringRef name) -> const proto::Attribute * {
+    for (const proto::Attribute &a : node.attributes)
+      if (a.name == name) {
+        consumed.insert(name);
+        return &a;
+      }
+    return nullptr;
+  };
+  // Inserts `count` unit dimensions at `first` into operands[1].
+  auto unsqueezeSecond = [&](int64_t first, int64_t count) -> LogicalResult {
+    if (count <= 0)
+      return success();
+    SmallVector<int64_t> axes(count);
+    std::iota(axes.begin(), axes.end(), first);
+    auto op = createOp("Unsqueeze", {operands[1], i64Constant(axes, loc)}, {},
+                       1, loc);
+    if (failed(op))
+      return failure();
+    operands[1] = (*op)->getResult(0);
+    return success();
+  };
+
+  bool legacyBroadcast =
+      llvm::is_contained({"Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor",
+                          "Equal", "Greater", "Less"},
+                         opType);
+  if (legacyBroadcast && opset < 7) {
+    // Before 7: B broadcasts to A only with `broadcast` = 1, matching A's
+    // trailing dimensions, or, with `axis`, A's dimensions from `axis` on.
+    // Numpy broadcasting gives the same result once B has A's trailing
+    // dimensions too: B gets unit dimensions appended.
+    const proto::Attribute *broadcast = take("broadcast");
+    const proto::Attribute *axisAttr = take("axis");
+    if (!broadcast || broadcast->i == 0 || !axisAttr || operands.size() != 2)
+      return success();
+    auto a = shapeOf(operands[0]), b = shapeOf(operands[1]);
+    if (!a || !b)
+      return emitError(loc)
+             << opType << " before opset 7 with attributes 'broadcast' = 1 "
+             << "and 'axis' = " << axisAttr->i << " needs inputs of known rank";
+    int64_t rankA = a->size(), rankB = b->size(), axis = axisAttr->i;
+    if (axis < 0)
+      axis += rankA;
+    if (axis < 0 || axis + rankB > rankA)
+      return emitError(loc)
+             << opType << " attribute 'axis' = " << axisAttr->i
+             << " is out of range: B of rank " << rankB
+             << " aligned at that axis does not fit in A of rank " << rankA;
+    return unsqueezeSecond(rankB, rankA - axis - rankB);
+  } else if (opType == "Gemm" && opset < 7) {
+    // Gemm-1/6: `broadcast` = 1 lets C broadcast to (M, N) (legacy
+    // trailing-dimension broadcasting, the same as unidirectional numpy
+    // broadcasting for C of rank <= 2); with 0, C is already (M, N).
+    take("broadcast");
+  } else if (opType == "PRelu" && opset < 7) {
+    // PRelu-1/6: a 1-D slope that is not of size 1 holds one value per
+    // channel (dimension 1 of X); from opset 7 it broadcasts
+    // unidirectionally, so it becomes C x 1 x ... x 1.
+    if (operands.size() != 2)
+      return success();
+    auto x = shapeOf(operands[0]), slope = shapeOf(operands[1]);
+    if (!slope || slope->size() != 1 || (*slope)[0] == 1)
+      return success();
+    if (!x)
+      return emitError(loc) << "PRelu before opset 7 with a per-channel "
+                               "slope needs an input X of known rank";
+    if (x->size() < 2)
+      return emitError(loc) << "PRelu before opset 7: a slope of "
+                            << (*slope)[0] << " values (one per channel) "
+                            << "needs an input X of rank >= 2";
+    return unsqueezeSecond(1, (int64_t)x->size() - 2);
+  } else if (opType == "Concat" && opset < 4) {
+    // Concat-1: `axis` is optional and defaults to 1.
+    if (llvm::none_of(node.attributes, [](const proto::Attribute &a) {
+          return a.name == "axis";
+        }))
+      attrs.push_back(
+          builder.getNamedAttr("axis", builder.getI64IntegerAttr(1)));
+  } else if (opType == "Reshape" && opset < 5) {
+    // Reshape-1: the target shape is the `shape` attribute.
+    const proto::Attribute *shape = take("shape");
+    if (!shape)
+      return emitError(loc) << "Reshape before opset 5 requires the 'shape' "
+                               "attribute";
+    operands.resize(1);
+    operands.push_back(i64Constant(shape->ints, loc));
+  } else if (opType == "Cast" && opset < 6) {
+    // Cast-1: `to` is the data type's name.
+    const proto::Attribute *to = take("to");
+    if (!to)
+      return emitError(loc) << "Cast requires the 'to' attribute";
+    int64_t code = llvm::StringSwitch<int64_t>(to->s)
+                       .Case("FLOAT", 1)
+                       .Case("UINT8", 2)
+                       .Case("INT8", 3)
+                       .Case("UINT16", 4)
+                       .Case("INT16", 5)
+                       .Case("INT32", 6)
+                       .Case("INT64", 7)
+                       .Case("STRING", 8)
+                       .Case("BOOL", 9)
+                       .Case("FLOAT16", 10)
+                       .Case("DOUBLE", 11)
+                       .Case("UINT32", 12)
+                       .Case("UINT64", 13)
+                       .Case("COMPLEX64", 14)
+                       .Case("COMPLEX128", 15)
+                       .Default(0);
+    if (!code)
+      return emitError(loc) << "Cast before opset 6: attribute 'to' = '"
+                            << to->s << "' is not an ONNX data type name";
+    attrs.push_back(
+        builder.getNamedAttr("to", builder.getI64IntegerAttr(code)));
+  } else if (opType == "Split" && opset < 2 && operands.size() > 1) {
+    return emitError(loc) << "Split before opset 2 with the 'split' input "
+                             "is not supported (give 'split' as an attribute)";
+  } else if (opType == "Tile" && opset < 6) {
+    return emitError(loc) << "Tile before opset 6 (inputs 'tiles' and "
+                             "'axis') is not supported";
+  }
+  return success();
+}
+
 LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
                                       StringRef &opType,
                                       SmallVectorImpl<Value> &operands,
@@ -917,6 +1063,35 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
       operands.push_back(noValue());
   };
   auto elementType = [&](Value v) { return elementTypeOf(v); };
+  // A required attribute of a legacy form that later opsets made an input.
+  auto takeRequired = [&](StringRef name,
+                          int64_t before) -> const proto::Attribute * {
+    const proto::Attribute *a = take(name);
+    if (!a)
+      emitError(loc) << opType << " before opset " << before
+                     << " requires the '" << name << "' attribute";
+    return a;
+  };
+  // Dropout and BatchNormalization before opset 7: `is_test` = 0 (the
+  // default) is training mode (random drops, batch statistics); the later
+  // forms are the is_test = 1 one.
+  auto requireIsTest = [&]() -> LogicalResult {
+    const proto::Attribute *isTest = take("is_test");
+    if (opset >= 7 || (isTest && isTest->i != 0))
+      return success();
+    return emitError(loc) << opType
+                          << " before opset 7 with attribute 'is_test' = 0 "
+                             "(the default) runs in training mode, which is "
+                             "not supported; export the model with is_test = 1";
+  };
+
+  // Opsets 1-5: `consumed_inputs` only described buffer reuse; ignored.
+  if (opset < 6)
+    take("consumed_inputs");
+
+  if (opset < 9 &&
+      failed(upgradeBeforeOpset9(node, loc, opType, operands, attrs, consumed)))
+    return failure();
 
   if (opType == "Slice" && opset < 10) {
     pad(1);
@@ -948,11 +1123,14 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
   } else if (opType == "Pad" && opset < 11) {
     pad(1);
     operands.resize(1);
-    operands.push_back(intsOperand("pads"));
+    // Pad-1 calls the attribute `paddings` (same layout as `pads`).
+    operands.push_back(intsOperand(opset < 2 ? "paddings" : "pads"));
     const proto::Attribute *value = take("value");
     operands.push_back(
         scalarConstant(elementType(operands[0]), value ? value->f : 0.0, loc));
   } else if (opType == "Dropout" && opset < 12) {
+    if (failed(requireIsTest()))
+      return failure();
     pad(1);
     operands.resize(1);
     const proto::Attribute *ratio = take("ratio");
@@ -976,7 +1154,21 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
     }
   } else if (opType == "Upsample" || (opType == "Resize" && opset < 11)) {
     // Upsample-9 and Resize-10: (X, scales), asymmetric coordinates,
-    // nearest rounds down.
+    // nearest rounds down. Upsample-7 (opsets 7-8) has the same semantics
+    // with `scales` as a required attribute.
+    if (opType == "Upsample" && opset < 9) {
+      const proto::Attribute *scalesAttr = takeRequired("scales", 9);
+      if (!scalesAttr)
+        return failure();
+      pad(1);
+      operands.resize(1);
+      auto type = RankedTensorType::get({(int64_t)scalesAttr->floats.size()},
+                                        builder.getF32Type());
+      operands.push_back(
+          ConstantOp::create(builder, loc,
+                             cast<ElementsAttr>(DenseElementsAttr::get(
+                                 type, ArrayRef<float>(scalesAttr->floats)))));
+    }
     pad(2);
     Value scales = operands[1];
     operands.assign({operands[0], noValue(), scales, noValue()});
@@ -996,13 +1188,23 @@ LogicalResult Importer::upgradeLegacy(const proto::Node &node, Location loc,
                << "not supported; export the model in inference mode (only "
                   "output Y)";
     numOutputs = 1;
+    // Before 9, `spatial` = 0 normalizes per activation (statistics of
+    // shape C x D1 x ... x Dn); 1 (the default) is the canonical form.
+    if (opset < 9) {
+      const proto::Attribute *spatial = take("spatial");
+      if (spatial && spatial->i == 0)
+        return emitError(loc) << "BatchNormalization before opset 9 with "
+                                 "attribute 'spatial' = 0 (per-activation "
+                                 "statistics) is not supported";
+    }
+    if (failed(requireIsTest()))
+      return failure();
   } else if (opType == "TopK" && opset < 10) {
     // TopK-1 takes `k` as a required attribute; from opset 10 it is the
     // 1-D i64 input `K`.
-    const proto::Attribute *k = take("k");
+    const proto::Attribute *k = takeRequired("k", 10);
     if (!k)
-      return emitError(loc) << "TopK before opset 10 requires the 'k' "
-                               "attribute";
+      return failure();
     pad(1);
     operands.resize(1);
     operands.push_back(i64Constant({k->i}, loc));
