@@ -900,7 +900,8 @@ LogicalResult ResizeOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
       failed(oneOf("coordinate_transformation_mode",
                    getCoordinateTransformationMode(),
                    {"half_pixel", "half_pixel_symmetric", "pytorch_half_pixel",
-                    "align_corners", "asymmetric", "tf_crop_and_resize"})) ||
+                    "align_corners", "asymmetric", "tf_crop_and_resize",
+                    "tf_half_pixel_for_nn"})) ||
       failed(oneOf(
           "nearest_mode", getNearestMode(),
           {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"})) ||

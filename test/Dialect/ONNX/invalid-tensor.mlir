@@ -467,8 +467,8 @@ func.func @resize_mode(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>) {
 
 func.func @resize_coordinate_mode(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>) {
   %none = onnx.NoValue
-  // expected-error @+1 {{'coordinate_transformation_mode' "tf_half_pixel_for_nn" is not one of}}
-  %0 = onnx.Resize %x, %none, %s, %none {coordinate_transformation_mode = "tf_half_pixel_for_nn"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<*xf32>
+  // expected-error @+1 {{'coordinate_transformation_mode' "bogus_mode" is not one of}}
+  %0 = onnx.Resize %x, %none, %s, %none {coordinate_transformation_mode = "bogus_mode"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<*xf32>
   return
 }
 
