@@ -99,27 +99,33 @@ struct ConvToMatmulPattern : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
     SmallVector<OpFoldResult> outSizes =
         tensor::getMixedSizes(rewriter, loc, init); // N, F, OH, OW
 
-    // im2col: loops (n, oh, ow, c[, kh][, kw]), kernel dims of extent 1
-    // left out.
+    // im2col, transposed: colT[c, kh, kw, n, oh, ow] =
+    //   in[n, c, oh * sh + kh * dh, ow * sw + kw * dw]
+    // (kernel dims of extent 1 left out), so that the innermost loop reads
+    // the input's rows.
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<OpFoldResult> colSizes = {outSizes[0], outSizes[2],
-                                          outSizes[3],
-                                          rewriter.getIndexAttr(c)};
-    AffineExpr row = d(1) * strides[0], col = d(2) * strides[1];
-    unsigned next = 4;
+    SmallVector<OpFoldResult> colSizes = {rewriter.getIndexAttr(c)};
+    unsigned next = 1;
+    std::optional<unsigned> khDim, kwDim;
     if (kh != 1) {
-      row = row + d(next++) * dilations[0];
+      khDim = next++;
       colSizes.push_back(rewriter.getIndexAttr(kh));
     }
     if (kw != 1) {
-      col = col + d(next++) * dilations[1];
+      kwDim = next++;
       colSizes.push_back(rewriter.getIndexAttr(kw));
     }
-    unsigned colRank = next;
+    unsigned nDim = next, colRank = next + 3;
+    colSizes.append({outSizes[0], outSizes[2], outSizes[3]});
+    AffineExpr row = d(nDim + 1) * strides[0], col = d(nDim + 2) * strides[1];
+    if (khDim)
+      row = row + d(*khDim) * dilations[0];
+    if (kwDim)
+      col = col + d(*kwDim) * dilations[1];
     Value colInit =
         emptyTensor(rewriter, loc, colSizes, inputType.getElementType());
     SmallVector<AffineMap> colMaps = {
-        AffineMap::get(colRank, 0, {d(0), d(3), row, col}, ctx),
+        AffineMap::get(colRank, 0, {d(nDim), d(0), row, col}, ctx),
         rewriter.getMultiDimIdentityMap(colRank)};
     Value colTensor =
         linalg::GenericOp::create(
@@ -132,37 +138,37 @@ struct ConvToMatmulPattern : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
             })
             .getResult(0);
     ReassociationIndices kGroup;
-    for (unsigned i = 3; i < colRank; ++i)
+    for (unsigned i = 0; i < nDim; ++i)
       kGroup.push_back(i);
-    Value lhs = tensor::CollapseShapeOp::create(
-        rewriter, loc, colTensor,
-        SmallVector<ReassociationIndices>{{0, 1, 2}, kGroup});
-
-    // filter [F, C, KH, KW] -> [C, KH, KW, F] -> [C*KH*KW, F].
     Value rhs = tensor::CollapseShapeOp::create(
-        rewriter, loc, permute(rewriter, loc, filter, {1, 2, 3, 0}),
-        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+        rewriter, loc, colTensor,
+        SmallVector<ReassociationIndices>{kGroup,
+                                          {nDim, nDim + 1, nDim + 2}});
 
-    // init [N, F, OH, OW] -> [N, OH, OW, F] -> [N*OH*OW, F].
+    // filter [F, C, KH, KW] -> [F, C*KH*KW]: a reshape.
+    Value lhs = tensor::CollapseShapeOp::create(
+        rewriter, loc, filter,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+
+    // init [N, F, OH, OW] -> [F, N, OH, OW] -> [F, N*OH*OW].
     Value acc = tensor::CollapseShapeOp::create(
-        rewriter, loc, permute(rewriter, loc, init, {0, 2, 3, 1}),
-        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+        rewriter, loc, permute(rewriter, loc, init, {1, 0, 2, 3}),
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     Value product =
         linalg::MatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
                                  ValueRange{lhs, rhs}, ValueRange{acc})
             .getResult(0);
 
-    // [N*OH*OW, F] -> [N, OH, OW, F] -> [N, F, OH, OW].
-    SmallVector<OpFoldResult> nhwf = {outSizes[0], outSizes[2], outSizes[3],
-                                      outSizes[1]};
-    SmallVector<int64_t> nhwfShape = {initType.getDimSize(0),
-                                      initType.getDimSize(2),
-                                      initType.getDimSize(3),
-                                      initType.getDimSize(1)};
+    // [F, N*OH*OW] -> [F, N, OH, OW] -> [N, F, OH, OW].
+    SmallVector<OpFoldResult> fnhw = {outSizes[1], outSizes[0], outSizes[2],
+                                      outSizes[3]};
+    SmallVector<int64_t> fnhwShape = {
+        initType.getDimSize(1), initType.getDimSize(0), initType.getDimSize(2),
+        initType.getDimSize(3)};
     Value expanded = tensor::ExpandShapeOp::create(
-        rewriter, loc, initType.clone(nhwfShape), product,
-        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}, nhwf);
-    Value result = permute(rewriter, loc, expanded, {0, 3, 1, 2});
+        rewriter, loc, initType.clone(fnhwShape), product,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}}, fnhw);
+    Value result = permute(rewriter, loc, expanded, {1, 0, 2, 3});
     if (result.getType() != initType)
       result = tensor::CastOp::create(rewriter, loc, initType, result);
     rewriter.replaceOp(op, result);
@@ -175,6 +181,10 @@ struct CPUConvToMatmulPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<ConvToMatmulPattern>(&getContext());
+    // Sizes read with tensor.dim go back to their tensor.empty operands, so
+    // that the bias broadcast keeps one use and fuses into its permutation.
+    tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());
+    tensor::EmptyOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }
