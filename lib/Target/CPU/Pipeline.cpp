@@ -28,6 +28,7 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createRecordSignature(signature));
   pm.addPass(createConvertONNXToLinalg());
   addUpstream(pm, "canonicalize,cse");
+  pm.addNestedPass<func::FuncOp>(createCPUConvToMatmul());
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwise());
   addUpstream(pm, "canonicalize,cse");
 

@@ -22,6 +22,24 @@ def RecordSignature : Pass<"qopt-record-signature", "mlir::ModuleOp"> {
   ];
 }
 
+def CPUConvToMatmul : Pass<"qopt-cpu-conv-to-matmul", "mlir::func::FuncOp"> {
+  let summary = "Rewrite 2-D NCHW float convolutions as im2col + linalg.matmul";
+  let description = [{
+    `linalg.conv_2d_nchw_fchw` on float tensors (any strides and dilations,
+    static or dynamic batch and spatial sizes, static filter) becomes a
+    `linalg.generic` im2col copy of the (already padded) input into
+    `[N*OH*OW, C*KH*KW]` (kernel dimensions of extent 1 left out: a 1x1
+    conv's im2col is a permutation), the filter permuted to `[C*KH*KW, F]`,
+    and one `linalg.matmul` accumulating into the conv's init (the bias)
+    permuted to `[N*OH*OW, F]`; the result is permuted back to
+    `[N, F, OH, OW]`. `qopt-cpu-tile-and-vectorize` then gives the work the
+    matmul register micro-kernel. Grouped, depthwise, 1-D / 3-D and integer
+    convolutions are left as they are.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def CPUFuseElementwise : Pass<"qopt-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
   let summary = "Fuse elementwise linalg ops, keeping matmuls named";
   let description = [{
