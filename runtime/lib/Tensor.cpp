@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <malloc.h>
 #include <new>
 #include <sys/resource.h>
 
@@ -239,6 +240,18 @@ uint64_t qopt_rt_now_ns(void) {
   clock_gettime(CLOCK_MONOTONIC, &now);
   return static_cast<uint64_t>(now.tv_sec) * 1000000000ull +
          static_cast<uint64_t>(now.tv_nsec);
+}
+
+int qopt_rt_keep_freed_memory(void) {
+#if defined(__GLIBC__)
+  constexpr int kOneGiB = 1 << 30;
+  if (mallopt(M_MMAP_THRESHOLD, kOneGiB) != 1 ||
+      mallopt(M_TRIM_THRESHOLD, kOneGiB) != 1)
+    return -1;
+  return 0;
+#else
+  return -1;
+#endif
 }
 
 int64_t qopt_rt_peak_rss_bytes(void) {

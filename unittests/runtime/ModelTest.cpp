@@ -1,5 +1,6 @@
 //===- ModelTest.cpp - Loading and running the fixture models -------------===//
 
+#include <cstdlib>
 #include "TestUtil.h"
 
 #include <cstring>
@@ -263,6 +264,21 @@ TEST(Timing, MonotonicClockAndPeakRss) {
   EXPECT_GT(first, 0u);
   EXPECT_GE(second, first);
   EXPECT_GT(qopt_rt_peak_rss_bytes(), 1 << 20);
+}
+
+TEST(Allocator, KeepFreedMemoryReusesLargeBlocks) {
+  ASSERT_EQ(qopt_rt_keep_freed_memory(), 0);
+  // A freed 16 MiB block is kept by malloc, not unmapped: allocating the same
+  // size again returns memory whose pages are already resident, at the same
+  // address.
+  constexpr size_t kSize = 16u << 20;
+  void *first = std::malloc(kSize);
+  ASSERT_NE(first, nullptr);
+  std::memset(first, 1, kSize);
+  std::free(first);
+  void *second = std::malloc(kSize);
+  EXPECT_EQ(second, first);
+  std::free(second);
 }
 
 TEST(WriteOutputs, AllOrNothing) {

@@ -193,6 +193,17 @@ uint64_t qopt_rt_now_ns(void);
 /** Peak resident set size of this process in bytes (getrusage), or -1. */
 int64_t qopt_rt_peak_rss_bytes(void);
 
+/**
+ * Makes glibc's malloc keep freed memory for reuse instead of returning it to
+ * the system (mallopt M_MMAP_THRESHOLD and M_TRIM_THRESHOLD raised to 1 GiB).
+ * Compiled models allocate their temporaries on every run; without this each
+ * large temporary is a fresh mmap whose pages fault in again, which can cost
+ * more than the computation. Process-wide: call it once from a program that
+ * runs models repeatedly (quant-run does). Returns 0, or -1 where the C
+ * library has no mallopt.
+ */
+int qopt_rt_keep_freed_memory(void);
+
 /*===--- Tensor files -----------------------------------------------------===*/
 
 /** Decodes an ONNX TensorProto from memory: dims, data_type, name and the
