@@ -25,6 +25,8 @@ struct IOSpec {
   std::string name;
   qopt_dtype dtype;
   std::vector<int64_t> dims;
+  /// Per dimension: the symbol of a dynamic dimension (`?batch`), or "".
+  std::vector<std::string> symbols;
   qopt_rt_io_info info;
 };
 
@@ -150,11 +152,16 @@ bool parseSignature(const std::string &text, Signature &signature) {
     for (int64_t i = 0; i < rank; ++i) {
       const std::string &dimText = fields[5 + i];
       int64_t dim;
-      if (dimText == "?")
+      std::string symbol;
+      if (!dimText.empty() && dimText[0] == '?') {
         dim = -1;
-      else if (!parseInt(dimText, dim))
+        if (dimText.size() > 1 && !percentDecode(dimText.substr(1), symbol))
+          return lineError("bad dim symbol '" + dimText + "'");
+      } else if (!parseInt(dimText, dim)) {
         return lineError("bad dim '" + dimText + "'");
+      }
       spec.dims.push_back(dim);
+      spec.symbols.push_back(symbol);
     }
     for (const IOSpec &other : list)
       if (other.name == spec.name)
@@ -220,6 +227,34 @@ bool checkInput(const IOSpec &spec, const qopt_rt_tensor *tensor) {
                   std::to_string(spec.dims[i]) + ", got " +
                   std::to_string(tensor->dims[i])),
              false;
+  return true;
+}
+
+/// A named dynamic dimension (ONNX dim_param) has one size across all
+/// inputs: the compiled code relies on it (e.g. to broadcast).
+struct SymbolBinding {
+  int64_t size;
+  std::string input;
+  size_t dim;
+};
+
+bool checkSymbols(const IOSpec &spec, const qopt_rt_tensor *tensor,
+                  std::map<std::string, SymbolBinding> &bound) {
+  for (size_t i = 0; i < spec.symbols.size(); ++i) {
+    const std::string &symbol = spec.symbols[i];
+    if (symbol.empty())
+      continue;
+    auto [it, inserted] =
+        bound.insert({symbol, {tensor->dims[i], spec.name, i}});
+    if (!inserted && it->second.size != tensor->dims[i])
+      return fail("input '" + spec.name + "' dim " + std::to_string(i) +
+                  " ('" + symbol + "'): expected " +
+                  std::to_string(it->second.size) + " as in input '" +
+                  it->second.input + "' dim " +
+                  std::to_string(it->second.dim) + ", got " +
+                  std::to_string(tensor->dims[i])),
+             false;
+  }
   return true;
 }
 
@@ -408,8 +443,10 @@ int qopt_rt_model_run(qopt_rt_model *model,
   for (size_t i = 0; i < signature.outputs.size(); ++i)
     outputs[i] = nullptr;
   std::vector<qopt_tensor> rawInputs(signature.inputs.size());
+  std::map<std::string, SymbolBinding> symbols;
   for (size_t i = 0; i < signature.inputs.size(); ++i) {
-    if (!checkInput(signature.inputs[i], inputs[i]))
+    if (!checkInput(signature.inputs[i], inputs[i]) ||
+        !checkSymbols(signature.inputs[i], inputs[i], symbols))
       return -1;
     // The ABI takes non-const pointers; the model only reads inputs.
     auto *tensor = const_cast<qopt_rt_tensor *>(inputs[i]);

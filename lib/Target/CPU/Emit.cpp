@@ -235,9 +235,11 @@ std::string quant_opt::emitCHeader(const ModelSignature &sig) {
       std::string id = sanitizeCIdentifier(t.name);
       os << "/* " << kind << " " << i << ": '" << t.name << "', "
          << getABICType(t.dtype) << " (" << t.dtype << "), shape [";
-      for (auto [d, size] : llvm::enumerate(t.dims))
-        os << (d ? ", " : "") << (size < 0 ? std::string("?")
-                                           : std::to_string(size));
+      for (auto [d, size] : llvm::enumerate(t.dims)) {
+        std::string symbol = d < t.symbols.size() ? t.symbols[d] : "";
+        os << (d ? ", " : "")
+           << (size >= 0 ? std::to_string(size) : "?" + symbol);
+      }
       os << "] */\n#define " << upper << "_" << kind.upper() << "_"
          << llvm::StringRef(id).upper() << " " << i << "\n#define " << upper
          << "_" << kind.upper() << "_" << llvm::StringRef(id).upper()

@@ -47,8 +47,20 @@ struct RecordSignaturePass
                          << " is not supported by the compiled-model ABI";
         ok = false;
       }
-      for (int64_t d : tensorType.getShape())
+      // The importer keeps ONNX dim_params per input name.
+      auto allParams =
+          func->getAttrOfType<DictionaryAttr>("onnx.input_dim_params");
+      auto params = allParams && name
+                        ? allParams.getAs<ArrayAttr>(name.getValue())
+                        : ArrayAttr();
+      for (auto [i, d] : llvm::enumerate(tensorType.getShape())) {
         t.dims.push_back(ShapedType::isDynamic(d) ? -1 : d);
+        StringAttr param;
+        if (params && i < params.size())
+          param = dyn_cast<StringAttr>(params[i]);
+        t.symbols.push_back(ShapedType::isDynamic(d) && param ? param.str()
+                                                             : std::string());
+      }
       return t;
     };
     FunctionType type = func.getFunctionType();

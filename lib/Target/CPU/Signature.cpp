@@ -121,11 +121,13 @@ std::string ModelSignature::toText() const {
     for (auto [i, t] : llvm::enumerate(tensors)) {
       os << kind << " " << i << " " << encodeName(t.name) << " " << t.dtype
          << " " << t.dims.size();
-      for (int64_t d : t.dims) {
-        if (d < 0)
-          os << " ?";
-        else
+      for (auto [i, d] : llvm::enumerate(t.dims)) {
+        if (d >= 0)
           os << " " << d;
+        else if (i < t.symbols.size() && !t.symbols[i].empty())
+          os << " ?" << encodeName(t.symbols[i]);
+        else
+          os << " ?";
       }
       os << "\n";
     }
@@ -166,13 +168,19 @@ FailureOr<ModelSignature> ModelSignature::parse(StringRef text,
     t.dtype = fields[3].str();
     for (StringRef d : llvm::drop_begin(fields, 5)) {
       int64_t size;
-      if (d == "?")
+      std::string symbol;
+      if (d.starts_with("?")) {
         size = -1;
-      else if (d.getAsInteger(10, size) || size < 0) {
+        if (d.size() > 1 && !decodeName(d.drop_front(), symbol)) {
+          error = ("malformed dimension symbol in '" + line + "'").str();
+          return failure();
+        }
+      } else if (d.getAsInteger(10, size) || size < 0) {
         error = ("malformed dimension in '" + line + "'").str();
         return failure();
       }
       t.dims.push_back(size);
+      t.symbols.push_back(symbol);
     }
     auto &list = fields[0] == "input" ? sig.inputs : sig.outputs;
     if (index != static_cast<int64_t>(list.size())) {

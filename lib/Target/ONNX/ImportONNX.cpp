@@ -1430,6 +1430,7 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
   // Graph inputs and --input-shape.
   SmallVector<Type> argTypes;
   SmallVector<StringRef> argNames;
+  SmallVector<const proto::TypeInfo *> argInfos;
   StringSet<> inputNames;
   for (const proto::ValueInfo &input : model.graph.inputs) {
     if (initializerNames.contains(input.name))
@@ -1444,6 +1445,7 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
       return failure();
     argTypes.push_back(*type);
     argNames.push_back(input.name);
+    argInfos.push_back(&input.type);
   }
   for (const auto &entry : options.inputShapes) {
     auto it = llvm::find(argNames, entry.getKey());
@@ -1473,10 +1475,25 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
   if (!graphName.empty())
     func->setAttr("onnx.graph_name", builder.getStringAttr(graphName));
   Block *body = func.addEntryBlock();
+  SmallVector<NamedAttribute> dimParams;
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
+    // Named dynamic dimensions (dim_param): inputs that share a name must
+    // share the size; the compiled-model signature records them.
+    const proto::TypeInfo &info = *argInfos[i];
+    if (info.hasShape && llvm::any_of(info.dims, [](const proto::Dimension &d) {
+          return !d.hasValue && !d.param.empty();
+        })) {
+      SmallVector<Attribute> params;
+      for (const proto::Dimension &d : info.dims)
+        params.push_back(builder.getStringAttr(d.hasValue ? "" : d.param));
+      dimParams.push_back(
+          builder.getNamedAttr(name, builder.getArrayAttr(params)));
+    }
     values[name] = body->getArgument(i);
   }
+  if (!dimParams.empty())
+    func->setAttr("onnx.input_dim_params", builder.getDictionaryAttr(dimParams));
   builder.setInsertionPointToEnd(body);
 
   for (const proto::Tensor &tensor : model.graph.initializers) {

@@ -35,3 +35,14 @@ module {
     return
   }
 }
+
+// -----
+
+// Named dynamic dimensions (the importer's onnx.input_dim_params) are written
+// as ?NAME, percent-encoded; static and unnamed ones are unchanged.
+// CHECK: qopt.signature = "qopt-model 1\0Aname my_model\0Ainput 0 ids int64 3 ?batch ?seq%20len 8\0Ainput 1 mask bool 1 ?\0Aoutput 0 out int64 3 ? ? 8\0A"
+func.func @main_graph(%ids: tensor<?x?x8xi64> {onnx.name = "ids"}, %mask: tensor<?xi1> {onnx.name = "mask"})
+    -> (tensor<?x?x8xi64> {onnx.name = "out"})
+    attributes {onnx.input_dim_params = {ids = ["batch", "seq len", "eight"]}} {
+  return %ids : tensor<?x?x8xi64>
+}

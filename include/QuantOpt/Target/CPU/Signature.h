@@ -21,6 +21,9 @@ struct TensorSignature {
   std::string name;  ///< ONNX name
   std::string dtype; ///< ONNX name of the element type ("float", "uint8"...)
   llvm::SmallVector<int64_t> dims; ///< -1 = dynamic
+  /// Per dimension: the ONNX dim_param of a dynamic dimension, or "". Inputs
+  /// with the same symbol must have the same size (the runtime checks).
+  llvm::SmallVector<std::string> symbols;
 };
 
 /// The ABI signature of a compiled model.
