@@ -358,6 +358,16 @@ Value clampIndex(OpBuilder &b, Location loc, Value a, Value lo, Value hi) {
   return arith::MinSIOp::create(b, loc, m, hi);
 }
 
+/// An index read from data (Gather*, Scatter*): negative values wrap, and
+/// out-of-range ones (an error in ONNX, which the compiled code cannot
+/// report) are clamped into [0, size - 1], so the code never reads or writes
+/// outside a tensor.
+Value dataIndex(OpBuilder &b, Location loc, Value a, Value size) {
+  Value wrapped = wrapIndex(b, loc, a, size);
+  Value last = arith::SubIOp::create(b, loc, size, cIdx(b, loc, 1));
+  return clampIndex(b, loc, wrapped, cIdx(b, loc, 0), last);
+}
+
 /// True if `v` (converted element) is not zero.
 Value isNonZero(OpBuilder &b, Location loc, Value v) {
   Value zero = createScalarConstant(b, loc, v.getType(), 0.0);
@@ -1104,7 +1114,7 @@ GatherLowering::matchAndRewrite(onnx::GatherOp op, OpAdaptor adaptor,
   Value result = buildIndexGeneric(
       rewriter, loc, resultType, dims, indices, indexMap,
       [&](OpBuilder &b, Location l, ValueRange idx, ValueRange args) {
-        Value i = wrapIndex(b, l, scalarToIndex(b, l, args[0], onnxIndexType),
+        Value i = dataIndex(b, l, scalarToIndex(b, l, args[0], onnxIndexType),
                             axisSize);
         SmallVector<Value> coords(idx.begin(), idx.begin() + axis);
         coords.push_back(i);
@@ -1136,7 +1146,7 @@ LogicalResult GatherElementsLowering::matchAndRewrite(
       rewriter.getMultiDimIdentityMap(r),
       [&](OpBuilder &b, Location l, ValueRange idx, ValueRange args) {
         SmallVector<Value> coords(idx);
-        coords[axis] = wrapIndex(
+        coords[axis] = dataIndex(
             b, l, scalarToIndex(b, l, args[0], onnxIndexType), axisSize);
         return tensor::ExtractOp::create(b, l, data, coords).getResult();
       });
@@ -1176,7 +1186,7 @@ GatherNDLowering::matchAndRewrite(onnx::GatherNDOp op, OpAdaptor adaptor,
         for (int64_t k = 0; k < tuple; ++k) {
           at.back() = cIdx(b, l, k);
           Value i = tensor::ExtractOp::create(b, l, indices, at);
-          coords.push_back(wrapIndex(
+          coords.push_back(dataIndex(
               b, l, arith::IndexCastOp::create(b, l, b.getIndexType(), i),
               sizes[k]));
         }
@@ -1221,7 +1231,7 @@ LogicalResult ScatterElementsLowering::matchAndRewrite(
         Value update = tensor::ExtractOp::create(b, l, updates, ivs);
         SmallVector<Value> coords(ivs);
         coords[axis] =
-            wrapIndex(b, l, scalarToIndex(b, l, index, onnxIndexType), axisSize);
+            dataIndex(b, l, scalarToIndex(b, l, index, onnxIndexType), axisSize);
         Value old = tensor::ExtractOp::create(b, l, args[0], coords);
         Value combined =
             *combineScatter(b, l, reduction, old, update, onnxType);
@@ -1266,7 +1276,7 @@ ScatterNDLowering::matchAndRewrite(onnx::ScatterNDOp op, OpAdaptor adaptor,
         for (int64_t k = 0; k < tuple; ++k) {
           at.back() = cIdx(b, l, k);
           Value i = tensor::ExtractOp::create(b, l, indices, at);
-          coords.push_back(wrapIndex(
+          coords.push_back(dataIndex(
               b, l, arith::IndexCastOp::create(b, l, b.getIndexType(), i),
               sizes[k]));
         }
@@ -1344,7 +1354,6 @@ TileLowering::matchAndRewrite(onnx::TileOp op, OpAdaptor adaptor,
   GET_RESULT_TYPE(resultType, op.getOutput());
   REQUIRE_RANKED(inType, adaptor.getInput());
   Location loc = op.getLoc();
-  IndexMath m{rewriter, loc};
   Value input = adaptor.getInput();
   int64_t rank = inType.getRank();
   SmallVector<OpFoldResult> repeats = readIndexVector(
@@ -1913,7 +1922,6 @@ ResizeLowering::matchAndRewrite(onnx::ResizeOp op, OpAdaptor adaptor,
   GET_RESULT_TYPE(resultType, op.getY());
   REQUIRE_RANKED(inType, adaptor.getX());
   Location loc = op.getLoc();
-  IndexMath m{rewriter, loc};
   Value x = adaptor.getX();
   int64_t rank = inType.getRank();
   StringRef mode = op.getMode();
