@@ -37,6 +37,7 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   tiling.vectorWidth = options.vectorWidth;
   tiling.parallel = options.parallel;
   pm.addNestedPass<func::FuncOp>(createCPUTileAndVectorize(tiling));
+  pm.addNestedPass<func::FuncOp>(createCPUMathApproximation());
   addUpstream(pm, "canonicalize,cse");
 
   // Bufferization: identity layouts at the function boundary (the ABI passes

@@ -79,6 +79,21 @@ def CPUTileAndVectorize
   ];
 }
 
+def CPUMathApproximation
+    : Pass<"qopt-cpu-math-approximation", "mlir::func::FuncOp"> {
+  let summary = "Vectorized polynomial approximations of exp, erf, tanh, log";
+  let description = [{
+    Math ops on vectors (after `qopt-cpu-tile-and-vectorize`) would become one
+    libm call per lane. This pass rewrites vector `math.exp`, `expm1`, `erf`,
+    `tanh`, `log`, `log1p`, `log2`, `sin`, `cos`, `atan`, `rsqrt` into
+    MLIR's polynomial approximations (f16 / bf16 computed in f32), which stay
+    in vector registers. Scalar math ops keep calling libm.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 def CPUExpandCopies : Pass<"qopt-cpu-expand-copies", "mlir::func::FuncOp"> {
   let summary = "Rewrite strided memref.copy into linalg.copy";
   let description = [{
