@@ -19,7 +19,7 @@ namespace {
 bool isApproximated(StringRef name) {
   static const llvm::StringSet<> names = {
       "exp",  "expm1", "erf", "tanh", "log",  "log1p",
-      "log2", "sin",   "cos", "atan", "rsqrt"};
+      "log2", "sin",   "cos", "atan"};
   return names.contains(name);
 }
 

@@ -36,6 +36,8 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   CPUTileAndVectorizeOptions tiling;
   tiling.vectorWidth = options.vectorWidth;
   tiling.parallel = options.parallel;
+  tiling.microM = options.microM;
+  tiling.microN = options.microN;
   pm.addNestedPass<func::FuncOp>(createCPUTileAndVectorize(tiling));
   pm.addNestedPass<func::FuncOp>(createCPUMathApproximation());
   addUpstream(pm, "canonicalize,cse");
@@ -86,6 +88,13 @@ struct CPUPipelineCLOptions
   Option<bool> parallel{*this, "parallel",
                         llvm::cl::desc("Lower outer loops to OpenMP"),
                         llvm::cl::init(true)};
+  Option<int64_t> microM{*this, "micro-m",
+                         llvm::cl::desc("Rows of the matmul micro-tile"),
+                         llvm::cl::init(0)};
+  Option<int64_t> microN{
+      *this, "micro-n",
+      llvm::cl::desc("Columns of the matmul micro-tile (0: two vectors)"),
+      llvm::cl::init(0)};
 };
 } // namespace
 
@@ -98,6 +107,8 @@ void quant_opt::registerCPUPipeline() {
         options.modelName = cl.modelName;
         options.vectorWidth = cl.vectorWidth;
         options.parallel = cl.parallel;
+        options.microM = cl.microM;
+        options.microN = cl.microN;
         buildCPUPipeline(pm, options);
       });
 }

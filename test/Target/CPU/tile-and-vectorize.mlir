@@ -1,21 +1,25 @@
 // RUN: quant-opt %s --split-input-file --qopt-cpu-tile-and-vectorize="vector-width=16" --canonicalize | FileCheck %s
 // RUN: quant-opt %s --split-input-file --qopt-cpu-tile-and-vectorize="vector-width=8 parallel=false" --canonicalize | FileCheck %s --check-prefix=AVX2
 
-// A matmul: thread tiles of 64x256 with the fill fused, micro-tiles of
-// 8 x 32 whose accumulator lives in registers across the k loop (the
-// transfer_read / write pair is outside it) and becomes broadcast FMAs.
+// A matmul with static rows: thread tiles of 64x256 with the fill fused,
+// micro-tiles of 12 x 32 whose accumulator lives in registers across the k
+// loop (the transfer_read / write pair is outside it) and becomes broadcast
+// FMAs; each 64-row tile ends in a static 4 x 32 edge, vectorized too.
 // CHECK-LABEL: func.func @matmul
 // CHECK: scf.forall ({{.*}}) = (0, 0) to (128, 3072) step (64, 256)
 // CHECK: scf.for {{.*}} step %c32
-// CHECK: scf.for {{.*}} step %c8
-// CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<8x32xf32>
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ACC]]) -> (vector<8x32xf32>)
-// CHECK-COUNT-8: vector.fma {{.*}} : vector<32xf32>
-// CHECK: vector.transfer_write {{.*}} : vector<8x32xf32>, tensor<8x32xf32>
-// With AVX2 (8 lanes) the micro-tile is 8 x 16; no scf.forall without
+// CHECK: scf.for {{.*}} step %c12
+// CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<12x32xf32>, vector<12x32xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ACC]]) -> (vector<12x32xf32>)
+// CHECK-COUNT-12: vector.fma {{.*}} : vector<32xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<12x32xf32>, tensor<12x32xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<4x32xf32>, vector<4x32xf32>
+// CHECK-COUNT-4: vector.fma {{.*}} : vector<32xf32>
+// With AVX2 (8 lanes) the micro-tile is 6 x 16; no scf.forall without
 // parallel.
 // AVX2-LABEL: func.func @matmul
 // AVX2-NOT: scf.forall
+// AVX2: scf.for {{.*}} step %c6
 // AVX2: vector.fma {{.*}} : vector<16xf32>
 func.func @matmul(%a: tensor<128x768xf32>, %b: tensor<768x3072xf32>) -> tensor<128x3072xf32> {
   %zero = arith.constant 0.0 : f32
@@ -27,8 +31,8 @@ func.func @matmul(%a: tensor<128x768xf32>, %b: tensor<768x3072xf32>) -> tensor<1
 
 // -----
 
-// Unaligned static sizes: full 8 x 32 tiles and the peeled static edges
-// (5 x 32, 8 x 4, 5 x 4) are all vectorized.
+// Unaligned static sizes: full 12 x 32 tiles and the peeled static edges
+// (1 x 32, 12 x 4, 1 x 4) are all vectorized.
 // CHECK-LABEL: func.func @matmul_edges
 // CHECK: vector.fma
 // CHECK-NOT: linalg.matmul
@@ -38,6 +42,27 @@ func.func @matmul_edges(%a: tensor<37x64xf32>, %b: tensor<64x100xf32>) -> tensor
   %c = linalg.fill ins(%zero : f32) outs(%e : tensor<37x100xf32>) -> tensor<37x100xf32>
   %r = linalg.matmul ins(%a, %b : tensor<37x64xf32>, tensor<64x100xf32>) outs(%c : tensor<37x100xf32>) -> tensor<37x100xf32>
   return %r : tensor<37x100xf32>
+}
+
+// -----
+
+// Rows known only at run time: 8 x 32 micro-tiles (64-row thread tiles hold
+// eight of them), and the run-time edge of the last thread tile is cut into
+// 1 x 16 tiles that are vectorized too.
+// CHECK-LABEL: func.func @matmul_dynamic_rows
+// CHECK: scf.forall
+// CHECK: scf.for {{.*}} step %c8
+// CHECK-COUNT-8: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} step %c1
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+func.func @matmul_dynamic_rows(%a: tensor<?x64xf32>, %b: tensor<64x64xf32>) -> tensor<?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %m = tensor.dim %a, %c0 : tensor<?x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty(%m) : tensor<?x64xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<?x64xf32>) -> tensor<?x64xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<?x64xf32>, tensor<64x64xf32>) outs(%c : tensor<?x64xf32>) -> tensor<?x64xf32>
+  return %r : tensor<?x64xf32>
 }
 
 // -----

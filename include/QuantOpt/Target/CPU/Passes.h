@@ -34,6 +34,9 @@ struct CPUPipelineOptions {
   std::string features;
   /// Lower outer parallel loops to OpenMP.
   bool parallel = true;
+  /// Matmul register micro-tile (rows, columns); 0 = chosen from the vector
+  /// width (12 x 32 for AVX-512, 6 x 16 for AVX2).
+  int64_t microM = 0, microN = 0;
 };
 
 /// onnx dialect (after import) -> LLVM dialect with the C ABI entry points:

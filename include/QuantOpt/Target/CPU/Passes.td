@@ -71,6 +71,11 @@ def CPUTileAndVectorize
            "f32 lanes of the target's widest vector register">,
     Option<"parallel", "parallel", "bool", /*default=*/"true",
            "Make the outermost tile loops scf.forall">,
+    Option<"microM", "micro-m", "int64_t", /*default=*/"0",
+           "Rows of the matmul register micro-tile (0: 12 with 16-lane "
+           "vectors, 6 with 8-lane ones)">,
+    Option<"microN", "micro-n", "int64_t", /*default=*/"0",
+           "Columns of the matmul register micro-tile (0: 2 * vector-width)">,
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
@@ -85,7 +90,7 @@ def CPUMathApproximation
   let description = [{
     Math ops on vectors (after `qopt-cpu-tile-and-vectorize`) would become one
     libm call per lane. This pass rewrites vector `math.exp`, `expm1`, `erf`,
-    `tanh`, `log`, `log1p`, `log2`, `sin`, `cos`, `atan`, `rsqrt` into
+    `tanh`, `log`, `log1p`, `log2`, `sin`, `cos`, `atan` into
     MLIR's polynomial approximations (f16 / bf16 computed in f32), which stay
     in vector registers. Scalar math ops keep calling libm.
   }];
