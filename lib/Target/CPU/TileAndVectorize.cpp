@@ -153,9 +153,23 @@ struct CPUTileAndVectorizePass
     : quant_opt::impl::CPUTileAndVectorizeBase<CPUTileAndVectorizePass> {
   using CPUTileAndVectorizeBase::CPUTileAndVectorizeBase;
 
-  scf::SCFTilingOptions::LoopType outerLoop() const {
-    return parallel ? scf::SCFTilingOptions::LoopType::ForallOp
-                    : scf::SCFTilingOptions::LoopType::ForOp;
+  /// scf.forall (threads) for the outer tiles of `op`, unless threads are
+  /// off or the op is statically too small to pay for a parallel region
+  /// (fork / join costs microseconds: tiny models would spend their time
+  /// in the OpenMP runtime).
+  scf::SCFTilingOptions::LoopType outerLoop(linalg::LinalgOp op) const {
+    if (!parallel)
+      return scf::SCFTilingOptions::LoopType::ForOp;
+    constexpr int64_t kMinParallelIterations = 1 << 15;
+    int64_t iterations = 1;
+    for (int64_t range : op.getStaticLoopRanges()) {
+      if (ShapedType::isDynamic(range))
+        return scf::SCFTilingOptions::LoopType::ForallOp;
+      iterations *= std::max<int64_t>(range, 1);
+      if (iterations >= kMinParallelIterations)
+        return scf::SCFTilingOptions::LoopType::ForallOp;
+    }
+    return scf::SCFTilingOptions::LoopType::ForOp;
   }
 
   /// matmul (m, n, k) and batch_matmul (b, m, n, k).
@@ -178,7 +192,7 @@ struct CPUTileAndVectorizePass
     Operation *parent = op->getParentOp();
     auto outerTiles =
         tile(rewriter, cast<TilingInterface>(op.getOperation()), outer,
-             outerLoop(), {}, /*fuse=*/true);
+             outerLoop(op), {}, /*fuse=*/true);
     if (failed(outerTiles))
       return;
     Operation *scope = outerTiles->loops.empty()
@@ -254,7 +268,7 @@ struct CPUTileAndVectorizePass
     Operation *current = op;
     if (anyOuter) {
       auto tiles = tile(rewriter, cast<TilingInterface>(current), outer,
-                        outerLoop(), {}, /*fuse=*/true);
+                        outerLoop(op), {}, /*fuse=*/true);
       if (failed(tiles))
         return;
       current = tiles->tiledAndFusedOps.front();
@@ -337,7 +351,7 @@ struct CPUTileAndVectorizePass
     }
     if (any)
       (void)tile(rewriter, cast<TilingInterface>(op.getOperation()), outer,
-                 outerLoop(), {}, /*fuse=*/true);
+                 outerLoop(op), {}, /*fuse=*/true);
   }
 
   void runOnOperation() override {

@@ -99,16 +99,34 @@ func.func @elementwise(%x: tensor<?x100xf32>) -> tensor<?x100xf32> {
 // CHECK: scf.for
 // CHECK-NOT: linalg.fill
 // CHECK: vector.reduction <add>
-func.func @row_sum(%x: tensor<8x64xf32>) -> tensor<8xf32> {
+func.func @row_sum(%x: tensor<1024x64xf32>) -> tensor<1024xf32> {
   %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<8xf32>
-  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<8xf32>) -> tensor<8xf32>
-  %r = linalg.reduce ins(%x : tensor<8x64xf32>) outs(%c : tensor<8xf32>) dimensions = [1]
+  %e = tensor.empty() : tensor<1024xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<1024xf32>) -> tensor<1024xf32>
+  %r = linalg.reduce ins(%x : tensor<1024x64xf32>) outs(%c : tensor<1024xf32>) dimensions = [1]
     (%in: f32, %acc: f32) {
       %s = arith.addf %in, %acc : f32
       linalg.yield %s : f32
     }
-  return %r : tensor<8xf32>
+  return %r : tensor<1024xf32>
+}
+
+// -----
+
+// Statically small ops are not worth a parallel region (fork / join would
+// cost more than the work): their tiles are plain loops.
+// CHECK-LABEL: func.func @small
+// CHECK-NOT: scf.forall
+// CHECK: vector.transfer_read {{.*}} vector<16xf32>
+func.func @small(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %e = tensor.empty() : tensor<8x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %t = math.exp %in : f32
+    linalg.yield %t : f32
+  } -> tensor<8x64xf32>
+  return %r : tensor<8x64xf32>
 }
 
 // -----
