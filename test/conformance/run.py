@@ -5,7 +5,7 @@ outputs. Prints pass / fail / unsupported counts and fails (exit 1) when a test
 of the expected-pass list does not pass.
 
   test/conformance/run.py [--build DIR] [--jobs N] [--filter REGEX]
-                          [--results FILE] [--update-expected]
+                          [--results FILE] [--update-expected] [--cpu NAME]
 
 Classes:
   pass         compiled, and every data set matched (rtol 1e-3, atol 1e-5)
@@ -65,7 +65,7 @@ def first_error(text):
     return (lines[-1].strip() if lines else "no output")[:300]
 
 
-def run_test(name, directory, build, timeout):
+def run_test(name, directory, build, timeout, cpu):
     quant_opt = os.path.join(build, "bin", "quant-opt")
     quant_run = os.path.join(build, "bin", "quant-run")
     work = tempfile.mkdtemp(prefix="qopt-conf-")
@@ -74,7 +74,8 @@ def run_test(name, directory, build, timeout):
         try:
             p = subprocess.run(
                 [quant_opt, os.path.join(directory, "model.onnx"),
-                 "--emit=shared", "--model-name=model", "-o", so],
+                 "--emit=shared", "--model-name=model", "--cpu=" + cpu,
+                 "-o", so],
                 capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return name, "fail", "compile timeout"
@@ -117,6 +118,9 @@ def main():
     parser.add_argument("--timeout", type=int, default=120)
     parser.add_argument("--results", default="")
     parser.add_argument("--update-expected", action="store_true")
+    parser.add_argument("--cpu", default="host",
+                        help="quant-opt --cpu (e.g. x86-64-v3 for the AVX2 "
+                             "code path)")
     args = parser.parse_args()
 
     expected = read_list(EXPECTED)
@@ -139,7 +143,8 @@ def main():
     start = time.time()
     results = {}
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        futures = [pool.submit(run_test, n, d, args.build, args.timeout)
+        futures = [pool.submit(run_test, n, d, args.build, args.timeout,
+                               args.cpu)
                    for n, d in tests if n not in exclusions]
         for f in concurrent.futures.as_completed(futures):
             name, status, why = f.result()
