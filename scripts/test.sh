@@ -24,6 +24,8 @@ echo "== lit tests =="
 
 echo "== ONNX backend conformance (test/conformance) =="
 /usr/bin/python3 "$ROOT/test/conformance/run.py" --build "$BUILD" || status=1
+echo "== ONNX backend conformance, AVX2 code path (--cpu=x86-64-v3) =="
+/usr/bin/python3 "$ROOT/test/conformance/run.py" --build "$BUILD" --cpu=x86-64-v3 || status=1
 
 if [[ $status -eq 0 ]]; then echo "ALL TEST SUITES PASSED"; else echo "SOME TEST SUITES FAILED"; fi
 exit $status
