@@ -118,6 +118,8 @@ void vectorizeIfPossible(RewriterBase &rewriter, Operation *op,
 
 /// Marks matmul micro-tiles with the vector sizes to use once static.
 constexpr llvm::StringLiteral kMicroTile = "qopt.micro_tile";
+/// Marks the innermost-dimension chunks of other ops with their width.
+constexpr llvm::StringLiteral kVectorChunk = "qopt.vector_chunk";
 
 std::string vectorizeMarker(ArrayRef<int64_t> sizes) {
   std::string text;
@@ -251,7 +253,6 @@ struct CPUTileAndVectorizePass
       return tileWindowed(rewriter, op);
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    bool hasReduction = op.getNumReductionLoops() > 0;
     // The innermost loop dimension is kept whole in the outer tile (it is
     // vectorized below); every other parallel dimension is cut in rows.
     int64_t innermostParallel =
@@ -290,29 +291,48 @@ struct CPUTileAndVectorizePass
                            /*fuse=*/!lastIsReduction);
     if (failed(innerTiles))
       return;
-    auto tiled = cast<linalg::LinalgOp>(innerTiles->tiledAndFusedOps.front());
-    SmallVector<int64_t> tiledRanges = tiled.getStaticLoopRanges();
+    // Mark the chunk for vectorization (runOnOperation, once
+    // canonicalization made sizes static), then peel the chunk loop so that
+    // all chunks but the last have a static width even when the dimension
+    // is dynamic: those vectorize without masks.
+    Operation *tiled = innerTiles->tiledAndFusedOps.front();
+    tiled->setAttr(kVectorChunk, rewriter.getI64IntegerAttr(width));
+    for (LoopLikeOpInterface loop : innerTiles->loops) {
+      auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+      std::optional<int64_t> stepSize =
+          forOp ? getConstantIntValue(forOp.getStep()) : std::nullopt;
+      if (stepSize && *stepSize > 1) {
+        scf::ForOp partial;
+        (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+      }
+    }
+  }
+
+  /// Vectorizes a chunk marked by tileGeneric: the innermost dimension with
+  /// `width` lanes, the others with their (static) extents. Elementwise
+  /// chunks may be partial (masked); reductions only full.
+  void vectorizeChunk(RewriterBase &rewriter, linalg::LinalgOp op,
+                      int64_t width) {
+    int64_t numLoops = op.getNumLoops();
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     SmallVector<int64_t> vector(numLoops);
     for (int64_t d = 0; d < numLoops; ++d) {
-      if (d == last)
+      if (d == numLoops - 1)
         vector[d] = width;
-      else if (ShapedType::isDynamic(tiledRanges[d]))
+      else if (ShapedType::isDynamic(ranges[d]))
         return; // a whole dynamic dimension: keep scalar loops
       else
-        vector[d] = tiledRanges[d];
+        vector[d] = ranges[d];
     }
-    // Reductions are vectorized only without masks (full static chunks).
-    if (hasReduction)
-      for (int64_t d = 0; d < numLoops; ++d)
-        if (tiledRanges[d] != vector[d])
-          return;
+    if (op.getNumReductionLoops() > 0 && ranges != vector)
+      return;
     // Vectors of more than a few registers spill; keep those scalar.
     int64_t elements = 1;
     for (int64_t v : vector)
       elements *= v;
     if (elements > 8 * vectorWidth)
       return;
-    vectorizeIfPossible(rewriter, tiled, vector);
+    vectorizeIfPossible(rewriter, op, vector);
   }
 
   /// Convolutions, pooling and other ops with window (sum-of-dims) maps:
@@ -391,6 +411,16 @@ struct CPUTileAndVectorizePass
     }
     if (!dynamicEdges.empty())
       canonicalize(func);
+    SmallVector<linalg::LinalgOp> chunks;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kVectorChunk))
+        chunks.push_back(op);
+    });
+    for (linalg::LinalgOp op : chunks) {
+      int64_t width = op->getAttrOfType<IntegerAttr>(kVectorChunk).getInt();
+      op->removeAttr(kVectorChunk);
+      vectorizeChunk(rewriter, op, width);
+    }
     SmallVector<linalg::LinalgOp> marked;
     func.walk([&](linalg::LinalgOp op) {
       if (op->hasAttr(kMicroTile))

@@ -67,13 +67,15 @@ func.func @matmul_dynamic_rows(%a: tensor<?x64xf32>, %b: tensor<64x64xf32>) -> t
 
 // -----
 
-// Elementwise on a dynamic batch: one row per parallel tile, the innermost
-// dimension in masked 16-lane chunks.
+// Elementwise on a dynamic batch: one row per parallel tile; the row in
+// 16-lane chunks, the loop peeled so full chunks need no mask and the
+// 4-element tail is one masked chunk.
 // CHECK-LABEL: func.func @elementwise
 // CHECK: scf.forall (%[[I:.*]]) in (%{{.*}})
-// CHECK: scf.for {{.*}} step %c16
-// CHECK: vector.create_mask
-// CHECK: vector.transfer_read {{.*}} vector<16xf32>
+// CHECK: scf.for {{.*}} to %c96 step %c16
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x16xf32>, vector<16xf32>
+// CHECK: math.tanh {{.*}} : vector<16xf32>
+// CHECK: vector.constant_mask [1, 4] : vector<1x16xi1>
 // CHECK: math.tanh {{.*}} : vector<16xf32>
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @elementwise(%x: tensor<?x100xf32>) -> tensor<?x100xf32> {
@@ -144,4 +146,27 @@ func.func @bools(%a: tensor<4x64xi1>, %b: tensor<4x64xi1>) -> tensor<4x64xi1> {
     linalg.yield %z : i1
   } -> tensor<4x64xi1>
   return %r : tensor<4x64xi1>
+}
+
+// -----
+
+// A reduction over a dynamic dimension (softmax over a run-time sequence):
+// the chunk loop is peeled, full 16-lane chunks are vectorized without
+// masks, the tail chunk stays scalar.
+// CHECK-LABEL: func.func @dynamic_row_max
+// CHECK: scf.for
+// CHECK: vector.reduction <maxnumf>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK-SAME: tensor<1x?xf32>
+func.func @dynamic_row_max(%x: tensor<64x?xf32>) -> tensor<64xf32> {
+  %init = arith.constant -3.0e38 : f32
+  %e = tensor.empty() : tensor<64xf32>
+  %c = linalg.fill ins(%init : f32) outs(%e : tensor<64xf32>) -> tensor<64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<64x?xf32>) outs(%c : tensor<64xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %m = arith.maxnumf %in, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<64xf32>
+  return %r : tensor<64xf32>
 }
