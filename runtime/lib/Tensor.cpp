@@ -254,6 +254,11 @@ int qopt_rt_keep_freed_memory(void) {
 #endif
 }
 
+int qopt_rt_prefer_spinning_threads(void) {
+  setenv("OMP_WAIT_POLICY", "active", /*overwrite=*/0);
+  return 0;
+}
+
 int64_t qopt_rt_peak_rss_bytes(void) {
   rusage usage;
   if (getrusage(RUSAGE_SELF, &usage) != 0)

@@ -305,8 +305,10 @@ bool check(const std::vector<Tensor> &outputs,
 
 int main(int argc, char **argv) {
   Options options = parseArgs(argc, argv);
-  // Models allocate temporaries per run: keep freed memory for the next one.
+  // Models allocate temporaries per run: keep freed memory for the next one;
+  // keep OpenMP workers awake between runs.
   (void)qopt_rt_keep_freed_memory();
+  (void)qopt_rt_prefer_spinning_threads();
   Model model = loadModel(options);
   std::vector<Tensor> inputs = bindInputs(options, model.get());
   int32_t numOutputs = qopt_rt_model_num_outputs(model.get());

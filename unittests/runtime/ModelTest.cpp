@@ -281,6 +281,15 @@ TEST(Allocator, KeepFreedMemoryReusesLargeBlocks) {
   std::free(second);
 }
 
+TEST(Threads, PreferSpinningKeepsTheUsersChoice) {
+  ASSERT_EQ(setenv("OMP_WAIT_POLICY", "passive", 1), 0);
+  EXPECT_EQ(qopt_rt_prefer_spinning_threads(), 0);
+  EXPECT_STREQ(getenv("OMP_WAIT_POLICY"), "passive");
+  ASSERT_EQ(unsetenv("OMP_WAIT_POLICY"), 0);
+  EXPECT_EQ(qopt_rt_prefer_spinning_threads(), 0);
+  EXPECT_STREQ(getenv("OMP_WAIT_POLICY"), "active");
+}
+
 TEST(WriteOutputs, AllOrNothing) {
   TempDir dir;
   Tensor a = makeFloat({2}, {1, 2});

@@ -204,6 +204,16 @@ int64_t qopt_rt_peak_rss_bytes(void);
  */
 int qopt_rt_keep_freed_memory(void);
 
+/**
+ * Asks the OpenMP runtime of compiled models to keep its worker threads
+ * spinning between parallel regions (sets OMP_WAIT_POLICY=active unless the
+ * environment already sets it). Waking a sleeping worker can cost up to a
+ * millisecond on a virtual machine, ten times a small model's run; spinning
+ * threads cost CPU time between runs instead. Call it before the first model
+ * runs (OpenMP reads the variable once). quant-run does. Returns 0.
+ */
+int qopt_rt_prefer_spinning_threads(void);
+
 /*===--- Tensor files -----------------------------------------------------===*/
 
 /** Decodes an ONNX TensorProto from memory: dims, data_type, name and the
