@@ -3,28 +3,33 @@
 // Tiling and vectorization of linalg ops on tensors for x86-64:
 //
 // * matmul / batch_matmul: outer `scf.forall` tiles (threads) with the fill
-//   of the accumulator fused in, then a register micro-tile of
-//   8 x (2 * vector-width) with the n loop outside the m loop (a B panel
-//   stays in L2 while the rows of A stream through L1), then the k loop;
-//   each 8 x 2w x 1 step becomes a vector.contract (lowered to broadcast
-//   FMAs) whose accumulator read / write is hoisted out of the k loop, so it
-//   stays in registers.
-// * other linalg ops (elementwise, reductions, transposes, ...): outer
-//   parallel dimensions become `scf.forall` tiles of one row; the innermost
-//   dimension is cut into `vector-width` chunks and vectorized, masked at the
-//   edges. Ops the vectorizer cannot handle (convolutions, gathers) keep
-//   scalar loops inside the parallel tiles.
+//   of the accumulator fused in, then register micro-tiles (12 x 32 with
+//   AVX-512 and static rows, 8 x 32 with run-time rows, 6 x 16 with AVX2)
+//   with the n loop outside the m loop (a B panel stays in L2 while the rows
+//   of A stream through L1). The micro loops are peeled; once
+//   canonicalization made the tiles static, each becomes a k loop of
+//   vector.contract steps (lowered to broadcast FMAs) whose accumulator
+//   read / write is hoisted out of the loop, so it stays in registers.
+//   Run-time edges are cut again into 1 x vector-width tiles.
+// * other linalg ops with projected-permutation maps (elementwise,
+//   reductions, transposes): outer parallel dimensions become one-row
+//   `scf.forall` tiles; the innermost dimension is cut into `vector-width`
+//   chunks whose loop is peeled, so full chunks vectorize without masks;
+//   elementwise tails are masked, reduction tails stay scalar.
+// * ops with window maps (convolutions that stayed convolutions, pooling):
+//   parallel tiles over their leading plain dimensions only.
+// Statically small ops get sequential outer loops instead of `scf.forall`.
 //
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
-#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Interfaces/TilingInterface.h"

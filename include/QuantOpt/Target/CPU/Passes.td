@@ -60,11 +60,15 @@ def CPUTileAndVectorize
     : Pass<"qopt-cpu-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Tile linalg ops for caches and registers and vectorize them";
   let description = [{
-    Matmul-like ops are tiled into outer parallel `scf.forall` loops (one tile
-    per thread task), a cache tile, and a register micro-tile of
-    `vector-width` lanes that is vectorized into FMAs. Elementwise and
-    reduction generics are tiled in their outer dimensions and vectorized in
-    the innermost one.
+    `linalg.matmul` / `batch_matmul` are tiled into 64 x 256 `scf.forall`
+    thread tiles, then register micro-tiles (12 x 32 with 16-lane vectors and
+    static rows, 8 x 32 with run-time rows, 6 x 16 with 8-lane vectors;
+    `micro-m` / `micro-n` override), peeled so full tiles are static and
+    vectorized into broadcast FMAs with the accumulator in registers.
+    Elementwise ops and reductions get one-row parallel tiles and their
+    innermost dimension in peeled `vector-width` chunks. Ops with window
+    maps (convolutions, pooling) get parallel tiles only. Statically small
+    ops (< 32K iterations) use sequential loops instead of `scf.forall`.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
