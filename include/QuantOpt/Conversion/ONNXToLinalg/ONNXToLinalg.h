@@ -23,8 +23,8 @@ public:
   ONNXToLinalgTypeConverter();
 };
 
-/// onnx.Constant (weights stay dense_resource blobs) and onnx.Identity-like
-/// core ops.
+/// onnx.Constant (weights stay dense_resource blobs, retyped in place when
+/// unsigned).
 void populateONNXCoreToLinalgPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns);
 /// ElementwiseOps.td: arithmetic, math, activations, comparisons, logic,
