@@ -13,8 +13,12 @@
 // linalg.generic ops: elementwise fusion merges them with the bias and the
 // following activation, and constant folding folds the filter's.
 //
-// Grouped (conv_2d_ngchw_gfchw), depthwise, 1-D / 3-D and integer
-// convolutions are left as they are.
+// A grouped conv (conv_2d_ngchw_gfchw, float, static filter) takes the same
+// path with the group G as a leading batch dimension everywhere:
+// colT[G, C/G*KH*KW, N*OH*OW], filter [G, F/G, C/G*KH*KW], init permuted to
+// [G, F/G, N*OH*OW], one linalg.batch_matmul, permuted back to
+// [N, G, F/G, OH, OW]. Depthwise, 1-D / 3-D and integer convolutions are left
+// as they are.
 //
 //===----------------------------------------------------------------------===//
 
@@ -66,10 +70,20 @@ Value permute(OpBuilder &b, Location loc, Value src, ArrayRef<int64_t> perm) {
       .getResult(0);
 }
 
-struct ConvToMatmulPattern : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// Rewrites a float 2-D convolution with a static filter, plain
+/// (conv_2d_nchw_fchw) or grouped (conv_2d_ngchw_gfchw), as im2col + one
+/// matmul; the grouped form keeps the group as a leading batch dimension of
+/// every operand and uses one batch_matmul.
+template <typename ConvOp>
+struct ConvToMatmulPattern : OpRewritePattern<ConvOp> {
+  using OpRewritePattern<ConvOp>::OpRewritePattern;
+  /// Whether the operands carry a group dimension: input [N, G, C, H, W],
+  /// filter [G, F, C, KH, KW], init [N, G, F, OH, OW].
+  static constexpr bool grouped =
+      std::is_same_v<ConvOp, linalg::Conv2DNgchwGfchwOp>;
+  static constexpr int64_t g = grouped ? 1 : 0;
 
-  LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
+  LogicalResult matchAndRewrite(ConvOp op,
                                 PatternRewriter &rewriter) const override {
     if (!op.hasPureTensorSemantics())
       return rewriter.notifyMatchFailure(op, "not on tensors");
@@ -85,27 +99,30 @@ struct ConvToMatmulPattern : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
       return rewriter.notifyMatchFailure(op, "not a float convolution");
     if (!filterType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "dynamic filter shape");
-    int64_t f = filterType.getDimSize(0), c = filterType.getDimSize(1),
-            kh = filterType.getDimSize(2), kw = filterType.getDimSize(3);
-    if (f == 0 || c == 0 || kh == 0 || kw == 0)
+    if (llvm::is_contained(filterType.getShape(), 0))
       return rewriter.notifyMatchFailure(op, "empty filter");
+    int64_t c = filterType.getDimSize(g + 1), kh = filterType.getDimSize(g + 2),
+            kw = filterType.getDimSize(g + 3);
     SmallVector<int64_t> strides =
-        llvm::to_vector(op.getStrides().getValues<int64_t>());
+        llvm::to_vector(op.getStrides().template getValues<int64_t>());
     SmallVector<int64_t> dilations =
-        llvm::to_vector(op.getDilations().getValues<int64_t>());
+        llvm::to_vector(op.getDilations().template getValues<int64_t>());
 
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<OpFoldResult> outSizes =
-        tensor::getMixedSizes(rewriter, loc, init); // N, F, OH, OW
+        tensor::getMixedSizes(rewriter, loc, init); // N, [G,] F, OH, OW
 
-    // im2col, transposed: colT[c, kh, kw, n, oh, ow] =
-    //   in[n, c, oh * sh + kh * dh, ow * sw + kw * dw]
+    // im2col, transposed: colT[[g,] c, kh, kw, n, oh, ow] =
+    //   in[n, [g,] c, oh * sh + kh * dh, ow * sw + kw * dw]
     // (kernel dims of extent 1 left out), so that the innermost loop reads
     // the input's rows.
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<OpFoldResult> colSizes = {rewriter.getIndexAttr(c)};
-    unsigned next = 1;
+    SmallVector<OpFoldResult> colSizes;
+    if (grouped)
+      colSizes.push_back(outSizes[1]);
+    colSizes.push_back(rewriter.getIndexAttr(c));
+    unsigned next = g + 1;
     std::optional<unsigned> khDim, kwDim;
     if (kh != 1) {
       khDim = next++;
@@ -116,16 +133,20 @@ struct ConvToMatmulPattern : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
       colSizes.push_back(rewriter.getIndexAttr(kw));
     }
     unsigned nDim = next, colRank = next + 3;
-    colSizes.append({outSizes[0], outSizes[2], outSizes[3]});
+    colSizes.append({outSizes[0], outSizes[g + 2], outSizes[g + 3]});
     AffineExpr row = d(nDim + 1) * strides[0], col = d(nDim + 2) * strides[1];
     if (khDim)
       row = row + d(*khDim) * dilations[0];
     if (kwDim)
       col = col + d(*kwDim) * dilations[1];
+    SmallVector<AffineExpr> inExprs = {d(nDim)};
+    if (grouped)
+      inExprs.push_back(d(0));
+    inExprs.append({d(g), row, col});
     Value colInit =
         emptyTensor(rewriter, loc, colSizes, inputType.getElementType());
     SmallVector<AffineMap> colMaps = {
-        AffineMap::get(colRank, 0, {d(nDim), d(0), row, col}, ctx),
+        AffineMap::get(colRank, 0, inExprs, ctx),
         rewriter.getMultiDimIdentityMap(colRank)};
     Value colTensor =
         linalg::GenericOp::create(
@@ -137,38 +158,57 @@ struct ConvToMatmulPattern : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
               linalg::YieldOp::create(nb, nloc, args[0]);
             })
             .getResult(0);
-    ReassociationIndices kGroup;
-    for (unsigned i = 0; i < nDim; ++i)
-      kGroup.push_back(i);
-    Value rhs = tensor::CollapseShapeOp::create(
-        rewriter, loc, colTensor,
-        SmallVector<ReassociationIndices>{kGroup,
-                                          {nDim, nDim + 1, nDim + 2}});
+    // [[G,] C, KH, KW, N, OH, OW] -> [[G,] C*KH*KW, N*OH*OW].
+    SmallVector<ReassociationIndices> colGroups(g, ReassociationIndices{0});
+    colGroups.push_back(llvm::to_vector_of<int64_t, 2>(llvm::seq<int64_t>(g, nDim)));
+    colGroups.push_back({nDim, nDim + 1, nDim + 2});
+    Value rhs =
+        tensor::CollapseShapeOp::create(rewriter, loc, colTensor, colGroups);
 
-    // filter [F, C, KH, KW] -> [F, C*KH*KW]: a reshape.
-    Value lhs = tensor::CollapseShapeOp::create(
-        rewriter, loc, filter,
-        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    // Filter, init and result keep their leading [G,] F dims and merge the
+    // last three: [[G,] F, C, KH, KW] -> [[G,] F, C*KH*KW] (a reshape) and
+    // [[G,] F, N, OH, OW] <-> [[G,] F, N*OH*OW].
+    SmallVector<ReassociationIndices> lastThree;
+    for (int64_t i = 0; i <= g; ++i)
+      lastThree.push_back({i});
+    lastThree.push_back({g + 1, g + 2, g + 3});
+    Value lhs =
+        tensor::CollapseShapeOp::create(rewriter, loc, filter, lastThree);
 
-    // init [N, F, OH, OW] -> [F, N, OH, OW] -> [F, N*OH*OW].
+    // init [N, [G,] F, OH, OW] -> [[G,] F, N, OH, OW], N moved after F.
+    SmallVector<int64_t> toAcc, fromAcc; // and its inverse
+    for (int64_t i = 1; i <= g + 1; ++i)
+      toAcc.push_back(i);
+    toAcc.append({0, g + 2, g + 3});
+    fromAcc.push_back(g + 1);
+    for (int64_t i = 0; i <= g; ++i)
+      fromAcc.push_back(i);
+    fromAcc.append({g + 2, g + 3});
     Value acc = tensor::CollapseShapeOp::create(
-        rewriter, loc, permute(rewriter, loc, init, {1, 0, 2, 3}),
-        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
-    Value product =
-        linalg::MatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
-                                 ValueRange{lhs, rhs}, ValueRange{acc})
-            .getResult(0);
+        rewriter, loc, permute(rewriter, loc, init, toAcc), lastThree);
+    Value product;
+    if constexpr (grouped)
+      product = linalg::BatchMatmulOp::create(rewriter, loc,
+                                              TypeRange{acc.getType()},
+                                              ValueRange{lhs, rhs},
+                                              ValueRange{acc})
+                    .getResult(0);
+    else
+      product = linalg::MatmulOp::create(rewriter, loc,
+                                         TypeRange{acc.getType()},
+                                         ValueRange{lhs, rhs}, ValueRange{acc})
+                    .getResult(0);
 
-    // [F, N*OH*OW] -> [F, N, OH, OW] -> [N, F, OH, OW].
-    SmallVector<OpFoldResult> fnhw = {outSizes[1], outSizes[0], outSizes[2],
-                                      outSizes[3]};
-    SmallVector<int64_t> fnhwShape = {
-        initType.getDimSize(1), initType.getDimSize(0), initType.getDimSize(2),
-        initType.getDimSize(3)};
+    // [[G,] F, N*OH*OW] -> [[G,] F, N, OH, OW] -> [N, [G,] F, OH, OW].
+    SmallVector<OpFoldResult> accSizes;
+    SmallVector<int64_t> accShape;
+    for (int64_t p : toAcc) {
+      accSizes.push_back(outSizes[p]);
+      accShape.push_back(initType.getDimSize(p));
+    }
     Value expanded = tensor::ExpandShapeOp::create(
-        rewriter, loc, initType.clone(fnhwShape), product,
-        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}}, fnhw);
-    Value result = permute(rewriter, loc, expanded, {1, 0, 2, 3});
+        rewriter, loc, initType.clone(accShape), product, lastThree, accSizes);
+    Value result = permute(rewriter, loc, expanded, fromAcc);
     if (result.getType() != initType)
       result = tensor::CastOp::create(rewriter, loc, initType, result);
     rewriter.replaceOp(op, result);
@@ -180,7 +220,9 @@ struct CPUConvToMatmulPass
     : quant_opt::impl::CPUConvToMatmulBase<CPUConvToMatmulPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvToMatmulPattern>(&getContext());
+    patterns.add<ConvToMatmulPattern<linalg::Conv2DNchwFchwOp>,
+                 ConvToMatmulPattern<linalg::Conv2DNgchwGfchwOp>>(
+        &getContext());
     // Sizes read with tensor.dim go back to their tensor.empty operands, so
     // that the bias broadcast keeps one use and fuses into its permutation.
     tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());
