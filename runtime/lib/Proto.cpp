@@ -290,11 +290,13 @@ qopt_rt_tensor *qopt_rt_parse_pb(const void *bytes, size_t size,
     return error("external data is not supported");
   if (decoded.strings || decoded.dataType == 8)
     return error("string tensors are not supported");
-  auto dtype = static_cast<qopt_dtype>(decoded.dataType);
   if (decoded.dataType == 0)
     return error("missing data_type");
-  if (!qopt_rt_dtype_size(dtype))
+  // Only codes inside the enum's range may be converted to it.
+  if (decoded.dataType < 0 || decoded.dataType > QOPT_DTYPE_BFLOAT16 ||
+      !qopt_rt_dtype_size(static_cast<qopt_dtype>(decoded.dataType)))
     return error("unsupported data_type " + std::to_string(decoded.dataType));
+  auto dtype = static_cast<qopt_dtype>(decoded.dataType);
   if (decoded.dims.values.size() > QOPT_RT_MAX_RANK)
     return error("rank " + std::to_string(decoded.dims.values.size()) +
                  " exceeds the maximum of " +

@@ -238,6 +238,9 @@ TEST(Pb, MalformedInputsAreErrors) {
       {"", "missing data_type"},
       {key(2, 0) + varint(8), "string tensors are not supported"},
       {key(2, 0) + varint(14), "unsupported data_type 14"},
+      // Found by the fuzzer: a code far outside the enum (UB to convert).
+      {key(2, 0) + varint(1356832505), "unsupported data_type 1356832505"},
+      {key(2, 0) + varint(uint64_t(-3)), "unsupported data_type -3"},
       {key(1, 0) + varint(3) + key(2, 0) + varint(1) +
            packed(4, fixedBytes<float>({1})),
        "float_data has 1 values, shape [3] needs 3"},
