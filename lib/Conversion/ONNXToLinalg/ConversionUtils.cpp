@@ -106,6 +106,12 @@ AffineMap getBroadcastMap(RankedTensorType operandType,
   return AffineMap::get(rank, 0, exprs, context);
 }
 
+Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
+  if (v.getType() == type)
+    return v;
+  return tensor::CastOp::create(b, loc, type, v);
+}
+
 SmallVector<utils::IteratorType> parallelIterators(unsigned n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }
@@ -166,13 +172,34 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type from, Type to) {
     }
     return arith::TruncFOp::create(b, loc, target, v);
   }
+  Type f32 = b.getF32Type();
   if (isa<FloatType>(from)) {
     if (to.isInteger(1)) {
       Value zero = createScalarConstant(b, loc, from, 0.0);
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v, zero);
     }
-    if (toUnsigned)
-      return arith::FPToUIOp::create(b, loc, target, v);
+    if (isa<Float16Type, BFloat16Type>(from)) {
+      v = arith::ExtFOp::create(b, loc, f32, v);
+      from = f32;
+    }
+    // fptosi / fptoui of a value out of the target's range is poison; ONNX
+    // (C / numpy) wraps. Narrow and 32-bit unsigned targets go through a
+    // wider signed integer and truncate.
+    unsigned width = to.getIntOrFloatBitWidth();
+    if (width < 32 || (width == 32 && toUnsigned)) {
+      Type wide = b.getIntegerType(width < 32 ? 32 : 64);
+      Value asInt = arith::FPToSIOp::create(b, loc, wide, v);
+      return arith::TruncIOp::create(b, loc, target, asInt);
+    }
+    if (toUnsigned) {
+      // uint64: negative values wrap (through i64), large ones need fptoui.
+      Value zero = createScalarConstant(b, loc, from, 0.0);
+      Value negative =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, v, zero);
+      Value viaSigned = arith::FPToSIOp::create(b, loc, target, v);
+      Value viaUnsigned = arith::FPToUIOp::create(b, loc, target, v);
+      return arith::SelectOp::create(b, loc, negative, viaSigned, viaUnsigned);
+    }
     return arith::FPToSIOp::create(b, loc, target, v);
   }
   // From an integer (or bool).
@@ -182,9 +209,14 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type from, Type to) {
   }
   bool srcUnsigned = fromUnsigned || from.isInteger(1);
   if (isa<FloatType>(to)) {
-    if (srcUnsigned)
-      return arith::UIToFPOp::create(b, loc, target, v);
-    return arith::SIToFPOp::create(b, loc, target, v);
+    // Integers reach f16 / bf16 through f32.
+    Type direct = isa<Float16Type, BFloat16Type>(to) ? f32 : target;
+    Value converted =
+        srcUnsigned ? arith::UIToFPOp::create(b, loc, direct, v).getResult()
+                    : arith::SIToFPOp::create(b, loc, direct, v).getResult();
+    if (direct == target)
+      return converted;
+    return arith::TruncFOp::create(b, loc, target, converted);
   }
   unsigned fromWidth = from.getIntOrFloatBitWidth();
   unsigned toWidth = to.getIntOrFloatBitWidth();

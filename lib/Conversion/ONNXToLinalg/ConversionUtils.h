@@ -76,11 +76,17 @@ mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Type type, double value);
 
 /// Converts scalar `v` from ONNX element type `from` to `to` with ONNX Cast
-/// semantics (float -> int truncates toward zero, int -> bool is != 0,
-/// unsigned types extend with zeros). `from` / `to` are the ONNX (possibly
+/// semantics: float -> int truncates toward zero and wraps like C / numpy
+/// (never LLVM poison), int -> bool is != 0, unsigned types extend with
+/// zeros, f16 / bf16 convert to and from integers through f32. `from` / `to` are the ONNX (possibly
 /// unsigned) types; `v` and the result have the converted types.
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                           mlir::Type from, mlir::Type to);
+
+/// `v` as `type`: a tensor.cast where only static shape information
+/// differs, `v` itself when the types are equal.
+mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                   mlir::Type type);
 
 /// Loop iterator types: `n` parallel ones.
 llvm::SmallVector<mlir::utils::IteratorType> parallelIterators(unsigned n);

@@ -11,7 +11,7 @@
 //   computed in f32 and rounded once at the end (inF32).
 // * Float -> int conversions never produce LLVM poison for values in the
 //   wider integer's range: narrow targets go through i32 / i64 and wrap, as
-//   C and numpy do on x86 (castElement).
+//   C and numpy do on x86 (convertScalar in ConversionUtils).
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,43 +59,6 @@ Value inF32(OpBuilder &b, Location loc, ValueRange args,
   if (isa<FloatType>(result.getType()))
     return arith::TruncFOp::create(b, loc, type, result);
   return result;
-}
-
-/// ONNX Cast of a scalar from ONNX type `from` to `to` (convertScalar plus
-/// f16 / bf16 through f32 and poison-free float -> narrow int).
-Value castElement(OpBuilder &b, Location loc, Value v, Type from, Type to) {
-  if (from == to)
-    return v;
-  Type f32 = b.getF32Type();
-  if (isa<FloatType>(from) && isa<IntegerType>(to) && !to.isInteger(1)) {
-    if (isHalfFloat(from)) {
-      v = arith::ExtFOp::create(b, loc, f32, v);
-      from = f32;
-    }
-    unsigned width = to.getIntOrFloatBitWidth();
-    Type target = b.getIntegerType(width);
-    if (width < 32 || (width == 32 && isUnsignedInt(to))) {
-      // Truncate toward zero into a wider signed int, then wrap.
-      Type wide = b.getIntegerType(width < 32 ? 32 : 64);
-      Value asInt = arith::FPToSIOp::create(b, loc, wide, v);
-      return arith::TruncIOp::create(b, loc, target, asInt);
-    }
-    if (width == 64 && isUnsignedInt(to)) {
-      // Negative values wrap (through i64); large ones need fptoui.
-      Value zero = constant(b, loc, from, 0.0);
-      Value negative =
-          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, v, zero);
-      Value viaSigned = arith::FPToSIOp::create(b, loc, target, v);
-      Value viaUnsigned = arith::FPToUIOp::create(b, loc, target, v);
-      return arith::SelectOp::create(b, loc, negative, viaSigned, viaUnsigned);
-    }
-    return convertScalar(b, loc, v, from, to);
-  }
-  if (isa<IntegerType>(from) && isHalfFloat(to)) {
-    Value wide = convertScalar(b, loc, v, from, f32);
-    return convertScalar(b, loc, wide, f32, to);
-  }
-  return convertScalar(b, loc, v, from, to);
 }
 
 /// Element types Cast can convert: f16 / bf16 / f32 / f64, (u)int8-64, bool.
@@ -204,11 +167,11 @@ Value powScalar(OpBuilder &b, Location loc, Value x, Value y, Type xType,
   if (isa<FloatType>(xType) && isa<IntegerType>(yType)) {
     // Float ^ int: math.fpowi in f64 (powi multiplies; f64 keeps the f32
     // result correctly rounded) with an i32 exponent, clamped.
-    Value base = castElement(b, loc, x, xType, f64);
+    Value base = convertScalar(b, loc, x, xType, f64);
     Value exponent;
     if (yType.getIntOrFloatBitWidth() == 64 ||
         (yType.getIntOrFloatBitWidth() == 32 && isUnsignedInt(yType))) {
-      Value wide = castElement(b, loc, y, yType, b.getIntegerType(64));
+      Value wide = convertScalar(b, loc, y, yType, b.getIntegerType(64));
       Value lo = constant(b, loc, wide.getType(), INT32_MIN);
       Value hi = constant(b, loc, wide.getType(), INT32_MAX);
       if (!isUnsignedInt(yType))
@@ -219,26 +182,26 @@ Value powScalar(OpBuilder &b, Location loc, Value x, Value y, Type xType,
         wide = arith::MinSIOp::create(b, loc, wide, hi);
       exponent = arith::TruncIOp::create(b, loc, b.getI32Type(), wide);
     } else {
-      exponent = castElement(b, loc, y, yType, b.getIntegerType(32));
+      exponent = convertScalar(b, loc, y, yType, b.getIntegerType(32));
     }
     Value result = math::FPowIOp::create(b, loc, base, exponent);
-    return castElement(b, loc, result, f64, xType);
+    return convertScalar(b, loc, result, f64, xType);
   }
   if (isa<FloatType>(xType)) {
     // Float ^ float: in the wider type, at least f32.
     Type compute = (xType.isF64() || yType.isF64()) ? f64 : f32;
-    Value result = floatPow(b, loc, castElement(b, loc, x, xType, compute),
-                            castElement(b, loc, y, yType, compute));
-    return castElement(b, loc, result, compute, xType);
+    Value result = floatPow(b, loc, convertScalar(b, loc, x, xType, compute),
+                            convertScalar(b, loc, y, yType, compute));
+    return convertScalar(b, loc, result, compute, xType);
   }
   if (isa<FloatType>(yType)) {
     // Int ^ float: numpy computes in f64 and the cast truncates.
-    Value result = floatPow(b, loc, castElement(b, loc, x, xType, f64),
-                            castElement(b, loc, y, yType, f64));
-    return castElement(b, loc, result, f64, xType);
+    Value result = floatPow(b, loc, convertScalar(b, loc, x, xType, f64),
+                            convertScalar(b, loc, y, yType, f64));
+    return convertScalar(b, loc, result, f64, xType);
   }
   // Int ^ int: exact (wrapping) integer power in the base's width.
-  return intPow(b, loc, x, castElement(b, loc, y, yType, xType));
+  return intPow(b, loc, x, convertScalar(b, loc, y, yType, xType));
 }
 
 //===----------------------------------------------------------------------===//
@@ -647,8 +610,8 @@ void populateUnaryMath(const TypeConverter &converter,
         // Integers: erf in f32, truncated back.
         Type f32 = b.getF32Type();
         Value erf = math::ErfOp::create(
-            b, loc, castElement(b, loc, args[0], type, f32));
-        return castElement(b, loc, erf, f32, type);
+            b, loc, convertScalar(b, loc, args[0], type, f32));
+        return convertScalar(b, loc, erf, f32, type);
       });
 }
 
@@ -799,8 +762,8 @@ void populateActivations(const TypeConverter &converter,
                        [&](ValueRange x) -> Value { return shrink(x[0]); });
         // Integers: computed in f64 and truncated back, as the reference.
         Type f64 = b.getF64Type();
-        return castElement(
-            b, loc, shrink(castElement(b, loc, args[0], type, f64)), f64,
+        return convertScalar(
+            b, loc, shrink(convertScalar(b, loc, args[0], type, f64)), f64,
             type);
       });
   addElementwise<onnx::PReluOp>(
@@ -974,7 +937,7 @@ void populateLogicAndConversion(const TypeConverter &converter,
   };
   auto castBody = [](OpBuilder &b, Location loc, ValueRange args, Type type,
                      auto op) -> Value {
-    return castElement(b, loc, args[0], type,
+    return convertScalar(b, loc, args[0], type,
                        onnx::elementTypeOf(op->getResult(0)));
   };
   addElementwise<onnx::CastOp>(

@@ -63,13 +63,6 @@ static OpFoldResult affineOf(OpBuilder &b, Location loc, OpFoldResult v,
   return affine::makeComposedFoldedAffineApply(b, loc, e, {v});
 }
 
-/// `v` with static information reconciled to `type` (tensor.cast if needed).
-static Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  return tensor::CastOp::create(b, loc, type, v);
-}
-
 /// Collapses dims [first, first + count) of `v` into one.
 Value quant_opt::lowering::collapseDims(OpBuilder &b, Location loc, Value v, int64_t first,
                           int64_t count) {

@@ -24,12 +24,7 @@ using namespace quant_opt::lowering;
 
 /// Scalar `v` of ONNX element type `onnxType` as f32.
 static Value toF32(OpBuilder &b, Location loc, Value v, Type onnxType) {
-  Type f32 = b.getF32Type();
-  if (isa<FloatType>(v.getType()))
-    return castFloat(b, loc, v, f32);
-  if (isUnsignedInt(onnxType))
-    return arith::UIToFPOp::create(b, loc, f32, v);
-  return arith::SIToFPOp::create(b, loc, f32, v);
+  return convertScalar(b, loc, v, onnxType, b.getF32Type());
 }
 
 /// Integer scalar `v` of ONNX element type `onnxType` widened to i32.
@@ -99,6 +94,40 @@ static FailureOr<AffineMap> paramMap(RankedTensorType paramType,
   return failure();
 }
 
+/// The structure QuantizeLinear and DequantizeLinear share: one generic over
+/// `x` that also reads `scale` and, when present, `zeroPoint` per tensor, per
+/// axis or per block; `body` gets (x, scale[, zero point]) elements.
+static LogicalResult
+lowerLinearQuantization(Operation *op, ConversionPatternRewriter &rewriter,
+                        RankedTensorType resultType, Value x, Value scale,
+                        Value zeroPoint, int64_t axis, int64_t blockSize,
+                        ScalarBodyFn body) {
+  auto xt = dyn_cast<RankedTensorType>(x.getType());
+  auto st = dyn_cast<RankedTensorType>(scale.getType());
+  if (!xt || !st)
+    return rewriter.notifyMatchFailure(op, "unranked operands");
+  if (axis < 0)
+    axis += xt.getRank();
+  auto map =
+      paramMap(st, xt.getShape(), axis, blockSize, rewriter.getContext());
+  if (failed(map))
+    return fail(rewriter, op,
+                "unsupported " + op->getName().stripDialect() +
+                    " scale shape for axis / block_size");
+  SmallVector<Value> inputs = {x, scale};
+  SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(xt.getRank()),
+                                 *map};
+  if (zeroPoint) {
+    inputs.push_back(zeroPoint);
+    maps.push_back(*map);
+  }
+  Location loc = op->getLoc();
+  Value result = buildGeneric(rewriter, loc, resultType,
+                              getDims(rewriter, loc, x), inputs, maps, body);
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
 namespace {
 
 //===----------------------------------------------------------------------===//
@@ -119,41 +148,20 @@ struct QuantizeLinearLowering : OpConversionPattern<onnx::QuantizeLinearOp> {
       return fail(rewriter, op,
                   "unsupported: QuantizeLinear to float8 (only integer "
                   "outputs are lowered)");
-    Value x = adaptor.getX(), scale = adaptor.getYScale();
     Value zp = onnx::isNoValue(op.getYZeroPoint()) ? Value()
                                                    : adaptor.getYZeroPoint();
-    auto xt = dyn_cast<RankedTensorType>(x.getType());
-    auto st = dyn_cast<RankedTensorType>(scale.getType());
-    if (!xt || !st)
-      return rewriter.notifyMatchFailure(op, "unranked operands");
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + xt.getRank() : op.getAxis();
-    auto map = paramMap(st, xt.getShape(), axis, op.getBlockSize(),
-                        rewriter.getContext());
-    if (failed(map))
-      return fail(rewriter, op,
-                  "unsupported QuantizeLinear y_scale shape for axis / "
-                  "block_size");
-    Location loc = op.getLoc();
-    SmallVector<Value> inputs = {x, scale};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(xt.getRank()),
-                                   *map};
-    if (zp) {
-      inputs.push_back(zp);
-      maps.push_back(*map);
-    }
     Type xType = onnx::elementTypeOf(op.getX());
     Type sType = onnx::elementTypeOf(op.getYScale());
     Type zType = zp ? onnx::elementTypeOf(op.getYZeroPoint()) : Type();
-    Value result = buildGeneric(
-        rewriter, loc, *resultType, getDims(rewriter, loc, x), inputs, maps,
+    return lowerLinearQuantization(
+        op, rewriter, *resultType, adaptor.getX(), adaptor.getYScale(), zp,
+        op.getAxis(), op.getBlockSize(),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value v = arith::DivFOp::create(b, l, toF32(b, l, args[0], xType),
                                           toF32(b, l, args[1], sType));
           Value z = args.size() > 2 ? toF32(b, l, args[2], zType) : Value();
           return quantizeScalar(b, l, v, z, outType);
         });
-    rewriter.replaceOp(op, result);
-    return success();
   }
 };
 
@@ -172,32 +180,13 @@ struct DequantizeLinearLowering
       return fail(rewriter, op,
                   "unsupported: DequantizeLinear of float8 (only integer "
                   "inputs are lowered)");
-    Value x = adaptor.getX(), scale = adaptor.getXScale();
     Value zp = onnx::isNoValue(op.getXZeroPoint()) ? Value()
                                                    : adaptor.getXZeroPoint();
-    auto xt = dyn_cast<RankedTensorType>(x.getType());
-    auto st = dyn_cast<RankedTensorType>(scale.getType());
-    if (!xt || !st)
-      return rewriter.notifyMatchFailure(op, "unranked operands");
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + xt.getRank() : op.getAxis();
-    auto map = paramMap(st, xt.getShape(), axis, op.getBlockSize(),
-                        rewriter.getContext());
-    if (failed(map))
-      return fail(rewriter, op,
-                  "unsupported DequantizeLinear x_scale shape for axis / "
-                  "block_size");
-    Location loc = op.getLoc();
-    SmallVector<Value> inputs = {x, scale};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(xt.getRank()),
-                                   *map};
-    if (zp) {
-      inputs.push_back(zp);
-      maps.push_back(*map);
-    }
     Type sType = onnx::elementTypeOf(op.getXScale());
     Type outType = resultType->getElementType();
-    Value result = buildGeneric(
-        rewriter, loc, *resultType, getDims(rewriter, loc, x), inputs, maps,
+    return lowerLinearQuantization(
+        op, rewriter, *resultType, adaptor.getX(), adaptor.getXScale(), zp,
+        op.getAxis(), op.getBlockSize(),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value v = toI32(b, l, args[0], xType);
           if (args.size() > 2)
@@ -206,8 +195,6 @@ struct DequantizeLinearLowering
           f = arith::MulFOp::create(b, l, f, toF32(b, l, args[1], sType));
           return castFloat(b, l, f, outType);
         });
-    rewriter.replaceOp(op, result);
-    return success();
   }
 };
 

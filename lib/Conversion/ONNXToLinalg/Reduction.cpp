@@ -42,13 +42,6 @@ Type computeFloatType(Type t) {
   return t;
 }
 
-/// `v` as `type` (a tensor.cast when shape knowledge differs).
-Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  return tensor::CastOp::create(b, loc, type, v);
-}
-
 /// The map (d0, ..., dn-1) -> (the dimensions not in `reduced`).
 AffineMap keptMap(MLIRContext *context, ArrayRef<bool> reduced) {
   SmallVector<AffineExpr> exprs;

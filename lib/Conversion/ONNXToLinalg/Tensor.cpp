@@ -152,13 +152,6 @@ struct IndexMath {
   }
 };
 
-/// `v` with type `type` (tensor.cast where only static information differs).
-Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  return tensor::CastOp::create(b, loc, type, v);
-}
-
 /// Converts an integer or float scalar to index (floats truncate, unsigned
 /// integers zero-extend).
 Value scalarToIndex(OpBuilder &b, Location loc, Value v, Type onnxType) {
@@ -881,11 +874,10 @@ ConcatLowering::matchAndRewrite(onnx::ConcatOp op, OpAdaptor adaptor,
   Location loc = op.getLoc();
   IndexMath m{rewriter, loc};
   int64_t rank = resultType.getRank();
-  int64_t axis = (int64_t)op.getAxis();
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank)
-    return unsupported(op, rewriter, "Concat: axis out of range");
+  auto normalized = onnx::normalizeAxis(op, op.getAxis(), rank, "'axis'");
+  if (failed(normalized))
+    return failure();
+  int64_t axis = *normalized;
   ValueRange inputs = adaptor.getInputs();
   for (Value v : inputs)
     if (!rankedType(v))
@@ -920,11 +912,10 @@ SplitLowering::matchAndRewrite(onnx::SplitOp op, OpAdaptor adaptor,
   IndexMath m{rewriter, loc};
   Value input = adaptor.getInput();
   int64_t rank = inType.getRank();
-  int64_t axis = (int64_t)op.getAxis();
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank)
-    return unsupported(op, rewriter, "Split: axis out of range");
+  auto normalized = onnx::normalizeAxis(op, op.getAxis(), rank, "'axis'");
+  if (failed(normalized))
+    return failure();
+  int64_t axis = *normalized;
   int64_t n = op->getNumResults();
   SmallVector<OpFoldResult> inDims = getDims(rewriter, loc, input);
   SmallVector<OpFoldResult> sizes;
@@ -1753,11 +1744,10 @@ TopKLowering::matchAndRewrite(onnx::TopKOp op, OpAdaptor adaptor,
   Location loc = op.getLoc();
   Value x = adaptor.getX();
   int64_t rank = inType.getRank();
-  int64_t axis = (int64_t)op.getAxis();
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank)
-    return unsupported(op, rewriter, "TopK: axis out of range");
+  auto normalized = onnx::normalizeAxis(op, op.getAxis(), rank, "'axis'");
+  if (failed(normalized))
+    return failure();
+  int64_t axis = *normalized;
   Type onnxType = onnx::elementTypeOf(op.getX());
   bool largest = op.getLargest() != 0;
   Value k = scalarToIndex(rewriter, loc,
