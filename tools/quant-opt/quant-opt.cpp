@@ -121,10 +121,7 @@ static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
     if (!module->hasAttr(quant_opt::kSignatureAttrName)) {
       PassManager pm(context, ModuleOp::getOperationName(),
                      OpPassManager::Nesting::Implicit);
-      pm.addNestedPass<func::FuncOp>(quant_opt::onnx::createShapeInference());
-      quant_opt::RecordSignatureOptions signature;
-      signature.modelName = options.modelName;
-      pm.addPass(quant_opt::createRecordSignature(signature));
+      quant_opt::buildSignaturePipeline(pm, options.modelName);
       if (failed(pm.run(module)))
         return failure();
     }

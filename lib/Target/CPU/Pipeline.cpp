@@ -19,13 +19,18 @@ static void addUpstream(OpPassManager &pm, StringRef pipeline) {
     llvm::report_fatal_error(llvm::Twine("bad built-in pipeline: ") + error);
 }
 
+void quant_opt::buildSignaturePipeline(OpPassManager &pm,
+                                       StringRef modelName) {
+  pm.addNestedPass<func::FuncOp>(onnx::createShapeInference());
+  RecordSignatureOptions signature;
+  signature.modelName = modelName.str();
+  pm.addPass(createRecordSignature(signature));
+}
+
 void quant_opt::buildCPUPipeline(OpPassManager &pm,
                                  const CPUPipelineOptions &options) {
   // onnx level: static shapes where possible, then record the ABI.
-  pm.addNestedPass<func::FuncOp>(onnx::createShapeInference());
-  RecordSignatureOptions signature;
-  signature.modelName = options.modelName;
-  pm.addPass(createRecordSignature(signature));
+  buildSignaturePipeline(pm, options.modelName);
   pm.addPass(createConvertONNXToLinalg());
   addUpstream(pm, "canonicalize,cse");
   pm.addNestedPass<func::FuncOp>(createCPUConvToMatmul());

@@ -39,6 +39,11 @@ struct CPUPipelineOptions {
   int64_t microM = 0, microN = 0;
 };
 
+/// Shape inference, then qopt-record-signature: what every emitted artifact
+/// (code or C header) starts with.
+void buildSignaturePipeline(mlir::OpPassManager &pm,
+                            llvm::StringRef modelName);
+
 /// onnx dialect (after import) -> LLVM dialect with the C ABI entry points:
 /// shape inference, conversion to linalg, fusion, tiling and vectorization,
 /// bufferization, lowering to LLVM, entry point.
