@@ -126,25 +126,6 @@ constexpr llvm::StringLiteral kMicroTile = "qopt.micro_tile";
 /// Marks the innermost-dimension chunks of other ops with their width.
 constexpr llvm::StringLiteral kVectorChunk = "qopt.vector_chunk";
 
-std::string vectorizeMarker(ArrayRef<int64_t> sizes) {
-  std::string text;
-  for (int64_t s : sizes)
-    text += std::to_string(s) + ",";
-  return text;
-}
-
-SmallVector<int64_t> parseMarker(StringRef text) {
-  SmallVector<int64_t> sizes;
-  SmallVector<StringRef> parts;
-  text.split(parts, ',', -1, /*KeepEmpty=*/false);
-  for (StringRef p : parts) {
-    int64_t v = 0;
-    (void)p.getAsInteger(10, v);
-    sizes.push_back(v);
-  }
-  return sizes;
-}
-
 /// Applies every registered op's canonicalization patterns to `root`.
 void canonicalize(Operation *root) {
   MLIRContext *context = root->getContext();
@@ -238,11 +219,11 @@ struct CPUTileAndVectorizePass
       scf::ForOp partial;
       (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
     }
-    std::string mark = vectorizeMarker(vector);
+    auto mark = rewriter.getDenseI64ArrayAttr(vector);
     scope->walk([&](linalg::LinalgOp inner) {
       if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(inner) &&
           !inner->hasAttr(kMicroTile))
-        inner->setAttr(kMicroTile, StringAttr::get(inner->getContext(), mark));
+        inner->setAttr(kMicroTile, mark);
     });
   }
 
@@ -432,8 +413,8 @@ struct CPUTileAndVectorizePass
         marked.push_back(op);
     });
     for (linalg::LinalgOp op : marked) {
-      SmallVector<int64_t> vector =
-          parseMarker(op->getAttrOfType<StringAttr>(kMicroTile).getValue());
+      SmallVector<int64_t> vector = llvm::to_vector(
+          op->getAttrOfType<DenseI64ArrayAttr>(kMicroTile).asArrayRef());
       op->removeAttr(kMicroTile);
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       if (ranges.size() != vector.size())
