@@ -4,7 +4,7 @@ quant-opt + quant-run and with ONNX Runtime, and compares the outputs within
 one quantization step.
 
     check.py --models DIR --work DIR --quant-opt CMD --quant-run CMD
-             --ort-run CMD [--model NAME ...] [--skip-compile]
+             --ort-run CMD [--model NAME ...] [--export]
 
 Per model: `quant-opt NAME.onnx --emit=shared -o W/NAME.so`; per data set N: `quant-run
 W/NAME.so --input-dir ... --output-dir W/qopt/NAME`, `ort-run NAME.onnx ...
@@ -15,6 +15,12 @@ W/NAME.so --input-dir ... --output-dir W/qopt/NAME`, `ort-run NAME.onnx ...
 
 and exits 1 when any output differs by more than one step, has another
 dtype or shape, or a command fails (its stderr is printed).
+
+With --export, per model: `quant-opt NAME.onnx --emit=onnx`, the export
+imported again must print the same IR as the original (`NAME export:
+re-imported IR same`), and ONNX Runtime's outputs for the export must match
+its outputs for the original within one step (`NAME/N export output_<j>
+...`).
 """
 
 import argparse
@@ -47,33 +53,65 @@ def _run(cmd):
 
 def check_model(args, name, sets):
     model = os.path.join(args.models, name + ".onnx")
+    q = shlex.quote
+    if args.export:
+        return check_export(args, name, model, sets)
     so = os.path.join(args.work, name + ".so")
-    if not _run(f"{args.quant_opt} {shlex.quote(model)} --emit=shared "
-                f"-o {shlex.quote(so)}"):
+    if not _run(f"{args.quant_opt} {q(model)} --emit=shared -o {q(so)}"):
         return False
     ok = True
     for n, steps in enumerate(sets):
-        ok &= check_data_set(args, name, model, so, n, steps)
+        data = os.path.join(args.models, name, f"test_data_set_{n}")
+        got = os.path.join(args.work, "qopt", name, str(n))
+        want = os.path.join(args.work, "ort", name, str(n))
+        if not _run(f"{args.quant_run} {q(so)} --input-dir {q(data)} "
+                    f"--output-dir {q(got)}"):
+            return False
+        if not _run(f"{args.ort_run} {q(model)} --input-dir {q(data)} "
+                    f"--output-dir {q(want)}"):
+            return False
+        ok &= compare(f"{name}/{n}", got, want, steps)
     return ok
 
 
-def check_data_set(args, name, model, so, n, steps):
-    data = os.path.join(args.models, name, f"test_data_set_{n}")
-    got = os.path.join(args.work, "qopt", name, str(n))
-    want = os.path.join(args.work, "ort", name, str(n))
-    name = f"{name}/{n}"
+def check_export(args, name, model, sets):
+    """--emit=onnx: the export imports back to the same IR, and ONNX Runtime
+    gives the same outputs for it as for the original."""
     q = shlex.quote
-    if not _run(f"{args.quant_run} {q(so)} --input-dir {q(data)} "
-                f"--output-dir {q(got)}"):
+    exported = os.path.join(args.work, "export", name + ".onnx")
+    os.makedirs(os.path.dirname(exported), exist_ok=True)
+    if not _run(f"{args.quant_opt} {q(model)} --emit=onnx -o {q(exported)}"):
         return False
-    if not _run(f"{args.ort_run} {q(model)} --input-dir {q(data)} "
-                f"--output-dir {q(want)}"):
-        return False
+    irs = []
+    for path in (model, exported):
+        p = subprocess.run(f"{args.quant_opt} {q(path)}", shell=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+        if p.returncode != 0:
+            print(f"command failed: quant-opt {path}\n{p.stderr}")
+            return False
+        irs.append(p.stdout)
+    same = irs[0] == irs[1]
+    print(f"{name} export: re-imported IR {'same' if same else 'differs'}")
+    ok = same
+    for n, steps in enumerate(sets):
+        data = os.path.join(args.models, name, f"test_data_set_{n}")
+        got = os.path.join(args.work, "ort-export", name, str(n))
+        want = os.path.join(args.work, "ort", name, str(n))
+        for m, out in ((exported, got), (model, want)):
+            if not _run(f"{args.ort_run} {q(m)} --input-dir {q(data)} "
+                        f"--output-dir {q(out)}"):
+                return False
+        ok &= compare(f"{name}/{n} export", got, want, steps)
+    return ok
+
+
+def compare(name, got, want, steps):
     ok = True
     for j, step in enumerate(steps):
         out = f"output_{j}.pb"
         if not os.path.exists(os.path.join(got, out)):
-            print(f"{name} {out}: missing from quant-run's outputs  FAIL")
+            print(f"{name} {out}: missing  FAIL")
             ok = False
             continue
         a, b = _read(os.path.join(got, out)), _read(os.path.join(want, out))
@@ -103,6 +141,7 @@ def main():
     p.add_argument("--quant-run", required=True)
     p.add_argument("--ort-run", required=True)
     p.add_argument("--model", action="append")
+    p.add_argument("--export", action="store_true")
     args = p.parse_args()
     with open(os.path.join(args.models, "models.json")) as f:
         listing = json.load(f)
