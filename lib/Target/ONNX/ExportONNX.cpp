@@ -157,8 +157,10 @@ int64_t minimumOpset(Operation *op) {
   }
   if (name == "Cast")
     return hasFourBitOperand(op) ? 21 : has("saturate") ? 19 : 13;
-  if (name == "Shape")
-    return has("start") || has("end") ? 15 : 13;
+  if (name == "Shape") {
+    auto start = op->getAttrOfType<IntegerAttr>("start");
+    return (start && start.getInt() != 0) || has("end") ? 15 : 13;
+  }
   if (name == "Split")
     return has("num_outputs") ? 18 : 13;
   if (name == "Pad")
@@ -561,7 +563,8 @@ LogicalResult Exporter::build() {
   for (const std::string &name : outputNames)
     usedNames.insert(name);
 
-  // Nodes and initializers, in order.
+  // Initializers (the constants before the first node), then nodes.
+  bool seenNode = false;
   for (Operation &op : func.getBody().front().without_terminator()) {
     if (isa<onnx::NoValueOp>(op)) {
       names[op.getResult(0)] = "";
@@ -571,6 +574,13 @@ LogicalResult Exporter::build() {
       auto value = dyn_cast_or_null<ElementsAttr>(op.getAttr("value"));
       if (!value)
         return op.emitError() << "ONNX export: constant without a tensor value";
+      // Constants among the nodes (Constant nodes of the source) stay
+      // Constant nodes, so that the order of the ops survives a re-import.
+      if (seenNode) {
+        if (failed(exportNode(&op)))
+          return failure();
+        continue;
+      }
       std::string base = locationName(op.getLoc());
       if (base.empty())
         if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
@@ -589,6 +599,7 @@ LogicalResult Exporter::build() {
       if (op.getNumRegions() != 0)
         return op.emitError() << "ONNX export: ops with regions cannot be "
                                  "exported";
+      seenNode = true;
       if (failed(exportNode(&op)))
         return failure();
       continue;
@@ -656,10 +667,8 @@ LogicalResult Exporter::build() {
 
   // The model header (field order does not matter to readers).
   model.addVarint(fModel::IrVersion, std::max(irVersion, irVersionFor(opset)));
-  std::string producer = "quant-opt";
   if (auto p = module->getAttrOfType<StringAttr>("onnx.producer"))
-    producer = p.getValue().str();
-  model.addBytes(fModel::ProducerName, producer);
+    model.addBytes(fModel::ProducerName, p.getValue());
   ProtoMessage &defaultOpset = model.addMessage(fModel::OpsetImport);
   defaultOpset.addBytes(fOpset::Domain, "");
   defaultOpset.addVarint(fOpset::Version, opset);

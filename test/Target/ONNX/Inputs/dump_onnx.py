@@ -1,7 +1,7 @@
 """Prints an ONNX model's structure, read with onnx's own protobuf code (the
 independent reader for the --emit=onnx tests): ir_version, opset_import,
 graph inputs / outputs (type, dims, dim_params), initializers (type, dims,
-raw_data size or external-data entries) and nodes (domain, op_type, name,
+raw_data size and, up to 16 bytes, hex; or external-data entries) and nodes (domain, op_type, name,
 inputs, outputs, attributes).
 
     dump_onnx.py MODEL.onnx
@@ -52,6 +52,8 @@ def main(path):
     for t in g.initializer:
         where = (f"external {[(e.key, e.value) for e in t.external_data]}"
                  if t.data_location == 1 else f"raw {len(t.raw_data)}")
+        if t.data_location != 1 and 0 < len(t.raw_data) <= 16:
+            where += " 0x" + t.raw_data.hex()
         print(f"initializer {t.name} {t.data_type}{list(t.dims)} {where}")
     for n in g.node:
         dom = n.domain + ":" if n.domain else ""
