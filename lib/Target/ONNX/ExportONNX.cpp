@@ -131,32 +131,51 @@ int64_t irVersionFor(int64_t opset) {
   return 3;
 }
 
-bool hasFourBitOperand(Operation *op) {
-  auto is4 = [](Type t) {
+bool hasElementType(Operation *op, function_ref<bool(Type)> pred) {
+  auto test = [&](Type t) {
     auto tt = dyn_cast<ShapedType>(t);
-    return tt && tt.getElementType().isInteger(4);
+    return tt && pred(tt.getElementType());
   };
-  return llvm::any_of(op->getOperandTypes(), is4) ||
-         llvm::any_of(op->getResultTypes(), is4);
+  return llvm::any_of(op->getOperandTypes(), test) ||
+         llvm::any_of(op->getResultTypes(), test);
+}
+
+bool is4BitOr16BitInt(Type t) { return t.isInteger(4) || t.isInteger(16); }
+
+bool isFloat8(Type t) {
+  return isa<Float8E4M3FNType, Float8E4M3FNUZType, Float8E5M2Type,
+             Float8E5M2FNUZType>(t);
 }
 
 /// The oldest default-domain opset in which `op`, as the dialect holds it,
 /// has its meaning. The importer rewrites every op into its newest form
 /// (docs/supported-ops.md, "canonical"); where later versions only added
 /// types or attributes, the attributes and types the op uses decide.
-int64_t minimumOpset(Operation *op) {
+int64_t minimumOpset(Operation *op, DictionaryAttr defaults) {
   StringRef name = op->getName().stripDialect();
-  auto has = [&](StringRef attr) { return op->hasAttr(attr); };
+  // An attribute given a value other than its default.
+  auto has = [&](StringRef attr) {
+    Attribute value = op->getAttr(attr);
+    return value && (!defaults || defaults.get(attr) != value);
+  };
   auto present = [&](unsigned i) {
     return i < op->getNumOperands() && !onnx::isNoValue(op->getOperand(i));
   };
+  auto nonZero = [&](StringRef attr) {
+    auto value = op->getAttrOfType<IntegerAttr>(attr);
+    return value && value.getInt() != 0;
+  };
+  // `saturate` only means something for float8 types (opset 19).
   if (name == "QuantizeLinear" || name == "DequantizeLinear") {
-    if (has("block_size") || has("output_dtype") || hasFourBitOperand(op))
+    if (nonZero("block_size") || nonZero("output_dtype") ||
+        hasElementType(op, is4BitOr16BitInt))
       return 21;
-    return has("saturate") ? 19 : 13;
+    return hasElementType(op, isFloat8) ? 19 : 13;
   }
   if (name == "Cast")
-    return hasFourBitOperand(op) ? 21 : has("saturate") ? 19 : 13;
+    return hasElementType(op, [](Type t) { return t.isInteger(4); }) ? 21
+           : hasElementType(op, isFloat8)                            ? 19
+                                                                     : 13;
   if (name == "Shape") {
     auto start = op->getAttrOfType<IntegerAttr>("start");
     return (start && start.getInt() != 0) || has("end") ? 15 : 13;
@@ -171,22 +190,38 @@ int64_t minimumOpset(Operation *op) {
                : 13;
   if (name == "AveragePool")
     return has("dilations") ? 19 : 13;
+  if (name == "Resize") {
+    auto mode = op->getAttrOfType<StringAttr>("coordinate_transformation_mode");
+    if (mode && mode.getValue() == "half_pixel_symmetric")
+      return 19;
+    return has("antialias") || has("axes") || has("keep_aspect_ratio_policy")
+               ? 18
+               : 13;
+  }
+  if (name == "BatchNormalization")
+    return has("training_mode") ? 14 : 13;
   if (name == "Reshape")
     return has("allowzero") ? 14 : 13;
   return StringSwitch<int64_t>(name)
       .Cases({"Trilu", "HardSwish", "CumSum"}, 14)
-      .Cases({"BatchNormalization", "CastLike"}, 15)
+      .Case("CastLike", 15)
       .Case("LayerNormalization", 17)
       .Cases({"ReduceLogSum", "ReduceLogSumExp", "ReduceMean", "ReduceProd",
               "ReduceSumSquare", "ReduceL1", "ReduceL2", "ScatterElements",
               "ScatterND", "ReduceMax", "ReduceMin"},
              18)
-      .Case("Resize", 19)
       .Case("Gelu", 20)
       .Default(13);
 }
 
 bool isMicrosoftOp(StringRef opType) { return opType == "MatMulNBits"; }
+
+/// Ops whose results after the first are optional outputs in ONNX (the
+/// dialect always has all of them).
+bool hasOptionalOutputs(StringRef opType) {
+  return opType == "BatchNormalization" || opType == "MaxPool" ||
+         opType == "Dropout" || opType == "LayerNormalization";
+}
 
 class Exporter {
 public:
@@ -215,6 +250,7 @@ private:
   LogicalResult exportAttribute(ProtoMessage &node, NamedAttribute attr,
                                 Operation *op);
   LogicalResult exportNode(Operation *op);
+  DictionaryAttr defaultAttributes(Operation *op);
   LogicalResult writeExternalData(StringRef dataPath);
 
   ModuleOp module;
@@ -226,6 +262,7 @@ private:
   DenseMap<Value, std::string> preferred;
   StringSet<> usedNames, usedNodeNames;
   std::vector<std::unique_ptr<std::string>> ownedBytes;
+  DenseMap<OperationName, DictionaryAttr> defaultsByOp;
   std::vector<Initializer> initializers;
   int64_t opset = 1;
   bool usesMicrosoft = false;
@@ -416,6 +453,20 @@ LogicalResult Exporter::exportAttribute(ProtoMessage &node,
   return success();
 }
 
+/// The attributes an op of this kind gets when created without any: the
+/// ODS default values.
+DictionaryAttr Exporter::defaultAttributes(Operation *op) {
+  auto [it, inserted] = defaultsByOp.try_emplace(op->getName());
+  if (inserted) {
+    Operation *blank =
+        Operation::create(op->getLoc(), op->getName(), {}, {}, NamedAttrList(),
+                          OpaqueProperties(nullptr), {}, 0);
+    it->second = blank->getAttrDictionary();
+    blank->destroy();
+  }
+  return it->second;
+}
+
 LogicalResult Exporter::exportNode(Operation *op) {
   StringRef opType = op->getName().stripDialect();
   std::string base = locationName(op->getLoc());
@@ -438,7 +489,19 @@ LogicalResult Exporter::exportNode(Operation *op) {
     inputs.pop_back();
   for (const std::string &input : inputs)
     node.addBytes(fNode::Input, input);
-  for (OpResult result : op->getResults()) {
+  // Optional trailing outputs nobody reads are left out (BatchNormalization
+  // in inference mode must have one output); unread optional ones in the
+  // middle are "".
+  bool optionalOutputs = hasOptionalOutputs(opType);
+  unsigned numOutputs = op->getNumResults();
+  if (optionalOutputs)
+    while (numOutputs > 1 && op->getResult(numOutputs - 1).use_empty())
+      --numOutputs;
+  for (OpResult result : op->getResults().take_front(numOutputs)) {
+    if (optionalOutputs && result.getResultNumber() > 0 && result.use_empty()) {
+      node.addBytes(fNode::Output, "");
+      continue;
+    }
     std::string name;
     auto it = preferred.find(result);
     if (it != preferred.end())
@@ -457,11 +520,16 @@ LogicalResult Exporter::exportNode(Operation *op) {
     node.addBytes(fNode::Domain, "com.microsoft");
     usesMicrosoft = true;
   } else {
-    opset = std::max(opset, minimumOpset(op));
+    opset = std::max(opset, minimumOpset(op, defaultAttributes(op)));
   }
+  DictionaryAttr defaults = defaultAttributes(op);
   for (NamedAttribute attr : op->getAttrs()) {
     if (attr.getName().getValue().contains('.'))
       continue; // discardable (dialect-prefixed) attributes
+    // Attributes at their default value are left out, as the source had
+    // them (`saturate` of Cast did not exist before opset 19).
+    if (defaults && defaults.get(attr.getName()) == attr.getValue())
+      continue;
     if (failed(exportAttribute(node, attr, op)))
       return failure();
   }
@@ -512,6 +580,7 @@ LogicalResult Exporter::build() {
   }
   if (!hasDefault)
     opset = 21; // no record: the canonical forms are those of opset 21
+  int64_t declaredOpset = hasDefault ? opset : 0;
 
   graph = &model.addMessage(fModel::Graph);
   std::string graphName = "main_graph";
@@ -666,7 +735,10 @@ LogicalResult Exporter::build() {
   }
 
   // The model header (field order does not matter to readers).
-  model.addVarint(fModel::IrVersion, std::max(irVersion, irVersionFor(opset)));
+  // The source's IR version, unless the opset was raised (or unknown).
+  if (irVersion == 0 || opset != declaredOpset)
+    irVersion = std::max(irVersion, irVersionFor(opset));
+  model.addVarint(fModel::IrVersion, irVersion);
   if (auto p = module->getAttrOfType<StringAttr>("onnx.producer"))
     model.addBytes(fModel::ProducerName, p.getValue());
   ProtoMessage &defaultOpset = model.addMessage(fModel::OpsetImport);
