@@ -242,14 +242,14 @@ struct DynamicQuantizeLinearLowering
                                          ValueRange{});
     // An empty range (x all zeros) has scale 1, as in ONNX Runtime, not the
     // 0 of the formula, which would make the zero point 0 / 0.
+    Value span = arith::SubFOp::create(rewriter, loc, hi, lo);
+    Value ratio = arith::DivFOp::create(
+        rewriter, loc, span, createScalarConstant(rewriter, loc, f32, 255.0));
+    Value empty = arith::CmpFOp::create(rewriter, loc,
+                                        arith::CmpFPredicate::OEQ, hi, lo);
     Value scale = arith::SelectOp::create(
-        rewriter, loc,
-        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OEQ, hi,
-                              lo),
-        createScalarConstant(rewriter, loc, f32, 1.0),
-        arith::DivFOp::create(
-            rewriter, loc, arith::SubFOp::create(rewriter, loc, hi, lo),
-            createScalarConstant(rewriter, loc, f32, 255.0)));
+        rewriter, loc, empty, createScalarConstant(rewriter, loc, f32, 1.0),
+        ratio);
     Value zpF = arith::SubFOp::create(
         rewriter, loc, zero, arith::DivFOp::create(rewriter, loc, lo, scale));
     zpF = arith::MaximumFOp::create(rewriter, loc, zpF, zero);

@@ -69,9 +69,9 @@ func.func @dequantize_i32(%x: tensor<?xi32>, %s: tensor<f32>) -> tensor<?xf32> {
 // CHECK: arith.maximumf
 // CHECK: %[[LO:.*]] = tensor.extract %[[R]]#0[]
 // CHECK: %[[HI:.*]] = tensor.extract %[[R]]#1[]
-// CHECK: %[[EMPTY:.*]] = arith.cmpf oeq, %[[HI]], %[[LO]]
 // CHECK: %[[RANGE:.*]] = arith.subf %[[HI]], %[[LO]]
 // CHECK: %[[DIV:.*]] = arith.divf %[[RANGE]]
+// CHECK: %[[EMPTY:.*]] = arith.cmpf oeq, %[[HI]], %[[LO]]
 // CHECK: %[[SCALE:.*]] = arith.select %[[EMPTY]], %{{.*}}, %[[DIV]]
 // CHECK: math.roundeven
 // CHECK: arith.fptoui %{{.*}} : f32 to i8
