@@ -9,6 +9,7 @@
 #include "QuantOpt/Dialect/ONNX/Passes.h"
 #include "QuantOpt/Target/CPU/Emit.h"
 #include "QuantOpt/Target/CPU/Passes.h"
+#include "QuantOpt/Target/ONNX/ExportONNX.h"
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
 #include "QuantOpt/Target/ONNX/ModelSummary.h"
 #include "QuantOpt/Target/ONNX/PrintModule.h"
@@ -52,7 +53,22 @@ static llvm::cl::opt<bool>
 
 static llvm::cl::OptionCategory codegenCategory("Code generation options");
 
-enum class Emit { MLIR, LLVMIR, Assembly, Object, Shared, Header };
+static llvm::cl::opt<quant_opt::ExportOptions::ExternalData> onnxExternalData(
+    "onnx-external-data",
+    llvm::cl::desc("--emit=onnx: write initializers of 1 KiB or more to "
+                   "OUTPUT.data"),
+    llvm::cl::values(
+        clEnumValN(quant_opt::ExportOptions::ExternalData::Auto, "auto",
+                   "when the source model had external data or the model "
+                   "exceeds 2 GiB (default)"),
+        clEnumValN(quant_opt::ExportOptions::ExternalData::Always, "always",
+                   "always"),
+        clEnumValN(quant_opt::ExportOptions::ExternalData::Never, "never",
+                   "never (a model over 2 GiB is an error)")),
+    llvm::cl::init(quant_opt::ExportOptions::ExternalData::Auto),
+    llvm::cl::cat(codegenCategory));
+
+enum class Emit { MLIR, LLVMIR, Assembly, Object, Shared, Header, ONNX };
 static llvm::cl::opt<Emit> emit(
     "emit", llvm::cl::desc("What to write (default: MLIR after the passes)"),
     llvm::cl::values(
@@ -62,7 +78,9 @@ static llvm::cl::opt<Emit> emit(
         clEnumValN(Emit::Object, "obj", "an object file"),
         clEnumValN(Emit::Shared, "shared",
                    "a shared library with the compiled-model C ABI"),
-        clEnumValN(Emit::Header, "header", "the model's C header")),
+        clEnumValN(Emit::Header, "header", "the model's C header"),
+        clEnumValN(Emit::ONNX, "onnx",
+                   "an ONNX model (onnx dialect ops after the passes)")),
     llvm::cl::init(Emit::MLIR), llvm::cl::cat(codegenCategory));
 
 static llvm::cl::opt<std::string>
@@ -236,6 +254,11 @@ static LogicalResult runCompiler(StringRef inputFile, StringRef outputFile,
   if (failed(pm.run(*module)))
     return failure();
 
+  if (emit == Emit::ONNX) {
+    quant_opt::ExportOptions exportOptions;
+    exportOptions.externalData = onnxExternalData;
+    return quant_opt::exportONNXFile(*module, outputFile, exportOptions);
+  }
   if (emit != Emit::MLIR)
     return emitCode(*module, inputFile, outputFile);
 

@@ -198,7 +198,8 @@ struct DequantizeLinearLowering
   }
 };
 
-/// y_scale = (max(0, max x) - min(0, min x)) / 255, y_zero_point =
+/// y_scale = (max(0, max x) - min(0, min x)) / 255 (1 when that range is
+/// empty), y_zero_point =
 /// round(saturate(-min / y_scale)), y = saturate(round(x / y_scale) + zp).
 struct DynamicQuantizeLinearLowering
     : OpConversionPattern<onnx::DynamicQuantizeLinearOp> {
@@ -239,9 +240,16 @@ struct DynamicQuantizeLinearLowering
                                          ValueRange{});
     Value hi = tensor::ExtractOp::create(rewriter, loc, range.getResult(1),
                                          ValueRange{});
-    Value scale = arith::DivFOp::create(
-        rewriter, loc, arith::SubFOp::create(rewriter, loc, hi, lo),
-        createScalarConstant(rewriter, loc, f32, 255.0));
+    // An empty range (x all zeros) has scale 1, as in ONNX Runtime, not the
+    // 0 of the formula, which would make the zero point 0 / 0.
+    Value span = arith::SubFOp::create(rewriter, loc, hi, lo);
+    Value ratio = arith::DivFOp::create(
+        rewriter, loc, span, createScalarConstant(rewriter, loc, f32, 255.0));
+    Value empty = arith::CmpFOp::create(rewriter, loc,
+                                        arith::CmpFPredicate::OEQ, hi, lo);
+    Value scale = arith::SelectOp::create(
+        rewriter, loc, empty, createScalarConstant(rewriter, loc, f32, 1.0),
+        ratio);
     Value zpF = arith::SubFOp::create(
         rewriter, loc, zero, arith::DivFOp::create(rewriter, loc, lo, scale));
     zpF = arith::MaximumFOp::create(rewriter, loc, zpF, zero);

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
+#include "QuantOpt/Target/ONNX/ExportONNX.h"
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
 #include "QuantOpt/Target/ONNX/ONNXProto.h"
 
@@ -209,6 +210,9 @@ private:
   StringMap<Value> values;
   StringMap<Type> declaredTypes;
   Value cachedNoValue;
+  /// Whether an initializer was stored as external data (recorded on the
+  /// module for --emit=onnx).
+  bool sawExternalData = false;
 };
 
 //===----------------------------------------------------------------------===//
@@ -528,6 +532,7 @@ FailureOr<ElementsAttr> Importer::convertTensor(const proto::Tensor &tensor,
   std::optional<ArrayRef<char>> raw;
   std::shared_ptr<MemoryBuffer> owner = buffer;
   if (tensor.dataLocation == 1 || !tensor.externalData.empty()) {
+    sawExternalData = true;
     auto bytes = externalBytes(tensor, what, owner);
     if (failed(bytes))
       return failure();
@@ -1504,6 +1509,9 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
     Location loc = NameLoc::get(builder.getStringAttr(tensor.name), fileLoc);
     values[tensor.name] = ConstantOp::create(builder, loc, *value);
   }
+
+  if (sawExternalData)
+    (*module)->setAttr(kExternalDataAttrName, builder.getUnitAttr());
 
   auto order = topologicalOrder();
   if (failed(order))

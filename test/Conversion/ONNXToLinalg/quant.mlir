@@ -61,7 +61,8 @@ func.func @dequantize_i32(%x: tensor<?xi32>, %s: tensor<f32>) -> tensor<?xf32> {
 // -----
 
 // DynamicQuantizeLinear: one reduction for min(0, min x) and max(0, max x),
-// scalar scale / zero point, then the quantizing generic.
+// scalar scale / zero point (scale 1 for an empty range, as ONNX Runtime),
+// then the quantizing generic.
 // CHECK-LABEL: func.func @dynamic_quantize
 // CHECK: %[[R:.*]]:2 = linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]
 // CHECK: arith.minimumf
@@ -69,7 +70,9 @@ func.func @dequantize_i32(%x: tensor<?xi32>, %s: tensor<f32>) -> tensor<?xf32> {
 // CHECK: %[[LO:.*]] = tensor.extract %[[R]]#0[]
 // CHECK: %[[HI:.*]] = tensor.extract %[[R]]#1[]
 // CHECK: %[[RANGE:.*]] = arith.subf %[[HI]], %[[LO]]
-// CHECK: %[[SCALE:.*]] = arith.divf %[[RANGE]]
+// CHECK: %[[DIV:.*]] = arith.divf %[[RANGE]]
+// CHECK: %[[EMPTY:.*]] = arith.cmpf oeq, %[[HI]], %[[LO]]
+// CHECK: %[[SCALE:.*]] = arith.select %[[EMPTY]], %{{.*}}, %[[DIV]]
 // CHECK: math.roundeven
 // CHECK: arith.fptoui %{{.*}} : f32 to i8
 // CHECK: linalg.generic
