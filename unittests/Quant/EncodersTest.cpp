@@ -78,19 +78,22 @@ TEST(Rtn, RoundTripBound) {
           for (int64_t c = 0; c < k; ++c) {
             int64_t gi = r * q.numGroups + c / q.groupSize;
             ASSERT_LT(q.codes[r * k + c], 1 << bits);
-            if (symmetric)
+            if (symmetric) {
               ASSERT_EQ(q.zeroPoints[gi], 1 << (bits - 1));
+            }
             ASSERT_LE(std::fabs(d[r * k + c] - w[r * k + c]),
                       q.scales[gi] * 0.5f * (1 + 1e-5f))
                 << bits << " bits, sym " << symmetric << ", group " << group
                 << " at [" << r << ", " << c << "]";
           }
-        if (group == -1)
+        if (group == -1) {
           for (float s : q.scales)
             EXPECT_EQ(s, q.scales[0]);
+        }
         // More bits, less noise: 8-bit per group of 32 beats 30 dB.
-        if (bits == 8 && group == 32)
+        if (bits == 8 && group == 32) {
           EXPECT_GT(sqnrDb(w, d), 30.0);
+        }
       }
 }
 
