@@ -391,3 +391,33 @@ TEST(Dataset, TokenWindows) {
   EXPECT_FALSE(qopt_rt_dataset_open(dir.file("bytes.bin").c_str(), nullptr));
   EXPECT_NE(std::string(qopt_rt_last_error()).find("needs kind TOKENS"), std::string::npos);
 }
+
+TEST(Dataset, BindModelAndRun) {
+  // The calibration loop: a dataset bound to a loaded model feeds its runs.
+  TempDir dir;
+  Tensor a = makeFloat({2, 1, 3}, {1, 2, 3, 4, 5, 6});
+  Tensor b = makeFloat({2, 1, 3}, {10, 20, 30, 40, 50, 60});
+  ASSERT_EQ(qopt_rt_write_npy(dir.file("a.npy").c_str(), a.get()), 0);
+  ASSERT_EQ(qopt_rt_write_npy(dir.file("b.npy").c_str(), b.get()), 0);
+  Model model(qopt_rt_model_load(fixture("add.so").c_str(), nullptr));
+  ASSERT_TRUE(model) << qopt_rt_last_error();
+  Dataset d(qopt_rt_dataset_open(dir.path().c_str(), nullptr));
+  ASSERT_TRUE(d) << qopt_rt_last_error();
+  // The model's inputs are [?, ?]: each [1, 3] array slice is one sample.
+  ASSERT_EQ(qopt_rt_dataset_bind_model(d.get(), model.get()), 0) << qopt_rt_last_error();
+  EXPECT_EQ(qopt_rt_dataset_num_samples(d.get()), 2);
+  qopt_rt_tensor *sample[2];
+  std::vector<float> sums;
+  int rc;
+  while ((rc = qopt_rt_dataset_next(d.get(), sample)) == 1) {
+    Tensor x(sample[0]), y(sample[1]);
+    qopt_rt_tensor *out[1];
+    const qopt_rt_tensor *in[2] = {x.get(), y.get()};
+    ASSERT_EQ(qopt_rt_model_run(model.get(), in, out), 0) << qopt_rt_last_error();
+    Tensor sum(out[0]);
+    for (float v : floats(sum.get()))
+      sums.push_back(v);
+  }
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(sums, (std::vector<float>{11, 22, 33, 44, 55, 66}));
+}
