@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace qopt::quant;
@@ -74,9 +75,14 @@ std::string jsonFloat(float v) {
   std::snprintf(buf, sizeof buf, "%.9g", double(v));
   return buf;
 }
+/// The shortest of %.15g / %.16g / %.17g that reads back exactly.
 std::string jsonDouble(double v) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  for (int precision = 15; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v)
+      break;
+  }
   return buf;
 }
 
@@ -119,6 +125,10 @@ std::string writeTemp(const std::string &path, const std::string &data,
             "': " + std::strerror(errno);
     return "";
   }
+  // mkstemp creates 0600; give the table the usual 0666 & ~umask.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
