@@ -1,11 +1,12 @@
 //===- Gram.cpp - Blocked XᵀX accumulation in double ----------------------===//
 //
 // Rows are gathered into a block of kBlockRows rows, converted to double and
-// packed as panels of 8 columns ([K/8][rows][8]). The upper triangle of
-// XᵀX is updated tile by tile: a 4 x 8 register tile accumulates over the
-// block's rows; column blocks of kColumnBlock keep the "i" panels in L1/L2
-// while the "j" panels stream. The kernel is compiled for several ISAs
-// (target_clones) and the best one for the host CPU is picked at load time.
+// packed as panels of 16 columns ([K/16][rows][16]). The upper triangle of
+// XᵀX is updated tile by tile: a register tile (8 x 16 with AVX-512, 4 x 8
+// with AVX2 or baseline x86-64) accumulates over the block's rows; column
+// blocks of kColumnBlock keep the "i" panels in L1/L2 while the "j" panels
+// stream. The kernel is chosen once from the host CPU
+// (__builtin_cpu_supports); nothing assumes the build machine's ISA.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,47 +21,85 @@ using namespace qopt::quant;
 namespace {
 constexpr int64_t kBlockRows = 64;
 constexpr int64_t kColumnBlock = 64;
+/// Panel width (columns per packed panel); every kernel's NR divides it.
+constexpr int64_t kPanel = 16;
 
-int64_t paddedK(int64_t k) { return (k + 7) / 8 * 8; }
+int64_t paddedK(int64_t k) { return (k + kPanel - 1) / kPanel * kPanel; }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define QOPT_MULTIVERSION                                                      \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#elif defined(__x86_64__) && defined(__clang__)
-#define QOPT_MULTIVERSION                                                      \
-  __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define QOPT_MULTIVERSION
-#endif
+typedef double V8 __attribute__((vector_size(64)));
+typedef double V4 __attribute__((vector_size(32)));
 
-/// upper[i*kp + j] += sum_r X[r][i] * X[r][j] for j >= i (in 4 x 8 tiles;
-/// a diagonal tile also writes a few entries below the diagonal, which are
-/// never read). `panels` is [kp/8][rows][8].
-QOPT_MULTIVERSION
-void gramKernel(const double *panels, int64_t rows, int64_t kp,
-                double *upper) {
+/// upper[i*kp + j] += sum_r X[r][i] * X[r][j] for j >= i, in MR x (NV * W)
+/// register tiles (W = doubles per vector V). A diagonal tile also writes a
+/// few entries below the diagonal, which are never read. `panels` is
+/// [kp/kPanel][rows][kPanel].
+template <int MR, int NV, typename Vec>
+__attribute__((always_inline)) inline void
+gramTiles(const double *panels, int64_t rows, int64_t kp, double *upper) {
+  constexpr int W = sizeof(Vec) / sizeof(double);
+  constexpr int NR = NV * W;
+  static_assert(kPanel % NR == 0 && NR % MR == 0, "tile must fit a panel");
   for (int64_t ib = 0; ib < kp; ib += kColumnBlock) {
     const int64_t iend = std::min(ib + kColumnBlock, kp);
-    for (int64_t j0 = ib / 8 * 8; j0 < kp; j0 += 8) {
-      const double *jp = panels + (j0 / 8) * rows * 8;
-      for (int64_t i0 = ib; i0 < iend && i0 < j0 + 8; i0 += 4) {
-        const double *ip = panels + (i0 / 8) * rows * 8 + (i0 % 8);
-        double acc[4][8] = {};
+    for (int64_t j0 = ib / NR * NR; j0 < kp; j0 += NR) {
+      const double *jp = panels + (j0 / kPanel) * rows * kPanel + j0 % kPanel;
+      for (int64_t i0 = ib; i0 < iend && i0 < j0 + NR; i0 += MR) {
+        const double *ip =
+            panels + (i0 / kPanel) * rows * kPanel + i0 % kPanel;
+        Vec acc[MR][NV] = {};
         for (int64_t r = 0; r < rows; ++r) {
-          const double *b = jp + r * 8;
-          const double *a = ip + r * 8;
-#pragma GCC unroll 4
-          for (int u = 0; u < 4; ++u)
-#pragma GCC unroll 8
-            for (int v = 0; v < 8; ++v)
+          Vec b[NV];
+          for (int v = 0; v < NV; ++v)
+            __builtin_memcpy(&b[v], jp + r * kPanel + v * W, sizeof(Vec));
+          const double *a = ip + r * kPanel;
+          for (int u = 0; u < MR; ++u)
+            for (int v = 0; v < NV; ++v)
               acc[u][v] += a[u] * b[v];
         }
-        for (int u = 0; u < 4; ++u)
-          for (int v = 0; v < 8; ++v)
-            upper[(i0 + u) * kp + j0 + v] += acc[u][v];
+        for (int u = 0; u < MR; ++u)
+          for (int v = 0; v < NV; ++v)
+            for (int w = 0; w < W; ++w)
+              upper[(i0 + u) * kp + j0 + v * W + w] += acc[u][v][w];
       }
     }
   }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/// AVX-512: 8 x 16 tile, 16 zmm accumulators.
+__attribute__((target("avx512f,avx512vl,avx2,fma"))) void
+gramAvx512(const double *panels, int64_t rows, int64_t kp, double *upper) {
+  gramTiles<8, 2, V8>(panels, rows, kp, upper);
+}
+/// AVX2 + FMA: 4 x 8 tile, 8 ymm accumulators.
+__attribute__((target("avx2,fma"))) void
+gramAvx2(const double *panels, int64_t rows, int64_t kp, double *upper) {
+  gramTiles<4, 2, V4>(panels, rows, kp, upper);
+}
+#endif
+void gramBaseline(const double *panels, int64_t rows, int64_t kp,
+                  double *upper) {
+  gramTiles<4, 2, V4>(panels, rows, kp, upper);
+}
+
+using GramKernel = void (*)(const double *, int64_t, int64_t, double *);
+
+/// The best kernel for the host CPU, chosen once.
+GramKernel selectKernel() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+    return gramAvx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return gramAvx2;
+#endif
+  return gramBaseline;
+}
+
+void gramKernel(const double *panels, int64_t rows, int64_t kp,
+                double *upper) {
+  static const GramKernel kernel = selectKernel();
+  kernel(panels, rows, kp, upper);
 }
 } // namespace
 
@@ -98,7 +137,7 @@ Status GramAccumulator::observe(Span<float> batch) {
     // `pending_` rows of each panel, so the panel stride is the row count at
     // flush time. Write with the full-block stride and compact on flush.
     for (int64_t c = 0; c < kp; ++c)
-      block_[(c / 8) * kBlockRows * 8 + pending_ * 8 + (c % 8)] =
+      block_[(c / kPanel) * kBlockRows * kPanel + pending_ * kPanel + (c % kPanel)] =
           c < k_ ? double(row[c]) : 0.0;
     ++pending_;
     ++numRows_;
@@ -107,10 +146,10 @@ Status GramAccumulator::observe(Span<float> batch) {
   // block in place (panel p moves from p*kBlockRows*8 to p*pending_*8,
   // ascending p never overwrites data not yet moved).
   if (pending_ > 0 && pending_ < kBlockRows) {
-    for (int64_t p = 1; p < kp / 8; ++p)
-      std::copy(block_.begin() + p * kBlockRows * 8,
-                block_.begin() + p * kBlockRows * 8 + pending_ * 8,
-                block_.begin() + p * pending_ * 8);
+    for (int64_t p = 1; p < kp / kPanel; ++p)
+      std::copy(block_.begin() + p * kBlockRows * kPanel,
+                block_.begin() + p * kBlockRows * kPanel + pending_ * kPanel,
+                block_.begin() + p * pending_ * kPanel);
     gramKernel(block_.data(), pending_, kp, upper_.data());
     pending_ = 0;
   } else if (pending_ == kBlockRows) {
