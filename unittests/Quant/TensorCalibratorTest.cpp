@@ -86,5 +86,6 @@ TEST(TensorCalibrator, Errors) {
   std::vector<int64_t> one = {1};
   ASSERT_TRUE(empty.observe(nan, one).isOk());
   TensorCalibration t;
-  EXPECT_EQ(empty.finish(t).message(), "tensor 'e': no finite value was observed");
+  EXPECT_EQ(empty.finish(t).message(),
+            "tensor 'e': no finite value was observed");
 }

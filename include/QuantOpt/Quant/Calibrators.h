@@ -229,8 +229,8 @@ public:
 private:
   void flush();
   int64_t k_;
-  std::vector<double> upper_;  // K x K, upper triangle valid.
-  std::vector<double> block_;  // Pending rows (double), kBlockRows x K.
+  std::vector<double> upper_; // K x K, upper triangle valid.
+  std::vector<double> block_; // Pending rows (double), kBlockRows x K.
   int64_t pending_ = 0, numRows_ = 0, numSkippedRows_ = 0;
 };
 

@@ -1,4 +1,5 @@
-//===- TensorCalibrator.h - All requested statistics of one tensor -*- C++ -*-===//
+//===- TensorCalibrator.h - All requested statistics of one tensor -*- C++
+//-*-===//
 //
 // The calibrate pass keeps one TensorCalibrator per probed tensor: it feeds
 // every run's values (with the tensor's shape) and, at the end, asks for the
