@@ -1,9 +1,10 @@
 /*===- quant_opt/runtime.h - quant-opt runtime C API ----------------------===*\
 |*                                                                            *|
 |* Loads models compiled by `quant-opt --emit=shared` (compiled-model ABI     *|
-|* version 1, see docs/cpu-codegen.md), runs them, and reads / writes tensors *|
-|* as ONNX TensorProto `.pb` and NumPy `.npy` files. Links neither LLVM nor   *|
-|* MLIR: only libc, libdl and libpthread.                                     *|
+|* version 1, see docs/cpu-codegen.md), runs them, reads / writes tensors as  *|
+|* ONNX TensorProto `.pb` and NumPy `.npy` / `.npz` files and iterates        *|
+|* calibration datasets. Links neither LLVM nor MLIR: only libc, libdl,       *|
+|* libpthread and (when the build found it) zlib.                             *|
 |*                                                                            *|
 |* Errors: functions that can fail return NULL, -1 or a negative value and    *|
 |* set a per-thread message read with qopt_rt_last_error(). Nothing aborts.   *|
