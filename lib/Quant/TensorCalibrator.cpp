@@ -2,6 +2,7 @@
 
 #include "QuantOpt/Quant/TensorCalibrator.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace qopt::quant;
@@ -144,4 +145,115 @@ Status TensorCalibrator::finish(TensorCalibration &out) const {
   }
   out = std::move(t);
   return Status::ok();
+}
+
+Status qopt::quant::parseCalibrationMethod(const std::string &text,
+                                           CalibrationMethod &method) {
+  if (text == "minmax")
+    method = CalibrationMethod::MinMax;
+  else if (text == "moving-average")
+    method = CalibrationMethod::MovingAverage;
+  else if (text == "percentile")
+    method = CalibrationMethod::Percentile;
+  else if (text == "entropy" || text == "kl")
+    method = CalibrationMethod::Entropy;
+  else if (text == "mse")
+    method = CalibrationMethod::Mse;
+  else
+    return Status::error("unknown calibration method '" + text +
+                         "' (expected minmax, moving-average, percentile, "
+                         "entropy or mse)");
+  return Status::ok();
+}
+
+const char *qopt::quant::calibrationMethodName(CalibrationMethod method) {
+  switch (method) {
+  case CalibrationMethod::MinMax:
+    return "minmax";
+  case CalibrationMethod::MovingAverage:
+    return "moving-average";
+  case CalibrationMethod::Percentile:
+    return "percentile";
+  case CalibrationMethod::Entropy:
+    return "entropy";
+  case CalibrationMethod::Mse:
+    return "mse";
+  }
+  return "unknown";
+}
+
+void qopt::quant::requireStatistics(CalibrationMethod method,
+                                    CalibrationRequest &request,
+                                    double percentile) {
+  request.minMax = true; // Asymmetric threshold methods clip min / max.
+  switch (method) {
+  case CalibrationMethod::MinMax:
+    break;
+  case CalibrationMethod::MovingAverage:
+    request.movingAverage = true;
+    break;
+  case CalibrationMethod::Percentile:
+    request.histogram = true;
+    request.percentile = percentile;
+    break;
+  case CalibrationMethod::Entropy:
+    request.histogram = true;
+    request.kl = true;
+    break;
+  case CalibrationMethod::Mse:
+    request.histogram = true;
+    request.mse = true;
+    break;
+  }
+}
+
+Status qopt::quant::activationParamsFromCalibration(
+    const TensorCalibration &entry, CalibrationMethod method, bool symmetric,
+    ActivationParams &out) {
+  auto missing = [&](const char *field) {
+    return Status::error("tensor '" + entry.name + "' has no \"" + field +
+                         "\" in the calibration table (needed by the " +
+                         calibrationMethodName(method) +
+                         " method; recalibrate with it)");
+  };
+  const std::optional<float> *threshold = nullptr;
+  const char *thresholdField = nullptr;
+  switch (method) {
+  case CalibrationMethod::MinMax:
+    if (!entry.min || !entry.max)
+      return missing(entry.min ? "max" : "min");
+    if (symmetric)
+      return activationParamsInt8(
+          std::max(std::fabs(*entry.min), std::fabs(*entry.max)), out);
+    return activationParamsUint8(*entry.min, *entry.max, out);
+  case CalibrationMethod::MovingAverage:
+    if (!entry.movingMin || !entry.movingMax)
+      return missing(entry.movingMin ? "moving_max" : "moving_min");
+    if (symmetric)
+      return activationParamsInt8(
+          std::max(std::fabs(*entry.movingMin), std::fabs(*entry.movingMax)),
+          out);
+    return activationParamsUint8(*entry.movingMin, *entry.movingMax, out);
+  case CalibrationMethod::Percentile:
+    threshold = &entry.percentileThreshold;
+    thresholdField = "percentile_threshold";
+    break;
+  case CalibrationMethod::Entropy:
+    threshold = &entry.klThreshold;
+    thresholdField = "kl_threshold";
+    break;
+  case CalibrationMethod::Mse:
+    threshold = &entry.mseThreshold;
+    thresholdField = "mse_threshold";
+    break;
+  }
+  if (!*threshold)
+    return missing(thresholdField);
+  float t = **threshold;
+  if (symmetric)
+    return activationParamsInt8(t, out);
+  if (!entry.min || !entry.max)
+    return missing(entry.min ? "max" : "min");
+  return activationParamsUint8(std::max(*entry.min, -t),
+                               std::min(*entry.max, t), out);
 }

@@ -89,3 +89,66 @@ TEST(TensorCalibrator, Errors) {
   EXPECT_EQ(empty.finish(t).message(),
             "tensor 'e': no finite value was observed");
 }
+
+TEST(TensorCalibrator, ActivationParamsFromTable) {
+  TensorCalibration entry;
+  entry.name = "act";
+  entry.min = -1.0f;
+  entry.max = 25.5f;
+  entry.movingMin = -0.5f;
+  entry.movingMax = 12.7f;
+  entry.klThreshold = 12.7f;
+  ActivationParams p;
+  ASSERT_TRUE(activationParamsFromCalibration(entry, CalibrationMethod::MinMax,
+                                              false, p)
+                  .isOk());
+  EXPECT_FLOAT_EQ(p.scale, 26.5f / 255);
+  EXPECT_EQ(p.zeroPoint, 10); // round(1 / 0.1039) = round(9.62)
+  ASSERT_TRUE(
+      activationParamsFromCalibration(entry, CalibrationMethod::MinMax, true, p)
+          .isOk());
+  EXPECT_FLOAT_EQ(p.scale, 25.5f / 127);
+  EXPECT_FALSE(p.isUnsigned);
+  ASSERT_TRUE(activationParamsFromCalibration(
+                  entry, CalibrationMethod::MovingAverage, true, p)
+                  .isOk());
+  EXPECT_FLOAT_EQ(p.scale, 0.1f);
+  // Entropy, asymmetric: [max(min, -T), min(max, T)] = [-1, 12.7].
+  ASSERT_TRUE(activationParamsFromCalibration(entry, CalibrationMethod::Entropy,
+                                              false, p)
+                  .isOk());
+  EXPECT_FLOAT_EQ(p.scale, 13.7f / 255);
+  ASSERT_TRUE(activationParamsFromCalibration(entry, CalibrationMethod::Entropy,
+                                              true, p)
+                  .isOk());
+  EXPECT_FLOAT_EQ(p.scale, 0.1f);
+  Status s =
+      activationParamsFromCalibration(entry, CalibrationMethod::Mse, true, p);
+  EXPECT_EQ(s.message(),
+            "tensor 'act' has no \"mse_threshold\" in the calibration table "
+            "(needed by the mse method; recalibrate with it)");
+
+  CalibrationMethod method;
+  ASSERT_TRUE(parseCalibrationMethod("kl", method).isOk());
+  EXPECT_EQ(method, CalibrationMethod::Entropy);
+  EXPECT_STREQ(calibrationMethodName(method), "entropy");
+  EXPECT_NE(parseCalibrationMethod("max", method)
+                .message()
+                .find("unknown calibration method 'max'"),
+            std::string::npos);
+  // requireStatistics + TensorCalibrator give what the method reads back.
+  CalibrationRequest request;
+  requireStatistics(CalibrationMethod::Percentile, request, 99.0);
+  TensorCalibrator calibrator("act", request);
+  std::vector<float> values(1000);
+  for (int i = 0; i < 1000; ++i)
+    values[i] = float(i) / 100; // |x| uniform on [0, 10)
+  std::vector<int64_t> shape = {1000};
+  ASSERT_TRUE(calibrator.observe(values, shape).isOk());
+  TensorCalibration t;
+  ASSERT_TRUE(calibrator.finish(t).isOk());
+  ASSERT_TRUE(
+      activationParamsFromCalibration(t, CalibrationMethod::Percentile, true, p)
+          .isOk());
+  EXPECT_NEAR(p.scale * 127, 9.9f, 0.02f);
+}

@@ -13,6 +13,7 @@
 
 #include "QuantOpt/Quant/CalibrationTable.h"
 #include "QuantOpt/Quant/Calibrators.h"
+#include "QuantOpt/Quant/Encoders.h"
 
 #include <memory>
 #include <optional>
@@ -84,6 +85,39 @@ private:
   std::unique_ptr<GramAccumulator> gram_;
   std::unique_ptr<Reservoir> reservoir_;
 };
+
+/// How an activation range is chosen from a table entry.
+enum class CalibrationMethod {
+  MinMax,        ///< min / max (absmax when symmetric)
+  MovingAverage, ///< moving-average min / max
+  Percentile,    ///< percentile threshold
+  Entropy,       ///< KL threshold
+  Mse            ///< MSE-optimal threshold
+};
+
+/// Parses "minmax", "moving-average", "percentile", "entropy" (or "kl") and
+/// "mse"; fails with the list of valid names.
+Status parseCalibrationMethod(const std::string &text,
+                              CalibrationMethod &method);
+
+/// The option spelling of `method` ("minmax", ...).
+const char *calibrationMethodName(CalibrationMethod method);
+
+/// The statistics `method` needs, for building a CalibrationRequest.
+void requireStatistics(CalibrationMethod method, CalibrationRequest &request,
+                       double percentile = 99.99);
+
+/// Per-tensor activation parameters from a table entry.
+/// Symmetric (int8, zp 0): T = absmax (MinMax), max(|moving_min|,
+/// |moving_max|) (MovingAverage) or the method's threshold.
+/// Asymmetric (uint8): [min, max] (MinMax), [moving_min, moving_max]
+/// (MovingAverage), or [max(min, -T), min(max, T)] for a threshold method
+/// (which also needs min / max).
+/// Fails, naming the tensor and the missing field, when the entry lacks a
+/// statistic the method needs.
+Status activationParamsFromCalibration(const TensorCalibration &entry,
+                                       CalibrationMethod method, bool symmetric,
+                                       ActivationParams &out);
 
 } // namespace qopt::quant
 
