@@ -336,6 +336,26 @@ TEST(Gram, MatchesNaive) {
   EXPECT_TRUE(acc.observe(std::vector<float>{1, 2, 3}).failed());
 }
 
+TEST(Gram, AssignThenContinue) {
+  // Resuming from a stored matrix (calibration table) and adding rows gives
+  // the matrix of all rows.
+  const int64_t k = 13;
+  std::vector<float> first = uniform(20 * k, -1.0f, 1.0f, 1);
+  std::vector<float> second = uniform(30 * k, -1.0f, 1.0f, 2);
+  GramAccumulator a(k);
+  ASSERT_TRUE(a.observe(first).isOk());
+  GramAccumulator b(k);
+  ASSERT_TRUE(b.assign(a.matrix(), a.numRows()).isOk());
+  ASSERT_TRUE(b.observe(second).isOk());
+  std::vector<float> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  std::vector<double> want = naiveGram(all, 50, k), got = b.matrix();
+  EXPECT_EQ(b.numRows(), 50);
+  for (size_t i = 0; i < got.size(); ++i)
+    ASSERT_NEAR(got[i], want[i], 1e-9 * (1 + std::fabs(want[i])));
+  EXPECT_TRUE(b.assign(std::vector<double>(3), 1).failed());
+}
+
 TEST(Gram, Throughput4096) {
   // XᵀX for K = 4096 (a 7B-model hidden size); prints rows/s and GFLOP/s
   // (2 * K^2 / 2 flops per row on the upper triangle).
