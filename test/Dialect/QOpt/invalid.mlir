@@ -2,7 +2,7 @@
 // RUN: quant-opt %s --split-input-file --verify-diagnostics
 
 func.func @quantize_shape(%x: tensor<4x8xf32>, %s: tensor<f32>) {
-  // expected-error @+1 {{result shape [8,4] differs from input shape [4,8]}}
+  // expected-error @+1 {{result shape [8, 4] differs from input shape [4, 8]}}
   %0 = qopt.quantize %x, %s : tensor<4x8xf32>, tensor<f32> -> tensor<8x4xi8>
   return
 }
@@ -50,7 +50,7 @@ func.func @quantize_per_axis_size(%x: tensor<4x8xf32>, %s: tensor<4xf32>) {
 // -----
 
 func.func @quantize_per_axis_rank(%x: tensor<4x8xf32>, %s: tensor<4x8xf32>) {
-  // expected-error @+1 {{per-axis scale must be 1-D, got shape [4,8]}}
+  // expected-error @+1 {{per-axis scale must be 1-D, got shape [4, 8]}}
   %0 = qopt.quantize %x, %s : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x8xi8>
   return
 }
@@ -66,7 +66,7 @@ func.func @quantize_block_rank(%x: tensor<4x8xf32>, %s: tensor<2xf32>) {
 // -----
 
 func.func @quantize_block_shape(%x: tensor<4x10xf32>, %s: tensor<4x2xf32>) {
-  // expected-error @+1 {{per-block scale shape [4,2] does not match data shape [4,10] with block_size 4 along axis 1}}
+  // expected-error @+1 {{per-block scale shape [4, 2] does not match data shape [4, 10] with block_size 4 along axis 1}}
   %0 = qopt.quantize %x, %s {block_size = 4 : i64} : tensor<4x10xf32>, tensor<4x2xf32> -> tensor<4x10xi8>
   return
 }
@@ -82,7 +82,7 @@ func.func @quantize_block_negative(%x: tensor<4x8xf32>, %s: tensor<4x2xf32>) {
 // -----
 
 func.func @dequantize_shape(%q: tensor<4x8xi8>, %s: tensor<f32>) {
-  // expected-error @+1 {{result shape [4] differs from input shape [4,8]}}
+  // expected-error @+1 {{result shape [4] differs from input shape [4, 8]}}
   %0 = qopt.dequantize %q, %s : tensor<4x8xi8>, tensor<f32> -> tensor<4xf32>
   return
 }
@@ -114,7 +114,7 @@ func.func @dequantize_per_axis(%q: tensor<4x8xi8>, %s: tensor<8xf32>) {
 // -----
 
 func.func @dynamic_shape(%x: tensor<4x8xf32>) {
-  // expected-error @+1 {{result shape [8,4] differs from input shape [4,8]}}
+  // expected-error @+1 {{result shape [8, 4] differs from input shape [4, 8]}}
   %q, %s, %z = qopt.dynamic_quantize %x per_tensor : tensor<4x8xf32> -> tensor<8x4xui8>, tensor<f32>, tensor<ui8>
   return
 }
@@ -146,7 +146,7 @@ func.func @dynamic_per_tensor(%x: tensor<4x8xf32>) {
 // -----
 
 func.func @dynamic_per_row(%x: tensor<4x8xf32>) {
-  // expected-error @+1 {{per_row scale shape [8] must be the input shape [4,8] without its last dimension}}
+  // expected-error @+1 {{per_row scale shape [8] must be the input shape [4, 8] without its last dimension}}
   %q, %s, %z = qopt.dynamic_quantize %x per_row : tensor<4x8xf32> -> tensor<4x8xui8>, tensor<8xf32>, tensor<8xui8>
   return
 }
@@ -226,7 +226,7 @@ func.func @qmatmul_b_scale(%a: tensor<4x64xui8>, %b: tensor<64x32xi8>, %s: tenso
 // -----
 
 func.func @qmatmul_bias(%a: tensor<4x64xui8>, %b: tensor<64x32xi8>, %s: tensor<f32>, %z: tensor<ui8>, %bias: tensor<4x32xf32>) {
-  // expected-error @+1 {{bias must be [32], got shape [4,32]}}
+  // expected-error @+1 {{bias must be [32], got shape [4, 32]}}
   %0 = qopt.qmatmul %a, %b, %s, %z, %s bias %bias : tensor<4x64xui8>, tensor<64x32xi8>, tensor<f32>, tensor<ui8>, tensor<f32>, tensor<4x32xf32> -> tensor<4x32xf32>
   return
 }
@@ -234,7 +234,7 @@ func.func @qmatmul_bias(%a: tensor<4x64xui8>, %b: tensor<64x32xi8>, %s: tensor<f
 // -----
 
 func.func @qmatmul_result(%a: tensor<4x64xui8>, %b: tensor<64x32xi8>, %s: tensor<f32>, %z: tensor<ui8>) {
-  // expected-error @+1 {{result shape [4,64] differs from expected [4,32]}}
+  // expected-error @+1 {{result shape [4, 64] differs from expected [4, 32]}}
   %0 = qopt.qmatmul %a, %b, %s, %z, %s : tensor<4x64xui8>, tensor<64x32xi8>, tensor<f32>, tensor<ui8>, tensor<f32> -> tensor<4x64xf32>
   return
 }
@@ -330,7 +330,7 @@ func.func @qconv_kernel(%x: tensor<1x8x2x2xui8>, %w: tensor<16x8x3x3xi8>, %s: te
 // -----
 
 func.func @qconv_result(%x: tensor<1x8x16x16xui8>, %w: tensor<16x8x3x3xi8>, %s: tensor<f32>, %z: tensor<ui8>) {
-  // expected-error @+1 {{result shape [1,16,16,16] differs from expected [1,16,8,8]}}
+  // expected-error @+1 {{result shape [1, 16, 16, 16] differs from expected [1, 16, 8, 8]}}
   %0 = qopt.qconv %x, %w, %s, %z, %s {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : tensor<1x8x16x16xui8>, tensor<16x8x3x3xi8>, tensor<f32>, tensor<ui8>, tensor<f32> -> tensor<1x16x16x16xf32>
   return
 }
@@ -386,7 +386,7 @@ func.func @wmm_packed(%x: tensor<1x64xf32>, %w: tensor<16x24xui8>, %s: tensor<16
 // -----
 
 func.func @wmm_scale(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1xf32>) {
-  // expected-error @+1 {{scale must be [N, G] = [16,2], got [16,1]}}
+  // expected-error @+1 {{scale must be [N, G] = [16, 2], got [16, 1]}}
   %0 = qopt.weight_matmul %x, %w, %s {bits = 4 : i64, group_size = 32 : i64} : tensor<1x64xf32>, tensor<16x32xui8>, tensor<16x1xf32> -> tensor<1x16xf32>
   return
 }
@@ -394,7 +394,7 @@ func.func @wmm_scale(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x
 // -----
 
 func.func @wmm_zp_shape(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1xf32>, %z: tensor<16xui8>) {
-  // expected-error @+1 {{zero_point must be [N, G] = [16,1], got [16]}}
+  // expected-error @+1 {{zero_point must be [N, G] = [16, 1], got [16]}}
   %0 = qopt.weight_matmul %x, %w, %s zero_point %z {bits = 4 : i64} : tensor<1x64xf32>, tensor<16x32xui8>, tensor<16x1xf32>, tensor<16xui8> -> tensor<1x16xf32>
   return
 }
@@ -419,7 +419,7 @@ func.func @wmm_bias(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1
 // -----
 
 func.func @wmm_result(%x: tensor<3x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1xf32>) {
-  // expected-error @+1 {{result shape [1,16] differs from expected [3,16]}}
+  // expected-error @+1 {{result shape [1, 16] differs from expected [3, 16]}}
   %0 = qopt.weight_matmul %x, %w, %s {bits = 4 : i64} : tensor<3x64xf32>, tensor<16x32xui8>, tensor<16x1xf32> -> tensor<1x16xf32>
   return
 }

@@ -1,5 +1,6 @@
 // Round trip of every qopt op: print, parse the printout, print again.
 // RUN: quant-opt %s | quant-opt | FileCheck %s
+// (attributes at their default value, such as axis = 1, are not printed)
 
 // CHECK-LABEL: func @quantize
 func.func @quantize(%x: tensor<4x8xf32>, %s: tensor<f32>, %z: tensor<ui8>,
@@ -7,7 +8,7 @@ func.func @quantize(%x: tensor<4x8xf32>, %s: tensor<f32>, %z: tensor<ui8>,
                     %sb: tensor<4x2xf32>, %zb: tensor<4x2xi4>) {
   // CHECK: qopt.quantize %{{.*}}, %{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<f32>, tensor<ui8> -> tensor<4x8xui8>
   %0 = qopt.quantize %x, %s, %z : tensor<4x8xf32>, tensor<f32>, tensor<ui8> -> tensor<4x8xui8>
-  // CHECK: qopt.quantize %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64} : tensor<4x8xf32>, tensor<8xf32>, tensor<8xi8> -> tensor<4x8xi8>
+  // CHECK: qopt.quantize %{{.*}}, %{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<8xf32>, tensor<8xi8> -> tensor<4x8xi8>
   %1 = qopt.quantize %x, %sa, %za {axis = 1 : i64} : tensor<4x8xf32>, tensor<8xf32>, tensor<8xi8> -> tensor<4x8xi8>
   // CHECK: qopt.quantize %{{.*}}, %{{.*}}, %{{.*}} {block_size = 4 : i64} : tensor<4x8xf32>, tensor<4x2xf32>, tensor<4x2xi4> -> tensor<4x8xi4>
   %2 = qopt.quantize %x, %sb, %zb {axis = 1 : i64, block_size = 4 : i64} : tensor<4x8xf32>, tensor<4x2xf32>, tensor<4x2xi4> -> tensor<4x8xi4>
