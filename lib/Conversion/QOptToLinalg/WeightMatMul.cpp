@@ -6,9 +6,9 @@
 // codes, G = K / gs groups and B = gs / P bytes per group:
 //
 //   x'[r, g, p, b] = x[r, g * gs + b * P + p]      (a transpose of x)
-//   dot[r, n, g]   = sum_{p, b} x'[r, g, p, b] * code(w[n, g * B + b], p)
-//   xsum[r, g]     = sum_{p, b} x'[r, g, p, b]
-//   y[r, n]        = bias[n] + sum_g scale[n, g] * (dot - zp[n, g] * xsum)
+//   dot[r, n, g]   = sum_{p, b} x'[r, g, p, b] *
+//                    (code(w[n, g * B + b], p) - zp[n, g])
+//   y[r, n]        = bias[n] + sum_g scale[n, g] * dot[r, n, g]
 //
 // Every map is a projected permutation, so the CPU pipeline vectorizes the
 // dot along the packed bytes b (the unpacking shift comes from linalg.index
@@ -34,9 +34,9 @@ static Value unpackCode(OpBuilder &b, Location loc, Value byte, Value pos,
   Type i8 = b.getI8Type();
   Value code = byte;
   if (storageBits < 8) {
+    Value width = arith::ConstantIntOp::create(b, loc, i8, storageBits);
     Value shift = arith::MulIOp::create(
-        b, loc, arith::IndexCastOp::create(b, loc, i8, pos),
-        arith::ConstantIntOp::create(b, loc, i8, storageBits));
+        b, loc, arith::IndexCastOp::create(b, loc, i8, pos), width);
     code = arith::ShRUIOp::create(b, loc, code, shift);
   }
   if (bits < 8)
@@ -110,15 +110,15 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                utils::IteratorType::reduction},
               [&](OpBuilder &b, Location l, ValueRange args) {
                 Value pos;
-                if (s < 8)
+                if (s < 8) {
+                  Value k = linalg::IndexOp::create(b, l, 2);
                   pos = arith::RemUIOp::create(
-                      b, l, linalg::IndexOp::create(b, l, 2),
-                      arith::ConstantIndexOp::create(b, l, perByte));
+                      b, l, k, arith::ConstantIndexOp::create(b, l, perByte));
+                }
                 Value code = unpackCode(b, l, args[1], pos, s, bits);
+                Value zeroPoint = zeroPointOf(b, l, args, 3);
                 Value v = arith::MulFOp::create(
-                    b, l,
-                    arith::SubFOp::create(b, l, code, zeroPointOf(b, l, args, 3)),
-                    args[2]);
+                    b, l, arith::SubFOp::create(b, l, code, zeroPoint), args[2]);
                 Value acc = arith::AddFOp::create(
                     b, l, args.back(), arith::MulFOp::create(b, l, args[0], v));
                 linalg::YieldOp::create(b, l, ValueRange{acc});
@@ -152,64 +152,47 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                             rewriter.getIndexAttr(bytesPerGroup)});
       auto red = utils::IteratorType::reduction;
       auto par = utils::IteratorType::parallel;
-      // dot[r, n, g] over (r, n, g, p, b).
+      // dot[r, n, g] over (r, n, g, p, b), the zero point subtracted from
+      // each code (it is constant along p and b).
       auto dotType = RankedTensorType::get({rowsStatic, n, groups}, f32);
       Value dotInit = createFilledTensor(
           rewriter, loc, dotType, {rows, cols, rewriter.getIndexAttr(groups)},
           zero);
+      SmallVector<Value> dotInputs = {xt, w3};
+      SmallVector<AffineMap> dotMaps = {
+          AffineMap::get(5, 0, {d(0), d(2), d(3), d(4)}, ctx),
+          AffineMap::get(5, 0, {d(1), d(2), d(4)}, ctx)};
+      if (zp) {
+        dotInputs.push_back(zp);
+        dotMaps.push_back(AffineMap::get(5, 0, {d(1), d(2)}, ctx));
+      }
+      dotMaps.push_back(AffineMap::get(5, 0, {d(0), d(1), d(2)}, ctx));
       Value dot =
           linalg::GenericOp::create(
-              rewriter, loc, dotType, ValueRange{xt, w3}, dotInit,
-              {AffineMap::get(5, 0, {d(0), d(2), d(3), d(4)}, ctx),
-               AffineMap::get(5, 0, {d(1), d(2), d(4)}, ctx),
-               AffineMap::get(5, 0, {d(0), d(1), d(2)}, ctx)},
+              rewriter, loc, dotType, dotInputs, dotInit, dotMaps,
               {par, par, par, red, red},
               [&](OpBuilder &b, Location l, ValueRange args) {
                 Value pos = s < 8 ? (Value)linalg::IndexOp::create(b, l, 3)
                                   : Value();
+                // (Separate statements: a fixed order of the created ops.)
                 Value code = unpackCode(b, l, args[1], pos, s, bits);
+                Value zeroPoint = zeroPointOf(b, l, args, 2);
+                code = arith::SubFOp::create(b, l, code, zeroPoint);
                 Value acc = arith::AddFOp::create(
-                    b, l, args[2], arith::MulFOp::create(b, l, args[0], code));
+                    b, l, args.back(), arith::MulFOp::create(b, l, args[0], code));
                 linalg::YieldOp::create(b, l, ValueRange{acc});
               })
               .getResult(0);
-      // xsum[r, g] over (r, g, p, b).
-      auto xsumType = RankedTensorType::get({rowsStatic, groups}, f32);
-      Value xsumInit = createFilledTensor(
-          rewriter, loc, xsumType, {rows, rewriter.getIndexAttr(groups)}, zero);
-      Value xsum =
-          linalg::GenericOp::create(
-              rewriter, loc, xsumType, ValueRange{xt}, xsumInit,
-              {AffineMap::getMultiDimIdentityMap(4, ctx),
-               AffineMap::get(4, 0, {d(0), d(1)}, ctx)},
-              {par, par, red, red},
-              [&](OpBuilder &b, Location l, ValueRange args) {
-                linalg::YieldOp::create(
-                    b, l,
-                    ValueRange{arith::AddFOp::create(b, l, args[1], args[0])});
-              })
-              .getResult(0);
-      // y[r, n] = init + sum_g scale * (dot - zp * xsum) over (r, n, g).
-      SmallVector<Value> inputs = {dot, xsum, scale};
-      AffineMap ng = AffineMap::get(3, 0, {d(1), d(2)}, ctx);
-      SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(3, ctx),
-                                     AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                                     ng};
-      if (zp) {
-        inputs.push_back(zp);
-        maps.push_back(ng);
-      }
-      maps.push_back(AffineMap::get(3, 0, {d(0), d(1)}, ctx));
+      // y[r, n] = init + sum_g scale[n, g] * dot[r, n, g] over (r, n, g).
       y = linalg::GenericOp::create(
-              rewriter, loc, yType, inputs, init, maps, {par, par, red},
+              rewriter, loc, yType, ValueRange{dot, scale}, init,
+              {AffineMap::getMultiDimIdentityMap(3, ctx),
+               AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+               AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
+              {par, par, red},
               [&](OpBuilder &b, Location l, ValueRange args) {
-                Value corrected = arith::SubFOp::create(
-                    b, l, args[0],
-                    arith::MulFOp::create(b, l, zeroPointOf(b, l, args, 3),
-                                          args[1]));
                 Value acc = arith::AddFOp::create(
-                    b, l, args.back(),
-                    arith::MulFOp::create(b, l, args[2], corrected));
+                    b, l, args[2], arith::MulFOp::create(b, l, args[1], args[0]));
                 linalg::YieldOp::create(b, l, ValueRange{acc});
               })
               .getResult(0);
