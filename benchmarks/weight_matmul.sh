@@ -9,9 +9,11 @@
 #   1 x 4096 x 4096 and 1 x 256 x 1024 (M = 1: decode, a GEMV), each as
 #   4-bit group 128, 8-bit group 128, 2-bit per channel and the f32 twin
 #   (benchmarks/matmul_model.py, B an initializer [K,N]).
-# Prints per model the median latency, the weight bytes the model reads
-# and the effective bandwidth (weight bytes / median), as a Markdown table
-# headed by the CPU model and core count. Environment: THREADS (default all
+# Prints per model the median and the minimum latency, the weight bytes
+# the model reads (codes + f32 scales + u8 zero points) and the effective
+# bandwidth (weight bytes / minimum), as a Markdown table headed by the CPU
+# model and core count; the speed-up is f32 / model, of the medians and of
+# the minima (the minimum is the steadier number on a shared machine). Environment: THREADS (default all
 # cores), QOPT_BUILD_DIR (default build). Not a test: a human runs it on a
 # quiet machine.
 set -euo pipefail
@@ -31,14 +33,16 @@ done
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# median_ms SO INPUT_DIR: the median of quant-run --benchmark
-median_ms() {
+# times SO INPUT_DIR: "MEDIAN MIN" (ms) of quant-run --benchmark
+times() {
   OMP_NUM_THREADS=$THREADS "$QUANT_RUN" "$1" --input-dir "$2" --benchmark "$RUNS" |
-    sed -n 's/^benchmark:.* median \([0-9.e+-]*\) ms.*/\1/p'
+    sed -n 's/^benchmark:.* median \([0-9.e+-]*\) ms, min \([0-9.e+-]*\) ms.*/\1 \2/p'
 }
-row() { # label bytes ms
-  awk -v l="$1" -v b="$2" -v ms="$3" -v f="$4" \
-    'BEGIN { printf "| %s | %.3f | %.1f | %.1f | %.2f |\n", l, ms, b / 1048576, b / (ms * 1e-3) / 1e9, f / ms }'
+row() { # label bytes "median min" "f32 median min"
+  read -r med min <<<"$3"
+  read -r fmed fmin <<<"$4"
+  awk -v l="$1" -v b="$2" -v med="$med" -v min="$min" -v fmed="$fmed" -v fmin="$fmin" \
+    'BEGIN { printf "| %s | %.4f | %.4f | %.1f | %.1f | %.2f | %.2f |\n", l, med, min, b / 1048576, b / (min * 1e-3) / 1e9, fmed / med, fmin / min }'
 }
 
 rows=()
@@ -47,22 +51,22 @@ for shape in "${SHAPES[@]}"; do
   dir="$WORK/${M}x${K}x${N}"
   "$PYTHON" "$ROOT/benchmarks/matmul_model.py" "$M" "$K" "$N" "$dir" >/dev/null
   "$QUANT_OPT" "$dir/matmul_${M}x${K}x${N}.onnx" --emit=shared -o "$dir/f32.so"
-  f32_ms=$(median_ms "$dir/f32.so" "$dir/test_data_set_0")
-  rows+=("$(row "${M}x${K}x${N} f32" $((K * N * 4)) "$f32_ms" "$f32_ms")")
+  f32=$(times "$dir/f32.so" "$dir/test_data_set_0")
+  rows+=("$(row "${M}x${K}x${N} f32" $((K * N * 4)) "$f32" "$f32")")
   for v in "${VARIANTS[@]}"; do
     read -r BITS GROUP <<<"$v"
     "$PYTHON" "$ROOT/benchmarks/weight_matmul_model.py" "$M" "$K" "$N" "$BITS" "$GROUP" "$dir/q$BITS"
     "$QUANT_OPT" "$dir/q$BITS/wmm_${M}x${K}x${N}_b${BITS}_g${GROUP}.mlir" --emit=shared -o "$dir/q$BITS.so"
-    ms=$(median_ms "$dir/q$BITS.so" "$dir/q$BITS/input")
+    t=$(times "$dir/q$BITS.so" "$dir/q$BITS/input")
     groups=$((GROUP == 0 ? 1 : K / GROUP))
     bytes=$((N * K * BITS / 8 + N * groups * 5))
-    rows+=("$(row "${M}x${K}x${N} int$BITS g$GROUP" "$bytes" "$ms" "$f32_ms")")
+    rows+=("$(row "${M}x${K}x${N} int$BITS g$GROUP" "$bytes" "$t" "$f32")")
   done
 done
 
 cpu=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 echo "CPU: $cpu, $(nproc) cores; threads $THREADS; median of $RUNS runs after 1 warm-up"
 echo
-echo "| model | median ms | weight MiB | GB/s (weights) | speed-up vs f32 |"
-echo "|---|---|---|---|---|"
+echo "| model | median ms | min ms | weight MiB | GB/s (weights, min) | f32/model (median) | f32/model (min) |"
+echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
