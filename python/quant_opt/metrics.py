@@ -19,9 +19,9 @@ def plan_windows(num_tokens, context, stride):
     later one only the tokens past the previous window's end; the plan stops
     at the window that reaches the last token. Every token but the first is
     scored once. Raises ValueError on num_tokens < 2, context < 2 or a stride
-    outside [1, context].
+    outside [1, context - 1] (a window's first token only gives context).
     """
-    if num_tokens < 2 or context < 2 or not 1 <= stride <= context:
+    if num_tokens < 2 or context < 2 or not 1 <= stride < context:
         raise ValueError(
             f"bad window plan: {num_tokens} tokens, context {context}, "
             f"stride {stride}")

@@ -226,7 +226,7 @@ double qopt_rt_quantile(const double *values, int64_t count, double q) {
 int64_t qopt_rt_plan_windows(int64_t num_tokens, int64_t context,
                              int64_t stride, qopt_rt_window *windows,
                              int64_t capacity) {
-  if (num_tokens < 2 || context < 2 || stride < 1 || stride > context)
+  if (num_tokens < 2 || context < 2 || stride < 1 || stride >= context)
     return -1;
   int64_t count = 0, previousEnd = 0;
   for (int64_t begin = 0;; begin += stride) {
@@ -313,9 +313,10 @@ int qopt_rt_eval_perplexity(qopt_rt_model *model, qopt_rt_model *reference,
   if (context < 2)
     return failf("context must be at least 2, got %lld",
                  static_cast<long long>(context));
-  if (stride < 1 || stride > context)
-    return failf("stride must be in [1, context = %lld], got %lld",
-                 static_cast<long long>(context),
+  if (stride < 1 || stride >= context)
+    return failf("stride must be in [1, context - 1 = %lld] (each window's "
+                 "first token only gives context), got %lld",
+                 static_cast<long long>(context - 1),
                  static_cast<long long>(stride));
   int64_t maxContext = options->max_context;
   if (maxContext <= 0 && staticSequence > 0)
@@ -359,7 +360,18 @@ int qopt_rt_eval_perplexity(qopt_rt_model *model, qopt_rt_model *reference,
     const qopt_rt_tensor *logits = outputs[logitsIndex].get();
     if (checkLogits(logits, length, vocab, "the"))
       return -1;
-    vocab = qopt_rt_tensor_dims(logits)[2];
+    if (vocab == 0) {
+      // Ids outside the vocabulary would be clamped by the embedding lookup,
+      // never reported: check every token (inputs too) once vocab is known.
+      vocab = qopt_rt_tensor_dims(logits)[2];
+      for (int64_t i = 0; i < num_tokens; ++i)
+        if (tokens[i] >= vocab)
+          return failf("token %lld (id %lld) is outside the model's "
+                       "vocabulary of %lld",
+                       static_cast<long long>(i),
+                       static_cast<long long>(tokens[i]),
+                       static_cast<long long>(vocab));
+    }
     const float *data = static_cast<const float *>(
         qopt_rt_tensor_data(const_cast<qopt_rt_tensor *>(logits)));
     const float *refData = nullptr;
@@ -376,12 +388,6 @@ int qopt_rt_eval_perplexity(qopt_rt_model *model, qopt_rt_model *reference,
           qopt_rt_tensor_data(const_cast<qopt_rt_tensor *>(refLogits)));
     }
     for (int64_t target = window.score_begin; target < window.end; ++target) {
-      if (tokens[target] >= vocab)
-        return failf("token %lld (id %lld) is outside the model's vocabulary "
-                     "of %lld",
-                     static_cast<long long>(target),
-                     static_cast<long long>(tokens[target]),
-                     static_cast<long long>(vocab));
       int64_t position = target - 1 - window.begin;
       const float *row = data + position * vocab;
       nllSum += qopt_rt_token_nll(row, vocab, tokens[target]);

@@ -90,10 +90,10 @@ TEST(EvalWindows, StrideScoringCounts) {
 }
 
 TEST(EvalWindows, EveryTokenButTheFirstScoredOnce) {
-  for (int64_t n : {2, 3, 7, 100, 257, 1000})
-    for (int64_t context : {2, 5, 16, 256})
-      for (int64_t stride : {1, 3, context / 2, context}) {
-        if (stride < 1 || stride > context)
+  for (int64_t n : {int64_t{2}, int64_t{3}, int64_t{7}, int64_t{100}, int64_t{257}, int64_t{1000}})
+    for (int64_t context : {int64_t{2}, int64_t{5}, int64_t{16}, int64_t{256}})
+      for (int64_t stride : {int64_t{1}, int64_t{3}, context / 2, context - 1}) {
+        if (stride < 1 || stride >= context)
           continue;
         std::vector<int> scored(n, 0);
         for (const qopt_rt_window &w : plan(n, context, stride)) {
@@ -119,6 +119,7 @@ TEST(EvalWindows, ShortTextIsOneWindow) {
 TEST(EvalWindows, BadArguments) {
   EXPECT_EQ(qopt_rt_plan_windows(1, 4, 2, nullptr, 0), -1);
   EXPECT_EQ(qopt_rt_plan_windows(10, 4, 5, nullptr, 0), -1);
+  EXPECT_EQ(qopt_rt_plan_windows(10, 4, 4, nullptr, 0), -1);
   EXPECT_EQ(qopt_rt_plan_windows(10, 4, 0, nullptr, 0), -1);
   EXPECT_EQ(qopt_rt_plan_windows(10, 1, 1, nullptr, 0), -1);
 }
@@ -253,7 +254,7 @@ TEST(EvalPerplexity, KldAndAgreementAgainstUniformReference) {
   // 15, 3, 15, 0, 15; the uniform argmax is 0, the counter's (x+1) mod 16,
   // so they agree where the input is 15: 3 of 5.
   std::vector<int64_t> tokens = {15, 3, 15, 0, 15, 15};
-  qopt_rt_lm_eval_options options = {6, 6, 0};
+  qopt_rt_lm_eval_options options = {6, 5, 0};
   qopt_rt_lm_eval_result result;
   ASSERT_EQ(qopt_rt_eval_perplexity(model.get(), reference.get(),
                                     tokens.data(), 6, &options, &result),
@@ -282,7 +283,7 @@ TEST(EvalPerplexity, Errors) {
   EXPECT_EQ(qopt_rt_eval_perplexity(model.get(), nullptr, tokens.data(), 20,
                                     &badStride, &result),
             -1);
-  EXPECT_NE(error().find("stride must be in [1, context = 8], got 9"),
+  EXPECT_NE(error().find("stride must be in [1, context - 1 = 7]"),
             std::string::npos);
   qopt_rt_lm_eval_options options = {8, 4, 0};
   EXPECT_EQ(qopt_rt_eval_perplexity(model.get(), nullptr, tokens.data(), 1,

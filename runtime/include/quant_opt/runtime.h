@@ -308,10 +308,11 @@ typedef struct qopt_rt_window {
  *  num_tokens)); the first window scores every target it can predict (tokens
  *  1 .. end-1), each later window only the tokens past the previous window's
  *  end (its last `stride` tokens); it stops at the window that reaches the
- *  last token. Every token but the first is scored exactly once. Stores at
- *  most `capacity` windows (windows may be NULL) and returns how many there
- *  are, or -1 when num_tokens < 2, context < 2 or stride is outside
- *  [1, context]. */
+ *  last token. Every token but the first is scored exactly once (a stride
+ *  equal to the context would leave each window's first token without a
+ *  prediction, so stride < context). Stores at most `capacity` windows
+ *  (windows may be NULL) and returns how many there are, or -1 when
+ *  num_tokens < 2, context < 2 or stride is outside [1, context - 1]. */
 int64_t qopt_rt_plan_windows(int64_t num_tokens, int64_t context,
                              int64_t stride, qopt_rt_window *windows,
                              int64_t capacity);
@@ -326,7 +327,7 @@ int qopt_rt_read_tokens(const char *path, int64_t **tokens, int64_t *count);
 /** Options of qopt_rt_eval_perplexity. */
 typedef struct qopt_rt_lm_eval_options {
   int64_t context;     /**< Window length (tokens).                         */
-  int64_t stride;      /**< Window advance; 1 <= stride <= context.         */
+  int64_t stride;      /**< Window advance; 1 <= stride < context.          */
   int64_t max_context; /**< Longest sequence the model supports; 0: the
                             input's static sequence dimension, if any.      */
 } qopt_rt_lm_eval_options;
