@@ -237,7 +237,8 @@ def ort_accuracy(model, dataset):
 
 def parameter_count(model):
     """Number of elements in the initializers of an .onnx model (weights
-    are not loaded)."""
+    are not loaded): trained parameters plus constant buffers (byte_lm's
+    causal mask, digits_cnn's batch-norm statistics)."""
     import onnx
     graph = onnx.load(model, load_external_data=False).graph
     return int(sum(int(np.prod(t.dims)) for t in graph.initializer))

@@ -668,12 +668,14 @@ int qopt_rt_eval_accuracy(qopt_rt_model *model, const char *dir,
     std::string set = std::string(dir) + "/test_data_set_" + std::to_string(k);
     if (stat(set.c_str(), &info) != 0)
       break;
-    Tensor input(qopt_rt_read_pb((set + "/input_0.pb").c_str()));
+    std::string inputPath = set + "/input_0.pb";
+    Tensor input(qopt_rt_read_pb(inputPath.c_str()));
     if (!input)
       return -1;
     std::vector<Tensor> outputs;
     if (runOne(model, input.get(), outputs, result->run_seconds))
-      return -1;
+      return failf("%s: %s", inputPath.c_str(),
+                   std::string(qopt_rt_last_error()).c_str());
     const qopt_rt_tensor *logits = outputs[logitsIndex].get();
     int64_t rows = qopt_rt_tensor_rank(logits) >= 1
                        ? qopt_rt_tensor_dims(logits)[0]
