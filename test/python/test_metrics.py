@@ -95,3 +95,25 @@ def test_accuracy():
     assert list(predictions) == [1, 0, 2, 2]
     with pytest.raises(ValueError):
         metrics.top1_accuracy(logits, [1, 2])
+
+
+def test_report_tables_show_every_scheme_and_failures():
+    from quant_opt import report
+    lm = {"scheme": "fp32", "bits_per_weight": 32.8, "model_bytes": 23.4e6,
+          "perplexity": 5.0, "bits_per_token": 2.32, "kld_mean": 0.0,
+          "kld_p99": 0.0, "kld_max": 0.0, "top1_agreement": 0.0,
+          "prefill_tokens_per_second": 1000.0, "ttft_seconds": 0.01,
+          "decode_tokens_per_second": 200.0, "peak_rss_bytes": 2**27}
+    q = dict(lm, scheme="w8a16-rtn", perplexity=5.1, kld_mean=0.01,
+             top1_agreement=0.97)
+    table = report.lm_table([lm, q], [("w4a16-rtn", "boom")]).splitlines()
+    assert len(table) == 5
+    assert table[2].startswith("| fp32 | 32.80 | 23.40 MB | 5.0000 | 2.3200 | — |")
+    assert "| +0.1000 (+2.00 %) | 0.01000 / 0.0000 / 0.0000 | 97.00 % |" \
+        in table[3]
+    assert table[4].startswith("| w4a16-rtn | failed: boom |")
+    digits = {"scheme": "fp32", "bits_per_weight": 96.0, "model_bytes": 176e3,
+              "accuracy": 358 / 360, "correct": 358, "count": 360,
+              "run_seconds": 0.001, "agreement": 1.0}
+    text = report.digits_table([digits], [])
+    assert "| 99.44 % (358/360) | — | — | 1.00 ms |" in text
