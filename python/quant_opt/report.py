@@ -245,7 +245,11 @@ def machine():
                 break
     except OSError:
         pass
-    return f"{model}, {os.cpu_count()} cores"
+    try:
+        load = "load average %.1f at the start" % os.getloadavg()[0]
+    except OSError:
+        load = "load average unknown"
+    return f"{model}, {os.cpu_count()} cores, {load}"
 
 
 def main(argv=None):
@@ -267,6 +271,7 @@ def main(argv=None):
         ap.error(f"--eval-bytes must be in [2, {CALIBRATION_OFFSET}] (the "
                  "calibration slice starts there)")
     started = time.time()
+    where = machine()
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
 
@@ -356,7 +361,7 @@ def main(argv=None):
     plot_note = plot(lm_rows, digit_rows, plot_path)
     elapsed = time.time() - started
     text = "\n".join([
-        f"Measured on {machine()}; {note}.",
+        f"Measured on {where}; {note}.",
         "",
         f"byte_lm: held-out perplexity per byte on the first "
         f"{args.eval_bytes:,} bytes of models/byte_lm/heldout.txt "
