@@ -326,12 +326,15 @@ int qopt_rt_eval_perplexity(qopt_rt_model *model, qopt_rt_model *reference,
                  static_cast<long long>(context),
                  static_cast<long long>(maxContext));
   // A model with a static sequence length only runs full windows.
-  for (int64_t fixed : {staticSequence, refStaticSequence})
+  bool fullWindows = false;
+  for (int64_t fixed : {staticSequence, refStaticSequence}) {
+    fullWindows |= fixed > 0;
     if (fixed > 0 && (fixed != context || num_tokens < context))
       return failf("the model's sequence length is static (%lld): use "
                    "--context %lld and at least that many tokens",
                    static_cast<long long>(fixed),
                    static_cast<long long>(fixed));
+  }
   int64_t limit = std::min(maxTokenFor(dtype), maxTokenFor(refDtype));
   for (int64_t i = 0; i < num_tokens; ++i)
     if (tokens[i] < 0 || tokens[i] > limit)
@@ -344,6 +347,11 @@ int qopt_rt_eval_perplexity(qopt_rt_model *model, qopt_rt_model *reference,
   std::vector<qopt_rt_window> windows(numWindows);
   qopt_rt_plan_windows(num_tokens, context, stride, windows.data(),
                        numWindows);
+  // For a static sequence length the last window, which may be shorter, is
+  // moved back to end at the last token with `context` tokens: it scores the
+  // same targets, with more context.
+  if (fullWindows)
+    windows.back().begin = windows.back().end - context;
 
   int64_t vocab = 0;
   double nllSum = 0, refNllSum = 0, maxDiff = 0;

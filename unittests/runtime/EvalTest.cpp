@@ -270,6 +270,29 @@ TEST(EvalPerplexity, KldAndAgreementAgainstUniformReference) {
   EXPECT_NEAR(result.ref_perplexity, 16.0, 1e-9);
 }
 
+TEST(EvalPerplexity, StaticSequenceRunsOnlyFullWindows) {
+  Model model = load("static_lm.so");
+  // 13 tokens, context 8, stride 4: windows [0,8) and [4,12) then [8,13),
+  // moved back to [5,13). Every target is token + 1 except 9 (after 5).
+  std::vector<int64_t> tokens = {0, 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15};
+  qopt_rt_lm_eval_options options = {8, 4, 0};
+  qopt_rt_lm_eval_result result;
+  ASSERT_EQ(qopt_rt_eval_perplexity(model.get(), nullptr, tokens.data(), 13,
+                                    &options, &result),
+            0)
+      << error();
+  EXPECT_EQ(result.windows, 3);
+  EXPECT_EQ(result.scored_tokens, 12);
+  EXPECT_EQ(result.processed_tokens, 24);
+  double lse = std::log(std::exp(2.0) + 15);
+  EXPECT_NEAR(result.mean_nll, (11 * (lse - 2) + lse) / 12, 1e-6);
+  qopt_rt_lm_eval_options other = {6, 3, 0};
+  EXPECT_EQ(qopt_rt_eval_perplexity(model.get(), nullptr, tokens.data(), 13,
+                                    &other, &result),
+            -1);
+  EXPECT_NE(error().find("static (8): use --context 8"), std::string::npos);
+}
+
 TEST(EvalPerplexity, Errors) {
   Model model = load("uniform_lm.so");
   std::vector<int64_t> tokens = sequence(20);

@@ -361,7 +361,9 @@ typedef struct qopt_rt_lm_eval_result {
  *  [batch, sequence] and a float output [batch, sequence, vocab] (the output
  *  called "logits" if there is one, else output 0); batch is 1. When
  *  `reference` is not NULL it runs on the same windows and the comparison
- *  fields are filled (same vocabulary required). Errors: a model without
+ *  fields are filled (same vocabulary required). When either model has a
+ *  static sequence length (it must equal the context), the last window is
+ *  moved back to hold `context` tokens; it scores the same targets. Errors: a model without
  *  that shape, a context above max_context, a token id >= vocab, fewer than
  *  2 tokens. Returns 0, or -1 with an error. */
 int qopt_rt_eval_perplexity(qopt_rt_model *model, qopt_rt_model *reference,
