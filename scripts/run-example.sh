@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
-# The main job on the bundled example models: installs what is missing,
-# builds quant-opt and quant-run, then for each model compiles it to a native
-# shared library (fp32), runs it on example inputs, checks the outputs
-# against ONNX Runtime and prints a quality / speed table: compile time,
-# library size, max |difference| from ONNX Runtime, latency of quant-opt's
-# code and of ONNX Runtime on the same cores.
+# The main job on the bundled example models: installs what is missing
+# (scripts/setup.sh), builds quant-opt and quant-run, then
+#
+# 1. quantize and evaluate (python3 -m quant_opt report): for fp32 and every
+#    preset `quant-opt --list-presets` names, compiles models/byte_lm and
+#    models/digits_cnn, and prints the table -- scheme, bits/weight, model
+#    bytes, held-out perplexity, change vs fp32, KLD vs fp32, prefill and
+#    decode tokens/s, time to first token, peak RSS; digits accuracy -- plus
+#    the fp32 check against ONNX Runtime on the same windows and images.
+#    Writes build/report/report.md and report.png. Arguments go to the
+#    report (e.g. --eval-bytes 50000 for a quicker run; --help).
+# 2. fp32 latency against ONNX Runtime: for each bundled model, compile
+#    time, library size, the largest difference from ONNX Runtime's outputs
+#    and the latency of quant-opt's code and of ONNX Runtime on the same
+#    cores. Skip it with LATENCY=0.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${QOPT_BUILD_DIR:-$ROOT/build}"
 "$ROOT/scripts/build.sh" quant-opt quant-run
 QOPT="$BUILD/bin/quant-opt"
 QRUN="$BUILD/bin/quant-run"
+
+echo "=== quantize and evaluate (python3 -m quant_opt report)"
+start=$(date +%s)
+PYTHONPATH="$ROOT/python" QOPT_BUILD_DIR="$BUILD" \
+  /usr/bin/python3 -m quant_opt report --out "$BUILD/report" "$@"
+echo "quantize-and-evaluate wall time: $(( $(date +%s) - start )) s"
+[[ "${LATENCY:-1}" == 0 ]] && exit 0
+
+echo
+echo "=== fp32 latency against ONNX Runtime"
 RUNS=${RUNS:-20}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -54,5 +73,3 @@ echo
 echo "| model | compile | library | max abs diff vs ONNX Runtime | quant-opt | ONNX Runtime | speed-up |"
 echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
-echo
-echo "Quantization presets are not built yet (docs/architecture.md, Planned)."

@@ -18,6 +18,8 @@ PACKAGES=(
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   # tests
   libgtest-dev libgmock-dev python3 python3-numpy python3-onnx python3-pytest
+  # the main job's report plot (python3 -m quant_opt report)
+  python3-matplotlib
   time
   # peers: OpenBLAS (benchmarks/matmul.sh); LLVM's OpenMP runtime, which
   # compiled models link

@@ -3,6 +3,10 @@
 // quant-run MODEL(.so|.onnx|.mlir) [--input NAME=FILE]... [--input-dir DIR]
 //           [--output-dir DIR] [--check DIR [--rtol R] [--atol A]]
 //           [--benchmark N] [--model-name P]
+// quant-run LM --perplexity FILE [--context N] [--stride S] [--max-context M]
+//           [--max-tokens T] [--compare-to MODEL] [--metrics FILE.json]
+// quant-run DECODE_LM --generate N --prompt FILE [--prompt-tokens K]
+// quant-run CLASSIFIER --accuracy DIR [--predictions FILE.npy]
 //
 // Argument parsing and wiring over the runtime C API (quant_opt/runtime.h).
 // Exit status: 0 ok, 1 error or --check mismatch.
@@ -11,6 +15,8 @@
 
 #include "quant_opt/runtime.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cerrno>
@@ -29,6 +35,11 @@ const char *kUsage =
     "                 [--input-dir DIR] [--output-dir DIR]\n"
     "                 [--check DIR [--rtol R] [--atol A]] [--benchmark N]\n"
     "                 [--model-name P]\n"
+    "       quant-run LM --perplexity FILE [--context N] [--stride S]\n"
+    "                 [--max-context M] [--max-tokens T] [--compare-to MODEL]\n"
+    "       quant-run DECODE_LM --generate N --prompt FILE [--prompt-tokens K]\n"
+    "       quant-run CLASSIFIER --accuracy DIR [--predictions FILE.npy]\n"
+    "       (each evaluation also takes --metrics FILE.json)\n"
     "\n"
     "  MODEL              a model compiled by quant-opt --emit=shared, or an\n"
     "                     .onnx / .mlir model compiled on the fly with the\n"
@@ -41,7 +52,28 @@ const char *kUsage =
     "  --rtol R, --atol A tolerances of --check: |a-b| <= A + R*|b|\n"
     "                     (defaults 1e-3, 1e-5)\n"
     "  --benchmark N      one warm-up run, then N timed runs\n"
-    "  --model-name P     the model prefix (symbols P_signature / P_run)\n";
+    "  --model-name P     the model prefix (symbols P_signature / P_run)\n"
+    "\n"
+    "Evaluation (docs/evaluation.md):\n"
+    "  --perplexity FILE  sliding-window perplexity of a causal LM on FILE: raw\n"
+    "                     text (one token per byte) or token ids (.npy / .pb)\n"
+    "  --context N        window length (default: --max-context, or the\n"
+    "                     model's static sequence length)\n"
+    "  --stride S         window advance (default: context / 2); windows after\n"
+    "                     the first score only their last S tokens\n"
+    "  --max-context M    the longest sequence the model supports; a larger\n"
+    "                     --context is an error\n"
+    "  --max-tokens T     use only the first T tokens of FILE\n"
+    "  --compare-to MODEL run a reference model (.so/.onnx/.mlir) on the same\n"
+    "                     windows: KL divergence, top-1 agreement, max |dlogit|\n"
+    "  --generate N       greedy decoding of N tokens with a KV-cache decode\n"
+    "                     model: time to first token and decode tokens/s\n"
+    "  --prompt FILE      the prompt of --generate (raw bytes or token ids)\n"
+    "  --prompt-tokens K  use the first K tokens of the prompt file\n"
+    "  --accuracy DIR     top-1 accuracy of a classifier on DIR/labels.pb and\n"
+    "                     DIR/test_data_set_<k>/input_0.pb\n"
+    "  --predictions F    write the predicted classes (int64 .npy)\n"
+    "  --metrics F        also write the evaluation's numbers as JSON\n";
 
 struct TensorDeleter {
   void operator()(qopt_rt_tensor *tensor) const { qopt_rt_tensor_free(tensor); }
@@ -59,6 +91,13 @@ struct Options {
   std::string inputDir, outputDir, checkDir, modelName;
   double rtol = 1e-3, atol = 1e-5;
   long benchmark = 0;
+  // Evaluation.
+  std::string perplexity, compareTo, prompt, accuracy, predictions, metrics;
+  long context = 0, stride = 0, maxContext = 0, maxTokens = 0, generate = 0,
+       promptTokens = 0;
+  bool evaluating() const {
+    return !perplexity.empty() || generate > 0 || !accuracy.empty();
+  }
 };
 
 [[noreturn]] void die(const std::string &message) {
@@ -81,6 +120,14 @@ double parseNumber(const std::string &flag, const std::string &text) {
   double value = std::strtod(text.c_str(), &end);
   if (text.empty() || *end || !(value >= 0))
     die(flag + ": expected a non-negative number, got '" + text + "'");
+  return value;
+}
+
+long parseCount(const std::string &flag, const std::string &text) {
+  char *end = nullptr;
+  long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end || value < 1)
+    die(flag + ": expected a positive count, got '" + text + "'");
   return value;
 }
 
@@ -131,12 +178,53 @@ Options parseArgs(int argc, char **argv) {
         die("--benchmark: expected a positive count, got '" + value + "'");
     } else if (flag == "--model-name") {
       options.modelName = value;
+    } else if (flag == "--perplexity") {
+      options.perplexity = value;
+    } else if (flag == "--compare-to") {
+      options.compareTo = value;
+    } else if (flag == "--prompt") {
+      options.prompt = value;
+    } else if (flag == "--accuracy") {
+      options.accuracy = value;
+    } else if (flag == "--predictions") {
+      options.predictions = value;
+    } else if (flag == "--metrics") {
+      options.metrics = value;
+    } else if (flag == "--context") {
+      options.context = parseCount(flag, value);
+    } else if (flag == "--stride") {
+      options.stride = parseCount(flag, value);
+    } else if (flag == "--max-context") {
+      options.maxContext = parseCount(flag, value);
+    } else if (flag == "--max-tokens") {
+      options.maxTokens = parseCount(flag, value);
+    } else if (flag == "--generate") {
+      options.generate = parseCount(flag, value);
+    } else if (flag == "--prompt-tokens") {
+      options.promptTokens = parseCount(flag, value);
     } else {
       die("unknown option '" + flag + "' (see --help)");
     }
   }
   if (options.model.empty())
     die("no model given (see --help)");
+  int modes = !options.perplexity.empty() + (options.generate > 0) +
+              !options.accuracy.empty();
+  if (modes > 1)
+    die("--perplexity, --generate and --accuracy are separate runs: give one");
+  if (modes == 1 && (!options.inputs.empty() || !options.inputDir.empty() ||
+                     !options.checkDir.empty() || options.benchmark > 0 ||
+                     !options.outputDir.empty()))
+    die("--input, --input-dir, --output-dir, --check and --benchmark do not "
+        "combine with --perplexity, --generate or --accuracy");
+  if (!options.compareTo.empty() && options.perplexity.empty())
+    die("--compare-to needs --perplexity");
+  if (options.generate > 0 && options.prompt.empty())
+    die("--generate needs --prompt FILE");
+  if (!options.predictions.empty() && options.accuracy.empty())
+    die("--predictions needs --accuracy");
+  if (!options.metrics.empty() && modes == 0)
+    die("--metrics needs --perplexity, --generate or --accuracy");
   return options;
 }
 
@@ -152,12 +240,11 @@ std::string findQuantOpt() {
   return path.substr(0, path.rfind('/') + 1) + "quant-opt";
 }
 
-Model loadModel(const Options &options) {
-  const std::string &path = options.model;
+Model loadModel(const std::string &path, const std::string &modelName) {
   if (!exists(path))
     die(path + ": no such model file");
   const char *prefix =
-      options.modelName.empty() ? nullptr : options.modelName.c_str();
+      modelName.empty() ? nullptr : modelName.c_str();
   if (endsWith(path, ".so")) {
     Model model(qopt_rt_model_load(path.c_str(), prefix));
     if (!model)
@@ -301,6 +388,255 @@ bool check(const std::vector<Tensor> &outputs,
   return allPass;
 }
 
+/// The evaluation's numbers, printed as JSON by --metrics.
+class Metrics {
+public:
+  void add(const std::string &key, double value) {
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.10g", value);
+    fields.emplace_back(key, std::isfinite(value) ? text : "null");
+  }
+  void add(const std::string &key, const std::string &value) {
+    std::string quoted = "\"";
+    for (char c : value) {
+      if (c == '"' || c == '\\')
+        quoted += '\\';
+      // Control characters and every byte >= 0x80 (generated bytes need
+      // not be UTF-8) as \u00XX: one code point per byte.
+      unsigned char byte = static_cast<unsigned char>(c);
+      if (byte < 0x20 || byte >= 0x80) {
+        char escape[8];
+        std::snprintf(escape, sizeof(escape), "\\u%04x", byte);
+        quoted += escape;
+        continue;
+      }
+      quoted += c;
+    }
+    fields.emplace_back(key, quoted + "\"");
+  }
+  void write(const std::string &path) const {
+    std::string text = "{\n";
+    for (size_t i = 0; i < fields.size(); ++i)
+      text += "  \"" + fields[i].first + "\": " + fields[i].second +
+              (i + 1 < fields.size() ? ",\n" : "\n");
+    text += "}\n";
+    FILE *file = std::fopen(path.c_str(), "w");
+    if (!file)
+      die(path + ": cannot write the metrics file");
+    bool ok = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+    ok &= std::fclose(file) == 0;
+    if (!ok) {
+      unlink(path.c_str());
+      die(path + ": cannot write the metrics file");
+    }
+  }
+
+private:
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+struct TokenBuffer {
+  int64_t *data = nullptr;
+  int64_t count = 0;
+  ~TokenBuffer() { std::free(data); }
+};
+
+void readTokens(const std::string &path, TokenBuffer &tokens) {
+  if (!exists(path))
+    die(path + ": no such file");
+  if (qopt_rt_read_tokens(path.c_str(), &tokens.data, &tokens.count) != 0)
+    dieRuntime();
+}
+
+double mib(int64_t bytes) { return bytes / (1024.0 * 1024.0); }
+
+int evaluatePerplexity(const Options &options, qopt_rt_model *model,
+                       Metrics &metrics) {
+  Model reference;
+  if (!options.compareTo.empty())
+    reference = loadModel(options.compareTo, "");
+  TokenBuffer tokens;
+  readTokens(options.perplexity, tokens);
+  int64_t count = tokens.count;
+  if (options.maxTokens > 0 && options.maxTokens < count)
+    count = options.maxTokens;
+  int64_t staticSequence = qopt_rt_model_num_inputs(model) == 1 &&
+                                   qopt_rt_model_input(model, 0)->rank == 2
+                               ? qopt_rt_model_input(model, 0)->dims[1]
+                               : -1;
+  qopt_rt_lm_eval_options eval = {options.context, options.stride,
+                                  options.maxContext};
+  if (eval.context == 0)
+    eval.context = options.maxContext > 0 ? options.maxContext : staticSequence;
+  if (eval.context <= 0)
+    die("--perplexity: give --context N (the model's sequence dimension is "
+        "dynamic and --max-context is not set)");
+  if (eval.stride == 0)
+    eval.stride = std::max<int64_t>(1, eval.context / 2);
+  qopt_rt_lm_eval_result result;
+  if (qopt_rt_eval_perplexity(model, reference.get(), tokens.data, count,
+                              &eval, &result) != 0)
+    die(options.perplexity + ": " + qopt_rt_last_error());
+  double prefill = result.processed_tokens / result.run_seconds;
+  double scoredRate = result.scored_tokens / result.run_seconds;
+  std::printf("perplexity: %.6g  bits/token: %.6g  (mean NLL %.6g nats; %lld "
+              "tokens scored, vocabulary %lld)\n",
+              result.perplexity, result.bits_per_token, result.mean_nll,
+              static_cast<long long>(result.scored_tokens),
+              static_cast<long long>(result.vocab));
+  std::printf("windows: %lld of up to %lld tokens, stride %lld%s\n",
+              static_cast<long long>(result.windows),
+              static_cast<long long>(eval.context),
+              static_cast<long long>(eval.stride),
+              options.maxContext == 0 && staticSequence < 0
+                  ? " (model context limit unknown: pass --max-context to "
+                    "check it)"
+                  : "");
+  std::printf("speed: %.1f tokens/s through the model (prefill), %.1f scored "
+              "tokens/s, %.3f s in the model\n",
+              prefill, scoredRate, result.run_seconds);
+  metrics.add("mode", "perplexity");
+  metrics.add("file", options.perplexity);
+  metrics.add("context", static_cast<double>(eval.context));
+  metrics.add("stride", static_cast<double>(eval.stride));
+  metrics.add("windows", static_cast<double>(result.windows));
+  metrics.add("vocab", static_cast<double>(result.vocab));
+  metrics.add("scored_tokens", static_cast<double>(result.scored_tokens));
+  metrics.add("processed_tokens", static_cast<double>(result.processed_tokens));
+  metrics.add("mean_nll", result.mean_nll);
+  metrics.add("perplexity", result.perplexity);
+  metrics.add("bits_per_token", result.bits_per_token);
+  metrics.add("run_seconds", result.run_seconds);
+  metrics.add("prefill_tokens_per_second", prefill);
+  metrics.add("scored_tokens_per_second", scoredRate);
+  if (result.compared) {
+    std::printf("reference: perplexity %.6g  bits/token %.6g  (%s)\n",
+                result.ref_perplexity, result.ref_bits_per_token,
+                options.compareTo.c_str());
+    std::printf("KL divergence vs reference (nats/token): mean %.6g  median "
+                "%.6g  p99 %.6g  max %.6g\n",
+                result.kld_mean, result.kld_median, result.kld_p99,
+                result.kld_max);
+    std::printf("top-1 agreement: %.4f %%  max |delta logit|: %.6g\n",
+                100 * result.top1_agreement, result.max_abs_logit_diff);
+    metrics.add("reference", options.compareTo);
+    metrics.add("ref_perplexity", result.ref_perplexity);
+    metrics.add("ref_bits_per_token", result.ref_bits_per_token);
+    metrics.add("kld_mean", result.kld_mean);
+    metrics.add("kld_median", result.kld_median);
+    metrics.add("kld_p99", result.kld_p99);
+    metrics.add("kld_max", result.kld_max);
+    metrics.add("top1_agreement", result.top1_agreement);
+    metrics.add("max_abs_logit_diff", result.max_abs_logit_diff);
+  }
+  return 0;
+}
+
+int evaluateGenerate(const Options &options, qopt_rt_model *model,
+                     Metrics &metrics) {
+  TokenBuffer prompt;
+  readTokens(options.prompt, prompt);
+  int64_t count = prompt.count;
+  if (options.promptTokens > 0) {
+    if (options.promptTokens > count)
+      die(options.prompt + ": --prompt-tokens " +
+          std::to_string(options.promptTokens) + " but the file has only " +
+          std::to_string(count) + " tokens");
+    count = options.promptTokens;
+  }
+  std::vector<int64_t> out(options.generate);
+  qopt_rt_generate_result result;
+  if (qopt_rt_generate_greedy(model, prompt.data, count, options.generate,
+                              options.maxContext, out.data(), &result) != 0)
+    dieRuntime();
+  bool bytes = true;
+  for (int64_t i = 0; i < count; ++i)
+    bytes &= prompt.data[i] < 256;
+  for (int64_t i = 0; i < result.generated; ++i)
+    bytes &= out[i] < 256;
+  std::string text;
+  if (bytes) {
+    for (int64_t i = 0; i < result.generated; ++i)
+      text += static_cast<char>(out[i]);
+    std::printf("prompt (%lld bytes): ", static_cast<long long>(count));
+    std::string promptText(prompt.data, prompt.data + count);
+    std::printf("%s\n", promptText.c_str());
+    std::printf("generated (%lld bytes): %s\n",
+                static_cast<long long>(result.generated), text.c_str());
+  } else {
+    for (int64_t i = 0; i < result.generated; ++i)
+      text += (i ? " " : "") + std::to_string(out[i]);
+    std::printf("generated (%lld token ids): %s\n",
+                static_cast<long long>(result.generated), text.c_str());
+  }
+  std::printf("time to first token: %.2f ms for a %lld-token prompt (%.1f "
+              "prompt tokens/s)\n",
+              result.ttft_seconds * 1e3, static_cast<long long>(count),
+              result.prefill_tokens_per_second);
+  std::printf("decode: %.1f tokens/s (%lld steps, %.3f s)\n",
+              result.decode_tokens_per_second,
+              static_cast<long long>(result.generated - 1),
+              result.decode_seconds);
+  metrics.add("mode", "generate");
+  metrics.add("prompt_tokens", static_cast<double>(count));
+  metrics.add("generated", static_cast<double>(result.generated));
+  metrics.add("text", text);
+  metrics.add("ttft_seconds", result.ttft_seconds);
+  metrics.add("prompt_tokens_per_second", result.prefill_tokens_per_second);
+  metrics.add("decode_tokens_per_second", result.decode_tokens_per_second);
+  return 0;
+}
+
+int evaluateAccuracy(const Options &options, qopt_rt_model *model,
+                     Metrics &metrics) {
+  int64_t *predictions = nullptr;
+  qopt_rt_accuracy_result result;
+  if (qopt_rt_eval_accuracy(model, options.accuracy.c_str(),
+                            options.predictions.empty() ? nullptr
+                                                        : &predictions,
+                            &result) != 0)
+    dieRuntime();
+  std::unique_ptr<int64_t, decltype(&std::free)> owned(predictions,
+                                                        &std::free);
+  std::printf("accuracy: %.4f %% (%lld / %lld top-1) in %.3f ms\n",
+              100 * result.accuracy, static_cast<long long>(result.correct),
+              static_cast<long long>(result.count), result.run_seconds * 1e3);
+  if (!options.predictions.empty()) {
+    int64_t dims[1] = {result.count};
+    Tensor tensor(qopt_rt_tensor_create(QOPT_DTYPE_INT64, 1, dims));
+    if (!tensor)
+      dieRuntime();
+    std::memcpy(qopt_rt_tensor_data(tensor.get()), predictions,
+                result.count * sizeof(int64_t));
+    if (qopt_rt_write_npy(options.predictions.c_str(), tensor.get()) != 0)
+      dieRuntime();
+  }
+  metrics.add("mode", "accuracy");
+  metrics.add("count", static_cast<double>(result.count));
+  metrics.add("correct", static_cast<double>(result.correct));
+  metrics.add("accuracy", result.accuracy);
+  metrics.add("run_seconds", result.run_seconds);
+  return 0;
+}
+
+int evaluate(const Options &options, qopt_rt_model *model) {
+  Metrics metrics;
+  metrics.add("model", options.model);
+  int status;
+  if (!options.perplexity.empty())
+    status = evaluatePerplexity(options, model, metrics);
+  else if (options.generate > 0)
+    status = evaluateGenerate(options, model, metrics);
+  else
+    status = evaluateAccuracy(options, model, metrics);
+  int64_t rss = qopt_rt_peak_rss_bytes();
+  std::printf("peak RSS: %.1f MiB\n", mib(rss));
+  metrics.add("peak_rss_bytes", static_cast<double>(rss));
+  if (!options.metrics.empty())
+    metrics.write(options.metrics);
+  return status;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -309,7 +645,9 @@ int main(int argc, char **argv) {
   // keep OpenMP workers awake between runs.
   (void)qopt_rt_keep_freed_memory();
   (void)qopt_rt_prefer_spinning_threads();
-  Model model = loadModel(options);
+  Model model = loadModel(options.model, options.modelName);
+  if (options.evaluating())
+    return evaluate(options, model.get());
   std::vector<Tensor> inputs = bindInputs(options, model.get());
   int32_t numOutputs = qopt_rt_model_num_outputs(model.get());
   std::vector<Tensor> expected;

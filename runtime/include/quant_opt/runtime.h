@@ -378,8 +378,153 @@ int32_t qopt_rt_read_npz(const char *path, qopt_rt_tensor ***tensors);
 int qopt_rt_compile_model(const char *quant_opt, const char *model_path,
                           const char *out_so, const char *model_name);
 
+/*===--- Evaluation (runtime/lib/Eval.cpp) --------------------------------===*/
+
+/** -log softmax(logits)[target] in nats, computed in double precision.
+ *  `target` must be in [0, vocab); returns NAN otherwise. */
+double qopt_rt_token_nll(const float *logits, int64_t vocab, int64_t target);
+
+/** KL(P || Q) in nats with P = softmax(reference), Q = softmax(logits) (the
+ *  reference distribution first, as llama.cpp's --kl-divergence). Double
+ *  precision; 0 for identical rows. */
+double qopt_rt_token_kld(const float *reference, const float *logits,
+                         int64_t vocab);
+
+/** Index of the largest of `count` values (the first one on ties); -1 when
+ *  count < 1. */
+int64_t qopt_rt_argmax(const float *values, int64_t count);
+
+/** The q-quantile (0 <= q <= 1) of `count` values with linear interpolation
+ *  between order statistics (NumPy's default): sorts a copy. NAN when count
+ *  is 0. */
+double qopt_rt_quantile(const double *values, int64_t count, double q);
+
+/** One window of sliding-window scoring: the model sees tokens
+ *  [begin, end) and the targets [score_begin, end) are scored, each predicted
+ *  by the logits at position target - 1 - begin of the window. */
+typedef struct qopt_rt_window {
+  int64_t begin, end, score_begin;
+} qopt_rt_window;
+
+/** Plans sliding-window scoring of `num_tokens` tokens (the standard
+ *  Hugging Face scheme): window w covers [w*stride, min(w*stride + context,
+ *  num_tokens)); the first window scores every target it can predict (tokens
+ *  1 .. end-1), each later window only the tokens past the previous window's
+ *  end (its last `stride` tokens); it stops at the window that reaches the
+ *  last token. Every token but the first is scored exactly once (a stride
+ *  equal to the context would leave each window's first token without a
+ *  prediction, so stride < context). Stores at most `capacity` windows
+ *  (windows may be NULL) and returns how many there are, or -1 when
+ *  num_tokens < 2, context < 2 or stride is outside [1, context - 1]. */
+int64_t qopt_rt_plan_windows(int64_t num_tokens, int64_t context,
+                             int64_t stride, qopt_rt_window *windows,
+                             int64_t capacity);
+
+/** Reads a token file: `.npy` / `.pb` files hold integer token ids (any
+ *  integer dtype, any shape, flattened); anything else is raw bytes, one
+ *  token per byte (ids 0..255). On success stores a malloc'ed array (free()
+ *  it) and its length (>= 1) and returns 0; an empty file, a float tensor or
+ *  a negative id is an error naming the file. */
+int qopt_rt_read_tokens(const char *path, int64_t **tokens, int64_t *count);
+
+/** Options of qopt_rt_eval_perplexity. */
+typedef struct qopt_rt_lm_eval_options {
+  int64_t context;     /**< Window length (tokens).                         */
+  int64_t stride;      /**< Window advance; 1 <= stride < context.          */
+  int64_t max_context; /**< Longest sequence the model supports; 0: the
+                            input's static sequence dimension, if any.      */
+} qopt_rt_lm_eval_options;
+
+/** Result of qopt_rt_eval_perplexity. Logarithms are natural (nats). */
+typedef struct qopt_rt_lm_eval_result {
+  int64_t vocab;            /**< Size of the logits' last dimension.          */
+  int64_t windows;          /**< Model runs (per model).                      */
+  int64_t scored_tokens;    /**< Targets scored (num_tokens - 1).             */
+  int64_t processed_tokens; /**< Sum of window lengths (tokens through the
+                                 model).                                      */
+  double nll_sum;           /**< Sum of per-target NLL.                       */
+  double mean_nll;          /**< nll_sum / scored_tokens.                     */
+  double perplexity;        /**< exp(mean_nll).                               */
+  double bits_per_token;    /**< mean_nll / ln 2 (bits per byte for a byte
+                                 model).                                      */
+  double run_seconds;       /**< Wall time inside the model's runs.           */
+  /* Filled when a reference model is given (else 0). */
+  int compared;             /**< 1 when the fields below are valid.           */
+  double ref_mean_nll, ref_perplexity, ref_bits_per_token, ref_run_seconds;
+  double kld_mean;          /**< Mean per-target KL(reference || model).     */
+  double kld_median, kld_p99, kld_max;
+  double top1_agreement;    /**< Fraction of targets where both argmaxes
+                                 agree.                                       */
+  double max_abs_logit_diff; /**< max |model - reference| over every scored
+                                  position's logits.                          */
+} qopt_rt_lm_eval_result;
+
+/** Perplexity of a causal LM over `tokens` with sliding windows
+ *  (qopt_rt_plan_windows): the model must have one integer input
+ *  [batch, sequence] and a float output [batch, sequence, vocab] (the output
+ *  called "logits" if there is one, else output 0); batch is 1. When
+ *  `reference` is not NULL it runs on the same windows and the comparison
+ *  fields are filled (same vocabulary required). When either model has a
+ *  static sequence length (it must equal the context), the last window is
+ *  moved back to hold `context` tokens; it scores the same targets. Errors: a model without
+ *  that shape, a context above max_context, a token id >= vocab, fewer than
+ *  2 tokens. Returns 0, or -1 with an error. */
+int qopt_rt_eval_perplexity(qopt_rt_model *model, qopt_rt_model *reference,
+                            const int64_t *tokens, int64_t num_tokens,
+                            const qopt_rt_lm_eval_options *options,
+                            qopt_rt_lm_eval_result *result);
+
+/** Result of qopt_rt_generate_greedy. */
+typedef struct qopt_rt_generate_result {
+  int64_t prompt_tokens;
+  int64_t generated;          /**< New tokens written to `out`.             */
+  double ttft_seconds;        /**< Prompt run + first argmax.               */
+  double decode_seconds;      /**< The generated-1 single-token steps.      */
+  double prefill_tokens_per_second; /**< prompt_tokens / ttft_seconds.      */
+  double decode_tokens_per_second;  /**< (generated-1) / decode_seconds.    */
+} qopt_rt_generate_result;
+
+/** Greedy decoding with a KV-cache decode model: inputs "input_ids" (integer
+ *  [batch, new]) and cache inputs named "past_key_values.*" (float, rank 4
+ *  [batch, heads, past, head_dim], heads and head_dim static), outputs
+ *  "logits" [batch, new, vocab] and, for each cache input, "present.*" (the
+ *  same suffix) with the cache extended by `new`. The prompt runs as one step
+ *  on an empty cache; each later step feeds the last token. Stops after
+ *  `max_new` tokens or when prompt + generated tokens reach max_context (0:
+ *  no limit). Writes the new tokens to `out` (capacity max_new). */
+int qopt_rt_generate_greedy(qopt_rt_model *model, const int64_t *prompt,
+                            int64_t prompt_tokens, int64_t max_new,
+                            int64_t max_context, int64_t *out,
+                            qopt_rt_generate_result *result);
+
+/** Result of qopt_rt_eval_accuracy. */
+typedef struct qopt_rt_accuracy_result {
+  int64_t count;   /**< Labelled examples.          */
+  int64_t correct; /**< Top-1 predictions == label. */
+  double accuracy; /**< correct / count.            */
+  double run_seconds;
+} qopt_rt_accuracy_result;
+
+/** Top-1 accuracy of `logits` ([N, classes], float) against `labels`
+ *  (integer, N elements). Stores the N predictions in `predictions` when not
+ *  NULL. Returns 0, or -1 on mismatched shapes or dtypes. */
+int qopt_rt_top1_accuracy(const qopt_rt_tensor *logits,
+                          const qopt_rt_tensor *labels, int64_t *predictions,
+                          qopt_rt_accuracy_result *result);
+
+/** Top-1 accuracy of a classifier on a labelled data set laid out like
+ *  models/digits_cnn/heldout: DIR/test_data_set_<k>/input_0.pb (k = 0, 1,
+ *  ...; one input per set, a batch of examples) and DIR/labels.pb, the labels
+ *  of every set's examples in order. The model has one input and its output
+ *  0 is [N, classes]. When `predictions` is not NULL it receives a malloc'ed
+ *  array of the `result->count` predictions (free() it). */
+int qopt_rt_eval_accuracy(qopt_rt_model *model, const char *dir,
+                          int64_t **predictions,
+                          qopt_rt_accuracy_result *result);
+
 #ifdef __cplusplus
 } /* extern "C" */
+
 #endif
 
 #endif /* QUANT_OPT_RUNTIME_H */
