@@ -73,9 +73,17 @@ def lm_calibration(directory, heldout):
     return full, decode
 
 
-def digits_calibration(directory):
-    """The first 256 training images of digits_cnn, or None without
-    scikit-learn."""
+DIGITS_CALIBRATION = os.path.join(DIGITS_DIR, "calibration")
+
+
+def digits_calibration(directory=None):
+    """The calibration set of digits_cnn: the first 256 images of its
+    training split (never the held-out images), committed in
+    models/digits_cnn/calibration. With `directory`, rebuilds it there from
+    scikit-learn's copy of the data (as the training script splits it);
+    returns None when scikit-learn is missing."""
+    if directory is None:
+        return DIGITS_CALIBRATION
     try:
         from sklearn.datasets import load_digits
         from sklearn.model_selection import train_test_split
@@ -300,8 +308,7 @@ def main(argv=None):
         f.write(data[:PROMPT_BYTES])
     lm_cal = lm_calibration(os.path.join(out, "calibration", "byte_lm"),
                             heldout) if presets else None
-    digits_cal = digits_calibration(
-        os.path.join(out, "calibration", "digits_cnn")) if presets else None
+    digits_cal = digits_calibration() if presets else None
 
     lm_params = tools.parameter_count(os.path.join(LM_DIR, "byte_lm.onnx"))
     digit_params = tools.parameter_count(
