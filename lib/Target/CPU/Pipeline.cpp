@@ -37,7 +37,13 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwise());
   addUpstream(pm, "canonicalize,cse");
 
-  // Threads, caches and registers.
+  // Threads, caches and registers. The int8 contraction gets the VNNI
+  // kernel where the target has AVX-512 VNNI; elsewhere the generic path.
+  if (options.int8VNNI) {
+    CPUInt8MatmulOptions int8;
+    int8.parallel = options.parallel;
+    pm.addNestedPass<func::FuncOp>(createCPUInt8Matmul(int8));
+  }
   CPUTileAndVectorizeOptions tiling;
   tiling.vectorWidth = options.vectorWidth;
   tiling.parallel = options.parallel;
@@ -100,6 +106,10 @@ struct CPUPipelineCLOptions
       *this, "micro-n",
       llvm::cl::desc("Columns of the matmul micro-tile (0: two vectors)"),
       llvm::cl::init(0)};
+  Option<bool> vnni{*this, "vnni",
+                    llvm::cl::desc("The target has AVX-512 VNNI (int8 "
+                                   "contractions use vpdpbusd)"),
+                    llvm::cl::init(false)};
 };
 } // namespace
 
@@ -114,6 +124,7 @@ void quant_opt::registerCPUPipeline() {
         options.parallel = cl.parallel;
         options.microM = cl.microM;
         options.microN = cl.microN;
+        options.int8VNNI = cl.vnni;
         buildCPUPipeline(pm, options);
       });
 }

@@ -88,6 +88,43 @@ def CPUTileAndVectorize
   ];
 }
 
+def CPUInt8Matmul : Pass<"qopt-cpu-int8-matmul", "mlir::func::FuncOp"> {
+  let summary = "AVX-512 VNNI (vpdpbusd) kernel for the canonical int8 contraction";
+  let description = [{
+    Rewrites the canonical int8 contraction (docs/cpu-codegen.md): a
+    `linalg.generic` with maps (m,k), (k,n), (m,n), iterators parallel,
+    parallel, reduction, `i8` A (`arith.extui` or `arith.extsi`) times `i8` B
+    (`arith.extsi`) accumulated into `i32`; K and N static, M static or
+    dynamic. B is packed into the VNNI layout `[ceil(K/4), 4 * N16]` (four
+    consecutive k of a column side by side, zero padded; folded into a
+    constant when B is one, a `linalg.generic` otherwise). The result is
+    `scf.forall` row tiles of `tile-m` rows (threads), column blocks of
+    `micro-n` 16-lane vectors and register tiles of `micro-m` rows whose
+    k loop calls `llvm.x86.avx512.vpdpbusd.512` with 4 bytes of a row of A
+    broadcast; left-over rows use one-row tiles, left-over columns a narrower
+    block with a masked last vector. A signed A is made unsigned in
+    registers (xor 0x80) and the accumulators start at -128 * colsum(B).
+    Only for targets with `avx512vnni`: the CPU pipeline adds this pass when
+    the target has it.
+  }];
+  let options = [
+    Option<"microM", "micro-m", "int64_t", /*default=*/"8",
+           "Rows of the register tile">,
+    Option<"microN", "micro-n", "int64_t", /*default=*/"3",
+           "16-lane i32 vectors (columns / 16) of the register tile">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"64",
+           "Rows of one thread tile">,
+    Option<"parallel", "parallel", "bool", /*default=*/"true",
+           "Make the row-tile loop scf.forall (unless statically < 32K "
+           "multiply-adds)">,
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::LLVM::LLVMDialect",
+  ];
+}
+
 def CPUMathApproximation
     : Pass<"qopt-cpu-math-approximation", "mlir::func::FuncOp"> {
   let summary = "Vectorized polynomial approximations of exp, erf, tanh, log";
