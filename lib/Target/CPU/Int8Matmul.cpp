@@ -239,6 +239,25 @@ struct CPUInt8MatmulPass
     return {pack.getResult(0), sums};
   }
 
+  /// acc + the sums of 4 adjacent products of unsigned `a` and signed `b`
+  /// bytes (vpdpbusd's meaning), written with pure vector ops:
+  /// multi_reduction<add>(extui(a as 16x4) * extsi(b as 16x4)) into acc.
+  /// Bufferization cannot take llvm.call_intrinsic (unknown memory effects);
+  /// qopt-cpu-lower-vnni turns this into the intrinsic afterwards.
+  static Value dotStandIn(OpBuilder &b, Location loc, Value acc, Value a,
+                          Value bv) {
+    auto bytes = VectorType::get({16, 4}, b.getI8Type());
+    auto wide = VectorType::get({16, 4}, b.getI32Type());
+    Value aw = arith::ExtUIOp::create(
+        b, loc, wide, vector::ShapeCastOp::create(b, loc, bytes, a));
+    Value bw = arith::ExtSIOp::create(
+        b, loc, wide, vector::ShapeCastOp::create(b, loc, bytes, bv));
+    Value product = arith::MulIOp::create(b, loc, aw, bw);
+    return vector::MultiDimReductionOp::create(
+        b, loc, product, acc, ArrayRef<bool>{false, true},
+        vector::CombiningKind::ADD);
+  }
+
   /// Everything the micro-kernel reads.
   struct Kernel {
     Value a, packedB, colsum; // colsum: null for an unsigned A
@@ -287,7 +306,7 @@ struct CPUInt8MatmulPass
               b, loc, v16, c,
               ValueRange{arith::AddIOp::create(b, loc, tileRow, idx(r)),
                          cols[j]},
-              zeroI32, ArrayRef<bool>{true, inBounds[j]});
+              zeroI32, ArrayRef<bool>{inBounds[j]});
         if (corrections[j])
           acc = arith::SubIOp::create(b, loc, acc, corrections[j]);
         init.push_back(acc);
@@ -299,7 +318,6 @@ struct CPUInt8MatmulPass
           b, loc,
           DenseElementsAttr::get(v16, b.getI32IntegerAttr(
                                           static_cast<int32_t>(0x80808080u))));
-    StringAttr vpdpbusd = b.getStringAttr("llvm.x86.avx512.vpdpbusd.512");
     // One step of 4 k: q is the group index; `full`: all 4 k exist.
     auto step = [&](OpBuilder &sb, Location l, Value q, ValueRange accs,
                     bool full) {
@@ -319,7 +337,7 @@ struct CPUInt8MatmulPass
             sb, l, VectorType::get({4}, sb.getI8Type()), kernel.a,
             ValueRange{arith::AddIOp::create(sb, l, row, sidx(r)), k4},
             arith::ConstantIntOp::create(sb, l, 0, 8),
-            ArrayRef<bool>{true, full});
+            ArrayRef<bool>{full});
         Value lane = vector::BitCastOp::create(
             sb, l, VectorType::get({1}, i32), a4);
         Value scalar = vector::ExtractOp::create(sb, l, lane, 0);
@@ -328,11 +346,8 @@ struct CPUInt8MatmulPass
           broadcast = arith::XOrIOp::create(sb, l, broadcast, flip);
         Value bytes = vector::BitCastOp::create(sb, l, v64, broadcast);
         for (int64_t j = 0; j < vectors; ++j)
-          next.push_back(
-              LLVM::CallIntrinsicOp::create(
-                  sb, l, v16, vpdpbusd,
-                  ValueRange{accs[r * vectors + j], bytes, bvecs[j]})
-                  .getResult(0));
+          next.push_back(dotStandIn(sb, l, accs[r * vectors + j], bytes,
+                                    bvecs[j]));
       }
       return next;
     };
@@ -352,7 +367,7 @@ struct CPUInt8MatmulPass
                 b, loc, accs[r * vectors + j], c,
                 ValueRange{arith::AddIOp::create(b, loc, tileRow, idx(r)),
                            cols[j]},
-                ArrayRef<bool>{true, inBounds[j]})
+                ArrayRef<bool>{inBounds[j]})
                 .getResult();
     return c;
   }
@@ -511,6 +526,9 @@ struct CPUInt8MatmulPass
     }
     op.getResult(0).replaceAllUsesWith(result);
     op.erase();
+    if (auto fill = c.acc.getDefiningOp<linalg::FillOp>())
+      if (fill->use_empty())
+        fill.erase();
   }
 };
 

@@ -39,18 +39,19 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
 
   // Threads, caches and registers. The int8 contraction gets the VNNI
   // kernel where the target has AVX-512 VNNI; elsewhere the generic path.
-  if (options.int8VNNI) {
-    CPUInt8MatmulOptions int8;
-    int8.parallel = options.parallel;
-    pm.addNestedPass<func::FuncOp>(createCPUInt8Matmul(int8));
-  }
   CPUTileAndVectorizeOptions tiling;
   tiling.vectorWidth = options.vectorWidth;
   tiling.parallel = options.parallel;
   tiling.microM = options.microM;
   tiling.microN = options.microN;
+  tiling.skipInt8Contractions = options.int8VNNI;
   pm.addNestedPass<func::FuncOp>(createCPUTileAndVectorize(tiling));
   pm.addNestedPass<func::FuncOp>(createCPUMathApproximation());
+  if (options.int8VNNI) {
+    CPUInt8MatmulOptions int8;
+    int8.parallel = options.parallel;
+    pm.addNestedPass<func::FuncOp>(createCPUInt8Matmul(int8));
+  }
   addUpstream(pm, "canonicalize,cse");
 
   // Bufferization: identity layouts at the function boundary (the ABI passes
@@ -59,6 +60,9 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
                   "function-boundary-type-conversion=identity-layout-map},"
                   "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
                   "canonicalize");
+  // The int8 kernel's dot products become vpdpbusd once buffers are explicit.
+  if (options.int8VNNI)
+    pm.addNestedPass<func::FuncOp>(createCPULowerVNNI());
 
   // Down to LLVM.
   pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
