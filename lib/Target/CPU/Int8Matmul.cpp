@@ -146,12 +146,16 @@ struct CPUInt8MatmulPass
     : quant_opt::impl::CPUInt8MatmulBase<CPUInt8MatmulPass> {
   using CPUInt8MatmulBase::CPUInt8MatmulBase;
 
-  /// Packed B ([ceil(K/4), 4 * N16] i8) and 128 * colsum(B) ([N] i32, only
-  /// for a signed A), folded when B is a constant.
+  /// Packed B and 128 * colsum(B) ([N] i32, only for a signed A), folded
+  /// when B is a constant. Packed B is [N16 / 16, ceil(K/4), 64] i8: panels
+  /// of 16 columns, each contiguous over k (one 64-byte line per 4 k), so
+  /// that the k loop streams each panel instead of striding by 4 * N16
+  /// bytes (which maps every step to the same L1 sets).
   std::pair<Value, Value> packB(OpBuilder &b, Location loc, Value bv,
                                 int64_t k, int64_t n, bool needColsum) {
     int64_t kq = (k + 3) / 4, n16 = (n + 15) / 16 * 16;
-    auto packedType = RankedTensorType::get({kq, 4 * n16}, b.getI8Type());
+    auto packedType =
+        RankedTensorType::get({n16 / 16, kq, 64}, b.getI8Type());
     auto colsumType = RankedTensorType::get({n}, b.getI32Type());
     if (std::optional<SmallVector<int8_t>> bytes = constantBytes(bv)) {
       SmallVector<int8_t> packed(kq * 4 * n16, 0);
@@ -159,7 +163,8 @@ struct CPUInt8MatmulPass
       for (int64_t kk = 0; kk < k; ++kk)
         for (int64_t j = 0; j < n; ++j) {
           int8_t value = (*bytes)[kk * n + j];
-          packed[((kk / 4) * n16 + j) * 4 + kk % 4] = value;
+          packed[((j / 16) * kq + kk / 4) * 64 + (j % 16) * 4 + kk % 4] =
+              value;
           colsum[j] += 128 * value;
         }
       Value packedB = arith::ConstantOp::create(
@@ -173,22 +178,24 @@ struct CPUInt8MatmulPass
             b, loc, DenseIntElementsAttr::get(colsumType, ArrayRef(colsum)));
       return {packedB, sums};
     }
-    // Run time: packed[q, 4 j + r] = B[4 q + r, j] (0 outside B).
+    // Run time: packed[p, q, 4 c + r] = B[4 q + r, 16 p + c] (0 outside B).
     Value empty = tensor::EmptyOp::create(b, loc, packedType.getShape(),
                                           b.getI8Type());
-    auto identity = b.getMultiDimIdentityMap(2);
+    auto identity = b.getMultiDimIdentityMap(3);
     auto pack = linalg::GenericOp::create(
         b, loc, packedType, ValueRange{}, ValueRange{empty},
         ArrayRef<AffineMap>{identity},
-        ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                      utils::IteratorType::parallel},
+        SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
         [&](OpBuilder &nb, Location l, ValueRange) {
-          Value q = linalg::IndexOp::create(nb, l, 0);
-          Value c = linalg::IndexOp::create(nb, l, 1);
+          Value p = linalg::IndexOp::create(nb, l, 0);
+          Value q = linalg::IndexOp::create(nb, l, 1);
+          Value c = linalg::IndexOp::create(nb, l, 2);
           auto idx = [&](int64_t v) {
             return arith::ConstantIndexOp::create(nb, l, v);
           };
-          Value j = arith::DivUIOp::create(nb, l, c, idx(4));
+          Value j = arith::AddIOp::create(
+              nb, l, arith::MulIOp::create(nb, l, p, idx(16)),
+              arith::DivUIOp::create(nb, l, c, idx(4)));
           Value r = arith::RemUIOp::create(nb, l, c, idx(4));
           Value row = arith::AddIOp::create(
               nb, l, arith::MulIOp::create(nb, l, q, idx(4)), r);
@@ -279,9 +286,11 @@ struct CPUInt8MatmulPass
     auto idx = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
     };
-    SmallVector<Value> cols;
-    for (int64_t j = 0; j < vectors; ++j)
+    SmallVector<Value> cols, panels;
+    for (int64_t j = 0; j < vectors; ++j) {
       cols.push_back(arith::AddIOp::create(b, loc, col, idx(16 * j)));
+      panels.push_back(arith::DivUIOp::create(b, loc, cols.back(), idx(16)));
+    }
     Value zeroI32 = arith::ConstantIntOp::create(b, loc, 0, 32);
 
     // Accumulators: C (or 0) minus 128 * colsum(B) for a signed A.
@@ -329,7 +338,7 @@ struct CPUInt8MatmulPass
       for (int64_t j = 0; j < vectors; ++j)
         bvecs.push_back(vector::TransferReadOp::create(
             sb, l, v64, kernel.packedB,
-            ValueRange{q, arith::MulIOp::create(sb, l, cols[j], sidx(4))},
+            ValueRange{panels[j], q, sidx(0)},
             arith::ConstantIntOp::create(sb, l, 0, 8), ArrayRef<bool>{true}));
       SmallVector<Value> next;
       for (int64_t r = 0; r < rows; ++r) {

@@ -2,24 +2,32 @@
 // RUN: quant-opt %s --split-input-file --qopt-cpu-int8-matmul="parallel=false micro-m=4 micro-n=2 tile-m=32" | FileCheck %s --check-prefix=SEQ
 
 // u8 A (extui) times a constant s8 B from a zero fill: B is packed at compile
-// time into [ceil(K/4), 4 * N16] = [2, 128] (K = 6, N = 20 -> 32 columns), the
-// fill disappears (accumulators start at 0), row tiles are threads, and the k
-// loop (one step per 4 k) calls vpdpbusd with 4 bytes of A broadcast. K = 6
+// time into 16-column panels [N16 / 16, ceil(K/4), 64] = [2, 2, 64] (K = 6,
+// N = 20 -> 32 columns), the fill disappears (accumulators start at 0), the
+// row tiles are sequential (under 32K multiply-adds: no threads), and the k
+// loop (one step per 4 k) does u8 x s8 dot products of 4 bytes of A broadcast
+// with 64 bytes of a B panel (a vector.multi_reduction over [16, 4] that
+// qopt-cpu-lower-vnni turns into vpdpbusd after bufferization). K = 6
 // leaves a tail step whose A read is masked (in_bounds false). N = 20 is one
 // block narrower than micro-n = 3 vectors: 2 vectors, the second masked.
 // CHECK-LABEL: func.func @unsigned_const
 // CHECK-NOT: linalg.fill
-// CHECK-DAG: %[[PACKED:.*]] = arith.constant dense_resource<qopt_vnni_b{{.*}}> : tensor<2x128xi8>
-// CHECK: scf.forall
+// CHECK-DAG: %[[PACKED:.*]] = arith.constant dense_resource<qopt_vnni_b{{.*}}> : tensor<2x2x64xi8>
+// CHECK-NOT: scf.forall
 // CHECK: scf.for {{.*}} step %c8
 // CHECK: scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
-// CHECK: vector.transfer_read %[[PACKED]]{{.*}} {in_bounds = [true]} : tensor<2x128xi8>, vector<64xi8>
+// CHECK: vector.transfer_read %[[PACKED]]{{.*}} {in_bounds = [true]} : tensor<2x2x64xi8>, vector<64xi8>
 // CHECK: vector.transfer_read %arg0{{.*}} {in_bounds = [true, true]} : tensor<37x6xi8>, vector<4xi8>
 // CHECK: vector.bitcast {{.*}} : vector<4xi8> to vector<1xi32>
 // CHECK: vector.broadcast {{.*}} : i32 to vector<16xi32>
 // CHECK-NOT: arith.xori
-// CHECK: vector.bitcast {{.*}} : vector<16xi32> to vector<64xi8>
-// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// CHECK: %[[ABYTES:.*]] = vector.bitcast {{.*}} : vector<16xi32> to vector<64xi8>
+// CHECK: %[[A4:.*]] = vector.shape_cast %[[ABYTES]] : vector<64xi8> to vector<16x4xi8>
+// CHECK: %[[AW:.*]] = arith.extui %[[A4]] : vector<16x4xi8> to vector<16x4xi32>
+// CHECK: %[[B4:.*]] = vector.shape_cast %{{.*}} : vector<64xi8> to vector<16x4xi8>
+// CHECK: %[[BW:.*]] = arith.extsi %[[B4]] : vector<16x4xi8> to vector<16x4xi32>
+// CHECK: %[[P:.*]] = arith.muli %[[AW]], %[[BW]] : vector<16x4xi32>
+// CHECK: vector.multi_reduction <add>, %[[P]], %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
 // CHECK: scf.yield
 // The tail step: the last 2 of K = 6.
 // CHECK: vector.transfer_read %arg0{{.*}} {in_bounds = [true, false]} : tensor<37x6xi8>, vector<4xi8>
@@ -27,7 +35,7 @@
 // CHECK: vector.transfer_write {{.*}} {in_bounds = [true, false]} : vector<16xi32>, tensor<?x20xi32>
 // Rows left over in a thread tile: one-row tiles.
 // CHECK: scf.for {{.*}} step %c1
-// CHECK: tensor.parallel_insert_slice
+// CHECK: tensor.insert_slice
 // CHECK-NOT: linalg.generic
 // SEQ-LABEL: func.func @unsigned_const
 // SEQ-NOT: scf.forall
@@ -63,7 +71,7 @@ func.func @unsigned_const(%a: tensor<37x6xi8>) -> tensor<37x20xi32> {
 // reduced at run time, the accumulators start at C - 128 * colsum(B) and
 // each broadcast of A is flipped to unsigned (xor 0x80808080 = -2139062144).
 // CHECK-LABEL: func.func @signed_dynamic
-// CHECK: %[[PACK:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<4x64xi8>)
+// CHECK: %[[PACK:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<4x4x64xi8>)
 // CHECK: tensor.extract %arg1
 // CHECK: %[[COLSUM:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<16x64xi8>) outs(%{{.*}} : tensor<64xi32>)
 // CHECK: arith.shli
@@ -72,7 +80,7 @@ func.func @unsigned_const(%a: tensor<37x6xi8>) -> tensor<37x20xi32> {
 // CHECK: vector.transfer_read %{{.*}} : tensor<?x64xi32>, vector<16xi32>
 // CHECK: arith.subi {{.*}} : vector<16xi32>
 // CHECK: arith.xori {{.*}} : vector<16xi32>
-// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: vector.multi_reduction <add>
 func.func @signed_dynamic(%a: tensor<?x16xi8>, %b: tensor<16x64xi8>, %acc: tensor<?x64xi32>) -> tensor<?x64xi32> {
   %c = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : tensor<?x16xi8>, tensor<16x64xi8>) outs(%acc : tensor<?x64xi32>) {
@@ -91,10 +99,10 @@ func.func @signed_dynamic(%a: tensor<?x16xi8>, %b: tensor<16x64xi8>, %acc: tenso
 // Not the canonical contraction: u8 B (extui) has no vpdpbusd form, and a
 // transposed B map is another op. Both stay linalg.generic.
 // CHECK-LABEL: func.func @not_canonical
-// CHECK-NOT: llvm.call_intrinsic
+// CHECK-NOT: vector.multi_reduction
 // CHECK: linalg.generic
 // CHECK: linalg.generic
-// CHECK-NOT: llvm.call_intrinsic
+// CHECK-NOT: vector.multi_reduction
 func.func @not_canonical(%a: tensor<8x16xi8>, %b: tensor<16x32xi8>, %bt: tensor<32x16xi8>, %acc: tensor<8x32xi32>) -> (tensor<8x32xi32>, tensor<8x32xi32>) {
   %c = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : tensor<8x16xi8>, tensor<16x32xi8>) outs(%acc : tensor<8x32xi32>) {
