@@ -441,6 +441,13 @@ struct CPUInt8MatmulPass
   }
 
   void runOnOperation() override {
+    if (microM < 1 || microN < 1 || tileM < 1) {
+      getOperation().emitError()
+          << "qopt-cpu-int8-matmul: micro-m, micro-n and tile-m must be "
+             "positive (got "
+          << microM << ", " << microN << ", " << tileM << ")";
+      return signalPassFailure();
+    }
     SmallVector<std::pair<linalg::GenericOp, Int8Contraction>> work;
     getOperation().walk([&](linalg::GenericOp op) {
       if (auto c = matchContraction(op))
