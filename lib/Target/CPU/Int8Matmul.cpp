@@ -445,7 +445,9 @@ struct CPUInt8MatmulPass
       getOperation().emitError()
           << "qopt-cpu-int8-matmul: micro-m, micro-n and tile-m must be "
              "positive (got "
-          << microM << ", " << microN << ", " << tileM << ")";
+          << static_cast<int64_t>(microM) << ", "
+          << static_cast<int64_t>(microN) << ", "
+          << static_cast<int64_t>(tileM) << ")";
       return signalPassFailure();
     }
     SmallVector<std::pair<linalg::GenericOp, Int8Contraction>> work;
