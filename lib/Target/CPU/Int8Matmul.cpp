@@ -7,11 +7,13 @@
 //     ins(%a : MxKxi8, %b : KxNxi8) outs(%acc : MxNxi32)
 //     acc += ext(a) * extsi(b)      (ext = extui or extsi)
 //
-// B is packed into the VNNI layout [ceil(K/4)][N16][4] (N16 = N rounded up to
-// 16; zero padding) -- at compile time when it is a constant, by a
-// linalg.generic at run time otherwise -- so that one `vpdpbusd` (u8 x s8,
-// 64 multiply-adds) consumes 4 consecutive k of one row of A, broadcast as a
-// 32-bit lane, against 16 columns of B. A signed A is made unsigned in
+// B is packed into the VNNI layout, 16-column panels [N16/16][ceil(K/4)][64]
+// (N16 = N rounded up to 16; zero padding) -- at compile time when it is a
+// constant, by a linalg.generic at run time otherwise -- so that one
+// `vpdpbusd` (u8 x s8, 64 multiply-adds) consumes 4 consecutive k of one row
+// of A, broadcast as a 32-bit lane, against 16 columns of B. The dot product
+// is written as pure vector ops (bufferization rejects llvm.call_intrinsic);
+// qopt-cpu-lower-vnni makes it vpdpbusd after bufferization. A signed A is made unsigned in
 // registers (a xor 0x80 = a + 128) and the accumulators start at
 // -128 * colsum(B). The result is built from loops and vector ops on tensors:
 // `scf.forall` row tiles (threads), and inside each, n blocks of
