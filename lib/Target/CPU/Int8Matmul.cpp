@@ -29,6 +29,8 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
+
 namespace quant_opt {
 #define GEN_PASS_DEF_CPUINT8MATMUL
 #include "QuantOpt/Target/CPU/Passes.h.inc"
@@ -275,12 +277,14 @@ struct CPUInt8MatmulPass
   };
 
   /// One register tile: `rows` rows of A from row `row` (of A; row
-  /// `tileRow` of the tile tensor `c`) times one 16-column vector per
-  /// `inBounds` entry from column `col`, accumulated over all of k; a vector
-  /// whose entry is false reaches past N (masked). Returns the new `c`.
+  /// `tileRow` of the tile tensor `c`, whose first column is column
+  /// `colBase` of the result) times one 16-column vector per `inBounds`
+  /// entry from column `col` (of the result), accumulated over all of k; a
+  /// vector whose entry is false reaches past N (masked). Returns the new
+  /// `c`.
   Value buildMicroTile(OpBuilder &b, Location loc, const Kernel &kernel,
-                       Value c, Value row, Value tileRow, Value col,
-                       int64_t rows, ArrayRef<bool> inBounds) {
+                       Value c, Value row, Value tileRow, Value colBase,
+                       Value col, int64_t rows, ArrayRef<bool> inBounds) {
     int64_t vectors = inBounds.size();
     auto i32 = b.getI32Type();
     auto v16 = VectorType::get({16}, i32);
@@ -288,9 +292,10 @@ struct CPUInt8MatmulPass
     auto idx = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
     };
-    SmallVector<Value> cols, panels;
+    SmallVector<Value> cols, tileCols, panels;
     for (int64_t j = 0; j < vectors; ++j) {
       cols.push_back(arith::AddIOp::create(b, loc, col, idx(16 * j)));
+      tileCols.push_back(arith::SubIOp::create(b, loc, cols.back(), colBase));
       panels.push_back(arith::DivUIOp::create(b, loc, cols.back(), idx(16)));
     }
     Value zeroI32 = arith::ConstantIntOp::create(b, loc, 0, 32);
@@ -316,7 +321,7 @@ struct CPUInt8MatmulPass
           acc = vector::TransferReadOp::create(
               b, loc, v16, c,
               ValueRange{arith::AddIOp::create(b, loc, tileRow, idx(r)),
-                         cols[j]},
+                         tileCols[j]},
               zeroI32, ArrayRef<bool>{inBounds[j]});
         if (corrections[j])
           acc = arith::SubIOp::create(b, loc, acc, corrections[j]);
@@ -377,16 +382,19 @@ struct CPUInt8MatmulPass
         c = vector::TransferWriteOp::create(
                 b, loc, accs[r * vectors + j], c,
                 ValueRange{arith::AddIOp::create(b, loc, tileRow, idx(r)),
-                           cols[j]},
+                           tileCols[j]},
                 ArrayRef<bool>{inBounds[j]})
                 .getResult();
     return c;
   }
 
-  /// Rows [row, row + rows) of the result (`c`, the tile tensor, rows x N):
+  /// Rows [row, row + rows) of the result times the full column blocks
+  /// [blockBegin, blockEnd), plus the narrower last block when `withRest`
+  /// (i1) holds; `c` is the tile tensor, whose first column is `colBase`.
   /// n blocks outside, micro-tile rows inside.
   Value buildRowTile(OpBuilder &b, Location loc, const Kernel &kernel, Value c,
-                     Value row, Value rows) {
+                     Value row, Value rows, Value colBase, Value blockBegin,
+                     Value blockEnd, Value withRest) {
     auto idx = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
     };
@@ -406,8 +414,8 @@ struct CPUInt8MatmulPass
             Value aRow = arith::AddIOp::create(tb, tl, row, r);
             scf::YieldOp::create(
                 tb, tl,
-                buildMicroTile(tb, tl, kernel, iter[0], aRow, r, col, mr,
-                               inBounds));
+                buildMicroTile(tb, tl, kernel, iter[0], aRow, r, colBase,
+                               col, mr, inBounds));
           });
       auto singles = scf::ForOp::create(
           bb, l, fullRows, rows, arith::ConstantIndexOp::create(bb, l, 1),
@@ -416,8 +424,8 @@ struct CPUInt8MatmulPass
             Value aRow = arith::AddIOp::create(tb, tl, row, r);
             scf::YieldOp::create(
                 tb, tl,
-                buildMicroTile(tb, tl, kernel, iter[0], aRow, r, col, 1,
-                               inBounds));
+                buildMicroTile(tb, tl, kernel, iter[0], aRow, r, colBase,
+                               col, 1, inBounds));
           });
       return singles.getResult(0);
     };
@@ -426,8 +434,9 @@ struct CPUInt8MatmulPass
     if (fullBlocks > 0) {
       SmallVector<bool> full(nv, true);
       auto blocks = scf::ForOp::create(
-          b, loc, idx(0), idx(fullBlocks * blockWidth), idx(blockWidth),
-          ValueRange{c},
+          b, loc, arith::MulIOp::create(b, loc, blockBegin, idx(blockWidth)),
+          arith::MulIOp::create(b, loc, blockEnd, idx(blockWidth)),
+          idx(blockWidth), ValueRange{c},
           [&](OpBuilder &bb, Location l, Value col, ValueRange iter) {
             scf::YieldOp::create(bb, l, block(bb, l, iter[0], col, full));
           });
@@ -437,7 +446,18 @@ struct CPUInt8MatmulPass
       SmallVector<bool> partial;
       for (int64_t j = 0; j < (rest + 15) / 16; ++j)
         partial.push_back(16 * (j + 1) <= rest);
-      c = block(b, loc, c, idx(fullBlocks * blockWidth), partial);
+      auto ifOp = scf::IfOp::create(
+          b, loc, withRest,
+          [&](OpBuilder &ib, Location l) {
+            scf::YieldOp::create(
+                ib, l,
+                block(ib, l, c,
+                      arith::ConstantIndexOp::create(ib, l,
+                                                     fullBlocks * blockWidth),
+                      partial));
+          },
+          [&](OpBuilder &ib, Location l) { scf::YieldOp::create(ib, l, c); });
+      c = ifOp.getResult(0);
     }
     return c;
   }
@@ -503,27 +523,60 @@ struct CPUInt8MatmulPass
           arith::SubIOp::create(tb, l, m, row));
       return std::pair(row, rows);
     };
-    auto sliceOf = [&](OpBuilder &tb, Location l, Value whole, Value row,
-                       Value rows) {
-      SmallVector<OpFoldResult> offsets = {row, tb.getIndexAttr(0)};
-      SmallVector<OpFoldResult> sizes = {rows, tb.getIndexAttr(kernel.n)};
+    auto sliceOf = [&](OpBuilder &tb, Value row, Value rows, OpFoldResult col,
+                       OpFoldResult cols) {
+      SmallVector<OpFoldResult> offsets = {row, col};
+      SmallVector<OpFoldResult> sizes = {rows, cols};
       SmallVector<OpFoldResult> strides(2, tb.getIndexAttr(1));
       return std::tuple(offsets, sizes, strides);
     };
+    // Column blocks of micro-n vectors; the last one narrower when N is not
+    // a multiple of the block width.
+    int64_t blockWidth = 16 * microN;
+    int64_t fullBlocks = kernel.n / blockWidth;
+    bool hasRest = kernel.n % blockWidth != 0;
+    int64_t totalBlocks = fullBlocks + (hasRest ? 1 : 0);
+    // Few row tiles (M at most two tiles, or only known at run time): the
+    // columns are cut into chunks of at least 4 blocks too, so that a
+    // matrix-vector product (M = 1) still has tasks for every thread.
+    int64_t colChunks = 1;
+    if (threads && (ShapedType::isDynamic(staticM) || staticM <= 2 * tileRows))
+      colChunks = std::clamp<int64_t>(totalBlocks / 4, 1, 8);
+    int64_t chunkBlocks = (totalBlocks + colChunks - 1) / colChunks;
+    colChunks = (totalBlocks + chunkBlocks - 1) / chunkBlocks;
     Value result;
     if (threads) {
       auto forall = scf::ForallOp::create(
-          b, loc, ArrayRef<OpFoldResult>{numTiles}, ValueRange{init},
-          std::nullopt, [&](OpBuilder &tb, Location l, ValueRange args) {
+          b, loc, ArrayRef<OpFoldResult>{numTiles, b.getIndexAttr(colChunks)},
+          ValueRange{init}, std::nullopt,
+          [&](OpBuilder &tb, Location l, ValueRange args) {
+            auto cst = [&](int64_t v) -> Value {
+              return arith::ConstantIndexOp::create(tb, l, v);
+            };
             auto [row, rows] = tileBounds(tb, l, args[0]);
-            auto [offsets, sizes, strides] = sliceOf(tb, l, args[1], row, rows);
-            Value tile = tensor::ExtractSliceOp::create(tb, l, args[1], offsets,
+            // Chunk args[1]: blocks [b0, b1), columns [colBase, colEnd).
+            Value b0 = arith::MulIOp::create(tb, l, args[1], cst(chunkBlocks));
+            Value b1 = arith::MinUIOp::create(
+                tb, l, arith::AddIOp::create(tb, l, b0, cst(chunkBlocks)),
+                cst(totalBlocks));
+            Value colBase = arith::MulIOp::create(tb, l, b0, cst(blockWidth));
+            Value colEnd = arith::MinUIOp::create(
+                tb, l, arith::MulIOp::create(tb, l, b1, cst(blockWidth)),
+                cst(kernel.n));
+            Value width = arith::SubIOp::create(tb, l, colEnd, colBase);
+            Value fullEnd = arith::MinUIOp::create(tb, l, b1, cst(fullBlocks));
+            Value withRest = arith::CmpIOp::create(
+                tb, l, arith::CmpIPredicate::ugt, b1, cst(fullBlocks));
+            auto [offsets, sizes, strides] =
+                sliceOf(tb, row, rows, colBase, width);
+            Value tile = tensor::ExtractSliceOp::create(tb, l, args[2], offsets,
                                                         sizes, strides);
-            Value done = buildRowTile(tb, l, kernel, tile, row, rows);
+            Value done = buildRowTile(tb, l, kernel, tile, row, rows, colBase,
+                                      b0, fullEnd, withRest);
             auto terminator = scf::InParallelOp::create(tb, l);
             OpBuilder::InsertionGuard guard(tb);
             tb.setInsertionPointToStart(terminator.getBody());
-            tensor::ParallelInsertSliceOp::create(tb, l, done, args[1],
+            tensor::ParallelInsertSliceOp::create(tb, l, done, args[2],
                                                   offsets, sizes, strides);
           });
       result = forall.getResult(0);
@@ -532,10 +585,16 @@ struct CPUInt8MatmulPass
           b, loc, idx(0), numTiles, idx(1), ValueRange{init},
           [&](OpBuilder &tb, Location l, Value t, ValueRange iter) {
             auto [row, rows] = tileBounds(tb, l, t);
-            auto [offsets, sizes, strides] = sliceOf(tb, l, iter[0], row, rows);
+            auto [offsets, sizes, strides] =
+                sliceOf(tb, row, rows, tb.getIndexAttr(0),
+                        tb.getIndexAttr(kernel.n));
             Value tile = tensor::ExtractSliceOp::create(tb, l, iter[0], offsets,
                                                         sizes, strides);
-            Value done = buildRowTile(tb, l, kernel, tile, row, rows);
+            Value zero = arith::ConstantIndexOp::create(tb, l, 0);
+            Value done = buildRowTile(
+                tb, l, kernel, tile, row, rows, zero, zero,
+                arith::ConstantIndexOp::create(tb, l, fullBlocks),
+                arith::ConstantIntOp::create(tb, l, hasRest ? 1 : 0, 1));
             scf::YieldOp::create(
                 tb, l,
                 ValueRange{tensor::InsertSliceOp::create(tb, l, done, iter[0],

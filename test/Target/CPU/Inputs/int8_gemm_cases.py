@@ -26,6 +26,11 @@ CASES = {
     "signed_dynamic": ([1, 9, 70], False, 33, 100, True, True, False),
     # B an input (packed at run time), a previous accumulator that is read.
     "signed_b_input_acc": ([5, 67], False, 12, 17, True, False, True),
+    # Few rows, many columns: the columns are cut into chunks too (400 =
+    # 8 blocks of 48 + 16: 2 chunks, the last block in the second; 1000 =
+    # 20 blocks + 40: 5 chunks, the last one only the narrow block).
+    "signed_dynamic_wide": ([1, 70], False, 20, 400, True, True, False),
+    "unsigned_static_wide": ([5], True, 64, 1000, False, True, False),
     # Small enough for sequential loops; K < 4 (only the tail step).
     "unsigned_tiny": ([3], True, 3, 7, False, True, False),
 }
