@@ -13,13 +13,14 @@
 // `vpdpbusd` (u8 x s8, 64 multiply-adds) consumes 4 consecutive k of one row
 // of A, broadcast as a 32-bit lane, against 16 columns of B. The dot product
 // is written as pure vector ops (bufferization rejects llvm.call_intrinsic);
-// qopt-cpu-lower-vnni makes it vpdpbusd after bufferization. A signed A is made unsigned in
-// registers (a xor 0x80 = a + 128) and the accumulators start at
-// -128 * colsum(B). The result is built from loops and vector ops on tensors:
-// `scf.forall` row tiles (threads), and inside each, n blocks of
-// `micro-n` vectors (outer) by `micro-m` rows (inner) whose accumulators
-// stay in registers over the whole k loop; rows left over at the end of a
-// tile take a one-row kernel, columns left over a narrower one.
+// qopt-cpu-lower-vnni makes it vpdpbusd after bufferization. A signed A is
+// made unsigned in registers (a xor 0x80 = a + 128) and the accumulators
+// start at -128 * colsum(B). The result is built from loops and vector ops
+// on tensors: `scf.forall` row tiles (threads; with few row tiles, column
+// chunks too), and inside each, n blocks of `micro-n` vectors (outer) by
+// `micro-m` rows (inner) whose accumulators stay in registers over the whole
+// k loop; rows left over at the end of a tile take a one-row kernel, columns
+// left over a narrower one.
 //
 //===----------------------------------------------------------------------===//
 

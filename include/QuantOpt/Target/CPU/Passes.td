@@ -101,7 +101,8 @@ def CPUInt8Matmul : Pass<"qopt-cpu-int8-matmul", "mlir::func::FuncOp"> {
     dynamic. B is packed into the VNNI layout `[ceil(K/4), 4 * N16]` (four
     consecutive k of a column side by side, zero padded; folded into a
     constant when B is one, a `linalg.generic` otherwise). The result is
-    `scf.forall` row tiles of `tile-m` rows (threads), column blocks of
+    `scf.forall` row tiles of `tile-m` rows (threads; with few row tiles also
+    column chunks of at least 4 blocks, up to 8), column blocks of
     `micro-n` 16-lane vectors and register tiles of `micro-m` rows whose
     k loop does one u8 x s8 dot product per accumulator with 4 bytes of a
     row of A broadcast, written as a pure `vector.multi_reduction` that
