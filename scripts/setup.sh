@@ -24,6 +24,8 @@ PACKAGES=(
   # peers: OpenBLAS (benchmarks/matmul.sh); LLVM's OpenMP runtime, which
   # compiled models link
   libopenblas-dev libomp-22-dev
+  # peer: oneDNN int8 matmul (benchmarks/int8_gemm.sh)
+  libdnnl-dev
 )
 
 # Node.js and npm run the ONNX Runtime peer. Some machines have Node.js from

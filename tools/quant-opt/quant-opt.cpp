@@ -134,6 +134,7 @@ static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
   options.modelName = quant_opt::sanitizeCIdentifier(name);
   options.vectorWidth = target->vectorWidth;
   options.features = target->features;
+  options.int8VNNI = target->hasAVX512VNNI;
   options.parallel = !noParallel;
 
   if (emit == Emit::Header) {

@@ -99,6 +99,7 @@ FailureOr<CPUTarget> quant_opt::getCPUTarget(StringRef cpu,
   target.hasFMA = has("fma");
   target.hasVNNI = has("avx512vnni") || has("avxvnni");
   target.hasBF16 = has("avx512bf16");
+  target.hasAVX512VNNI = target.hasAVX512 && has("avx512vnni");
   target.vectorWidth = target.hasAVX512 ? 16 : target.hasAVX2 ? 8 : 4;
   return target;
 }

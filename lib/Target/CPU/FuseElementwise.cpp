@@ -16,8 +16,10 @@ using namespace mlir;
 
 namespace {
 
+/// Ops that keep their form for a dedicated micro-kernel.
 bool isMatmul(Operation *op) {
-  return isa_and_nonnull<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
+  return isa_and_nonnull<linalg::MatmulOp, linalg::BatchMatmulOp>(op) ||
+         quant_opt::isInt8Contraction(op);
 }
 
 struct CPUFuseElementwisePass

@@ -38,14 +38,21 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwise());
   addUpstream(pm, "canonicalize,cse");
 
-  // Threads, caches and registers.
+  // Threads, caches and registers. The int8 contraction gets the VNNI
+  // kernel where the target has AVX-512 VNNI; elsewhere the generic path.
   CPUTileAndVectorizeOptions tiling;
   tiling.vectorWidth = options.vectorWidth;
   tiling.parallel = options.parallel;
   tiling.microM = options.microM;
   tiling.microN = options.microN;
+  tiling.skipInt8Contractions = options.int8VNNI;
   pm.addNestedPass<func::FuncOp>(createCPUTileAndVectorize(tiling));
   pm.addNestedPass<func::FuncOp>(createCPUMathApproximation());
+  if (options.int8VNNI) {
+    CPUInt8MatmulOptions int8;
+    int8.parallel = options.parallel;
+    pm.addNestedPass<func::FuncOp>(createCPUInt8Matmul(int8));
+  }
   addUpstream(pm, "canonicalize,cse");
 
   // Bufferization: identity layouts at the function boundary (the ABI passes
@@ -54,6 +61,9 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
                   "function-boundary-type-conversion=identity-layout-map},"
                   "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
                   "canonicalize");
+  // The int8 kernel's dot products become vpdpbusd once buffers are explicit.
+  if (options.int8VNNI)
+    pm.addNestedPass<func::FuncOp>(createCPULowerVNNI());
 
   // Down to LLVM.
   pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
@@ -101,6 +111,10 @@ struct CPUPipelineCLOptions
       *this, "micro-n",
       llvm::cl::desc("Columns of the matmul micro-tile (0: two vectors)"),
       llvm::cl::init(0)};
+  Option<bool> vnni{*this, "vnni",
+                    llvm::cl::desc("The target has AVX-512 VNNI (int8 "
+                                   "contractions use vpdpbusd)"),
+                    llvm::cl::init(false)};
 };
 } // namespace
 
@@ -115,6 +129,7 @@ void quant_opt::registerCPUPipeline() {
         options.parallel = cl.parallel;
         options.microM = cl.microM;
         options.microN = cl.microN;
+        options.int8VNNI = cl.vnni;
         buildCPUPipeline(pm, options);
       });
 }

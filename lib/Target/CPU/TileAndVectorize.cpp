@@ -365,8 +365,11 @@ struct CPUTileAndVectorizePass
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      if (!isa<linalg::FillOp>(op) && op.hasPureTensorSemantics())
-        ops.push_back(op);
+      if (isa<linalg::FillOp>(op) || !op.hasPureTensorSemantics())
+        return;
+      if (skipInt8Contractions && quant_opt::isInt8Contraction(op))
+        return;
+      ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {
       if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) &&

@@ -18,6 +18,7 @@ struct CPUTarget {
   int64_t vectorWidth = 4; ///< f32 lanes of the widest usable vector
   bool hasAVX512 = false, hasAVX2 = false, hasFMA = false;
   bool hasVNNI = false, hasBF16 = false;
+  bool hasAVX512VNNI = false; ///< vpdpbusd on 512-bit vectors
 };
 
 /// Describes `cpu`: "host" (the machine compiling, with its exact feature

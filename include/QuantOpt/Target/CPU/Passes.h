@@ -37,7 +37,14 @@ struct CPUPipelineOptions {
   /// Matmul register micro-tile (rows, columns); 0 = chosen from the vector
   /// width (12 x 32 for AVX-512, 6 x 16 for AVX2).
   int64_t microM = 0, microN = 0;
+  /// The target has AVX-512 VNNI: int8 contractions get the vpdpbusd kernel
+  /// (qopt-cpu-int8-matmul).
+  bool int8VNNI = false;
 };
+
+/// True for the canonical int8 contraction that `qopt-cpu-int8-matmul`
+/// rewrites (a linalg.generic: i8 x i8 -> i32, maps (m,k), (k,n), (m,n)).
+bool isInt8Contraction(mlir::Operation *op);
 
 /// Shape inference, then qopt-record-signature: what every emitted artifact
 /// (code or C header) starts with.

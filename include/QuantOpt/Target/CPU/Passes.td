@@ -80,12 +80,70 @@ def CPUTileAndVectorize
            "vectors, 6 with 8-lane ones)">,
     Option<"microN", "micro-n", "int64_t", /*default=*/"0",
            "Columns of the matmul register micro-tile (0: 2 * vector-width)">,
+    Option<"skipInt8Contractions", "skip-int8-contractions", "bool",
+           /*default=*/"false",
+           "Leave canonical int8 contractions to qopt-cpu-int8-matmul">,
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
     "::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect",
     "::mlir::affine::AffineDialect", "::mlir::memref::MemRefDialect",
   ];
+}
+
+def CPUInt8Matmul : Pass<"qopt-cpu-int8-matmul", "mlir::func::FuncOp"> {
+  let summary = "AVX-512 VNNI (vpdpbusd) kernel for the canonical int8 contraction";
+  let description = [{
+    Rewrites the canonical int8 contraction (docs/cpu-codegen.md): a
+    `linalg.generic` with maps (m,k), (k,n), (m,n), iterators parallel,
+    parallel, reduction, `i8` A (`arith.extui` or `arith.extsi`) times `i8` B
+    (`arith.extsi`) accumulated into `i32`; K and N static, M static or
+    dynamic. B is packed into the VNNI layout `[ceil(K/4), 4 * N16]` (four
+    consecutive k of a column side by side, zero padded; folded into a
+    constant when B is one, a `linalg.generic` otherwise). The result is
+    `scf.forall` row tiles of `tile-m` rows (threads; with few row tiles also
+    column chunks of at least 4 blocks, up to 8), column blocks of
+    `micro-n` 16-lane vectors and register tiles of `micro-m` rows whose
+    k loop does one u8 x s8 dot product per accumulator with 4 bytes of a
+    row of A broadcast, written as a pure `vector.multi_reduction` that
+    `qopt-cpu-lower-vnni` turns into `llvm.x86.avx512.vpdpbusd.512` after
+    bufferization; left-over rows use one-row tiles, left-over columns a
+    narrower block with a masked last vector. A signed A is made unsigned in
+    registers (xor 0x80) and the accumulators start at -128 * colsum(B).
+    Only for targets with `avx512vnni`: the CPU pipeline adds this pass (after
+    `qopt-cpu-tile-and-vectorize`, which then leaves these contractions
+    alone) when the target has it.
+  }];
+  let options = [
+    Option<"microM", "micro-m", "int64_t", /*default=*/"8",
+           "Rows of the register tile">,
+    Option<"microN", "micro-n", "int64_t", /*default=*/"3",
+           "16-lane i32 vectors (columns / 16) of the register tile">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"64",
+           "Rows of one thread tile">,
+    Option<"parallel", "parallel", "bool", /*default=*/"true",
+           "Make the row-tile loop scf.forall (unless statically < 32K "
+           "multiply-adds)">,
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+  ];
+}
+
+def CPULowerVNNI : Pass<"qopt-cpu-lower-vnni", "mlir::func::FuncOp"> {
+  let summary = "Rewrite the u8 x s8 dot-product form into vpdpbusd";
+  let description = [{
+    `vector.multi_reduction <add>` over `[16, 4]` of
+    `arith.extui(shape_cast A) * arith.extsi(shape_cast B)` (A, B:
+    `vector<64xi8>`) into `%acc` becomes the call of
+    `llvm.x86.avx512.vpdpbusd.512(%acc, A, B)`. `qopt-cpu-int8-matmul`
+    emits that pure form so that bufferization (whose deallocation rejects
+    ops with unknown memory effects) can run; the CPU pipeline runs this
+    pass after it. Only for targets with `avx512vnni`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def CPUMathApproximation
