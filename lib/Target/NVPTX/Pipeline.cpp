@@ -50,7 +50,10 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
   pm.addNestedPass<func::FuncOp>(createCPUExpandReshapes());
 
-  // Parallel loops -> blocks and threads -> gpu.launch.
+  // Float matmuls: shared-memory tiled kernels.
+  if (options.tileMatmul)
+    pm.addNestedPass<func::FuncOp>(createNVPTXTileMatmul());
+  // Everything else: parallel loops -> blocks and threads -> gpu.launch.
   addUpstream(pm, "func.func(convert-linalg-to-parallel-loops)");
   NVPTXMapParallelLoopsOptions mapping;
   mapping.blockSize = options.blockSize;
@@ -99,6 +102,10 @@ struct NVPTXPipelineCLOptions : PassPipelineOptions<NVPTXPipelineCLOptions> {
   Option<int64_t> blockSize{*this, "block-size",
                             llvm::cl::desc("Threads per block"),
                             llvm::cl::init(256)};
+  Option<bool> tileMatmul{
+      *this, "tile-matmul",
+      llvm::cl::desc("Shared-memory tiled kernels for float matmuls"),
+      llvm::cl::init(true)};
   Option<std::string> cudaPath{*this, "cuda-path",
                                llvm::cl::desc("CUDA toolkit root"),
                                llvm::cl::init("/usr/local/cuda")};
@@ -116,6 +123,7 @@ void quant_opt::registerNVPTXPipeline() {
         options.arch = cl.arch;
         options.blockSize = cl.blockSize;
         options.cudaPath = cl.cudaPath;
+        options.tileMatmul = cl.tileMatmul;
         buildNVPTXPipeline(pm, options);
       });
 }

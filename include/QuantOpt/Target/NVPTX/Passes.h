@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -30,6 +31,9 @@ struct NVPTXPipelineOptions {
   std::string arch = "sm_80";
   /// Threads per block of the generic elementwise / loop kernels.
   int64_t blockSize = 256;
+  /// Float matmuls as shared-memory tiled kernels (else one thread per
+  /// output element, like every other op).
+  bool tileMatmul = true;
   /// CUDA toolkit root (libdevice for math functions in kernels).
   std::string cudaPath = "/usr/local/cuda";
 };

@@ -5,6 +5,24 @@
 
 include "mlir/Pass/PassBase.td"
 
+def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
+  let summary = "Float matmuls on buffers as shared-memory tiled GPU kernels";
+  let description = [{
+    `linalg.matmul` / `linalg.batch_matmul` on buffers of one float type
+    (f32, f16, bf16; default indexing maps) become a `gpu.launch` of a tiled
+    kernel: 64 x 64 output tiles per block of 16 x 16 threads, K in steps of
+    16 through two workgroup-memory tiles (A 64 x 16, B 16 x 64, f32,
+    zero-padded at the edges), 4 x 4 outputs per thread accumulated in f32
+    in private memory (registers), added to C at the end. Integer and mixed
+    type matmuls keep the generic path.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def NVPTXMapParallelLoops
     : Pass<"qopt-nvptx-map-parallel-loops", "mlir::func::FuncOp"> {
   let summary = "Map outermost scf.parallel loops to GPU blocks and threads";
