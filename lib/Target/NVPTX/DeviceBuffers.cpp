@@ -59,7 +59,7 @@ struct NVPTXDeviceBuffersPass
     ModuleOp module = getOperation();
     for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       if (!func.isExternal() && failed(runOnFunction(module, func)))
-        return failure();
+        return signalPassFailure();
   }
 
   LogicalResult runOnFunction(ModuleOp module, func::FuncOp func) {

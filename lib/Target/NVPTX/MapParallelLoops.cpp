@@ -59,7 +59,7 @@ struct NVPTXMapParallelLoopsPass
       for (unsigned d = 0; d < rank; ++d)
         all.push_back(d);
       rewriter.setInsertionPoint(loop);
-      scf::collapseParallelLoops(rewriter, loop, {all});
+      mlir::collapseParallelLoops(rewriter, loop, {all});
     }
     MLIRContext *context = &getContext();
     AffineMap identity = AffineMap::getMultiDimIdentityMap(1, context);
