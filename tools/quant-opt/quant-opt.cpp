@@ -25,7 +25,6 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
@@ -410,7 +409,7 @@ int main(int argc, char **argv) {
   quant_opt::registerCPUPipeline();
   quant_opt::registerQOptNVPTXPasses();
   quant_opt::registerNVPTXPipeline();
-  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  quant_opt::registerNVPTXTargetExtensions(registry);
 
   auto [inputFile, outputFile] = registerAndParseCLIOptions(
       argc, argv, "quant-opt: ONNX quantization compiler driver\n", registry);

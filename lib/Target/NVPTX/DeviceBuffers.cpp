@@ -86,7 +86,14 @@ struct NVPTXDeviceBuffersPass
         }
         auto copy = createAllocLike(b, arg.getLoc(), arg, type);
         auto memcpy = memref::CopyOp::create(b, arg.getLoc(), arg, copy);
-        arg.replaceAllUsesExcept(copy, memcpy);
+        // Every use but the copy and the sizes of the new buffer.
+        arg.replaceUsesWithIf(copy, [&](OpOperand &use) {
+          Operation *owner = use.getOwner();
+          return owner != memcpy &&
+                 !(isa<memref::DimOp>(owner) &&
+                   owner->getBlock() == copy->getBlock() &&
+                   owner->isBeforeInBlock(copy));
+        });
         owned.insert(copy);
       }
     }

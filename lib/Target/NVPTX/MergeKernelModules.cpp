@@ -34,8 +34,25 @@ struct NVPTXMergeKernelModulesPass
                          << moduleName << "' already exists";
       return signalPassFailure();
     }
+    // Outlining names every kernel function after its function, and each
+    // module uniquely: kernels are renamed after their (unique) module.
+    llvm::DenseMap<std::pair<StringAttr, StringAttr>, StringAttr> renamed;
+    for (gpu::GPUModuleOp source : modules) {
+      StringAttr moduleSym = source.getNameAttr();
+      auto kernels = llvm::to_vector(source.getOps<gpu::GPUFuncOp>());
+      for (gpu::GPUFuncOp kernel : kernels) {
+        if (!kernel.isKernel())
+          continue;
+        StringAttr newName =
+            kernels.size() == 1
+                ? moduleSym
+                : StringAttr::get(&getContext(), moduleSym.getValue() + "_" +
+                                                     kernel.getName());
+        renamed[{moduleSym, kernel.getNameAttr()}] = newName;
+        kernel.setName(newName);
+      }
+    }
     gpu::GPUModuleOp target = modules.front();
-    target.setName(moduleName);
     SymbolTable targetSymbols(target);
     for (gpu::GPUModuleOp source : llvm::drop_begin(modules)) {
       for (Operation &op :
@@ -49,15 +66,20 @@ struct NVPTXMergeKernelModulesPass
           }
         }
         op.moveBefore(target.getBody(), target.getBody()->end());
-        if (auto symbol = dyn_cast<SymbolOpInterface>(op))
+        if (isa<SymbolOpInterface>(op))
           targetSymbols.insert(&op);
       }
     }
+    target.setName(moduleName);
     StringAttr targetName = StringAttr::get(&getContext(), moduleName);
     module.walk([&](gpu::LaunchFuncOp launch) {
       SymbolRefAttr kernel = launch.getKernel();
-      launch.setKernelAttr(SymbolRefAttr::get(
-          targetName, {FlatSymbolRefAttr::get(kernel.getLeafReference())}));
+      StringAttr leaf = kernel.getLeafReference();
+      auto it = renamed.find({kernel.getRootReference(), leaf});
+      if (it != renamed.end())
+        leaf = it->second;
+      launch.setKernelAttr(
+          SymbolRefAttr::get(targetName, {FlatSymbolRefAttr::get(leaf)}));
     });
     for (gpu::GPUModuleOp source : llvm::drop_begin(modules))
       source.erase();

@@ -19,10 +19,12 @@
 // CHECK:         %[[HOST:.*]] = memref.alloc(%{{.*}}) : memref<?x4xf32>
 // CHECK-NOT:     qopt.host
 // CHECK:         memref.copy %[[OUT]], %[[HOST]]
-// CHECK-DAG:     memref.extract_aligned_pointer_as_index %[[IN]]
-// CHECK-DAG:     memref.extract_aligned_pointer_as_index %[[WD]]
-// CHECK-DAG:     memref.extract_aligned_pointer_as_index %[[OUT]]
-// CHECK-COUNT-3: call @qopt_cuda_free
+// CHECK:         memref.extract_aligned_pointer_as_index %[[IN]]
+// CHECK:         call @qopt_cuda_free
+// CHECK:         memref.extract_aligned_pointer_as_index %[[WD]]
+// CHECK:         call @qopt_cuda_free
+// CHECK:         memref.extract_aligned_pointer_as_index %[[OUT]]
+// CHECK:         call @qopt_cuda_free
 // CHECK:         return %[[HOST]]
 module {
   memref.global "private" constant @weight : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>

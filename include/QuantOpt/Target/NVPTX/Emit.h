@@ -15,6 +15,11 @@ struct NVPTXTarget {
   std::string cudaPath = "/usr/local/cuda"; ///< toolkit root (ptxas, libdevice)
 };
 
+/// What the NVPTX pipeline needs registered before contexts are created:
+/// the NVVM target attribute's serialization (gpu-module-to-binary) and the
+/// LLVM IR translations of the builtin, LLVM, GPU and NVVM dialects.
+void registerNVPTXTargetExtensions(mlir::DialectRegistry &registry);
+
 /// Checks `arch`; fails with a message naming the supported ones.
 llvm::FailureOr<NVPTXTarget> getNVPTXTarget(llvm::StringRef arch,
                                             llvm::StringRef cudaPath,
