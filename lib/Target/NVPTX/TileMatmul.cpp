@@ -9,8 +9,9 @@
 //     into workgroup memory (f32, zero-padded at the edges; 4 elements per
 //     thread each), barrier,
 //     each thread accumulates its 4 x 4 outputs (rows ty + 16 i, columns
-//     tx + 16 j: conflict-free shared reads, coalesced writes) in private
-//     registers, barrier
+//     tx + 16 j: conflict-free shared reads, coalesced writes) in 16 f32
+//     loop-carried values (registers; the k-tile loop fully unrolled),
+//     barrier
 //   C[r, c] += acc (in bounds only)
 //
 //===----------------------------------------------------------------------===//
@@ -75,8 +76,6 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
 
   auto workgroup = gpu::AddressSpaceAttr::get(context,
                                               gpu::AddressSpace::Workgroup);
-  auto privateSpace =
-      gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Private);
   Type f32 = b.getF32Type();
   auto aTileType =
       MemRefType::get({kTile, kTileK}, f32, MemRefLayoutAttrInterface(),
@@ -84,20 +83,16 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
   auto bTileType =
       MemRefType::get({kTileK, kTile}, f32, MemRefLayoutAttrInterface(),
                       workgroup);
-  auto accType = MemRefType::get({kPerThread, kPerThread}, f32,
-                                 MemRefLayoutAttrInterface(), privateSpace);
   auto launch = gpu::LaunchOp::create(
       b, loc, gridX, gridY, batch, threads, threads, one,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/ValueRange(),
-      /*workgroupAttributions=*/TypeRange{aTileType, bTileType},
-      /*privateAttributions=*/TypeRange{accType});
+      /*workgroupAttributions=*/TypeRange{aTileType, bTileType});
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   Value aTile = launch.getWorkgroupAttributions()[0];
   Value bTile = launch.getWorkgroupAttributions()[1];
-  Value acc = launch.getPrivateAttributions()[0];
   Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
   Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x, cst(kTile));
   Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y, cst(kTile));
@@ -107,13 +102,6 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
   Value tid = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, ty, threads), tx);
 
-  auto forLoop = [&](int64_t lb, int64_t ub, int64_t step, auto body) {
-    auto loop = scf::ForOp::create(b, loc, cst(lb), cst(ub), cst(step));
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPoint(loop.getBody()->getTerminator());
-    body(loop.getInductionVar());
-    return loop;
-  };
   auto indices = [&](Value r, Value c) {
     SmallVector<Value> idx;
     if (batched)
@@ -123,6 +111,9 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
   };
   auto lt = [&](Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  };
+  auto add = [&](Value x, Value y) -> Value {
+    return arith::AddIOp::create(b, loc, x, y);
   };
   /// global[r, c] as f32 if (r < rows && c < cols), else 0.
   auto guardedLoad = [&](Value source, Value r, Value rows, Value c,
@@ -140,65 +131,59 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
     }
     return ifOp.getResult(0);
   };
+  // Thread (tx, ty) owns rows ty + 16 i and columns tx + 16 j.
+  SmallVector<Value> rowOffsets, colOffsets;
+  for (int64_t i = 0; i < kPerThread; ++i) {
+    rowOffsets.push_back(add(ty, cst(i * kThreads)));
+    colOffsets.push_back(add(tx, cst(i * kThreads)));
+  }
 
-  // acc = 0
-  forLoop(0, kPerThread, 1, [&](Value i) {
-    forLoop(0, kPerThread, 1, [&](Value j) {
-      memref::StoreOp::create(b, loc, fzero, acc, ValueRange{i, j});
-    });
-  });
-  auto kLoop = scf::ForOp::create(b, loc, zero, K, cst(kTileK));
+  // The accumulators are loop-carried values: registers, fully unrolled.
+  SmallVector<Value> init(kPerThread * kPerThread, fzero);
+  auto kLoop = scf::ForOp::create(b, loc, zero, K, cst(kTileK), init);
   {
     OpBuilder::InsertionGuard g(b);
-    b.setInsertionPoint(kLoop.getBody()->getTerminator());
+    b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     constexpr int64_t perThreadCopies = kTile * kTileK / (kThreads * kThreads);
-    forLoop(0, perThreadCopies, 1, [&](Value i) {
-      Value e = arith::AddIOp::create(
-          b, loc, tid,
-          arith::MulIOp::create(b, loc, i, cst(kThreads * kThreads)));
+    for (int64_t i = 0; i < perThreadCopies; ++i) {
+      Value e = add(tid, cst(i * kThreads * kThreads));
       // A tile [64][16].
       Value ar = arith::DivUIOp::create(b, loc, e, cst(kTileK));
       Value ac = arith::RemUIOp::create(b, loc, e, cst(kTileK));
-      Value av = guardedLoad(A, arith::AddIOp::create(b, loc, m0, ar), M,
-                             arith::AddIOp::create(b, loc, k0, ac), K);
+      Value av = guardedLoad(A, add(m0, ar), M, add(k0, ac), K);
       memref::StoreOp::create(b, loc, av, aTile, ValueRange{ar, ac});
       // B tile [16][64].
       Value br = arith::DivUIOp::create(b, loc, e, cst(kTile));
       Value bc = arith::RemUIOp::create(b, loc, e, cst(kTile));
-      Value bv = guardedLoad(B, arith::AddIOp::create(b, loc, k0, br), K,
-                             arith::AddIOp::create(b, loc, n0, bc), N);
+      Value bv = guardedLoad(B, add(k0, br), K, add(n0, bc), N);
       memref::StoreOp::create(b, loc, bv, bTile, ValueRange{br, bc});
-    });
+    }
     gpu::BarrierOp::create(b, loc);
-    forLoop(0, kTileK, 1, [&](Value kk) {
-      forLoop(0, kPerThread, 1, [&](Value i) {
-        Value r = arith::AddIOp::create(
-            b, loc, ty, arith::MulIOp::create(b, loc, i, threads));
-        Value a = memref::LoadOp::create(b, loc, aTile, ValueRange{r, kk});
-        forLoop(0, kPerThread, 1, [&](Value j) {
-          Value c = arith::AddIOp::create(
-              b, loc, tx, arith::MulIOp::create(b, loc, j, threads));
-          Value bv = memref::LoadOp::create(b, loc, bTile, ValueRange{kk, c});
-          Value sum = memref::LoadOp::create(b, loc, acc, ValueRange{i, j});
-          Value fma = math::FmaOp::create(b, loc, a, bv, sum);
-          memref::StoreOp::create(b, loc, fma, acc, ValueRange{i, j});
-        });
-      });
-    });
+    SmallVector<Value> acc(kLoop.getRegionIterArgs().begin(),
+                           kLoop.getRegionIterArgs().end());
+    for (int64_t kk = 0; kk < kTileK; ++kk) {
+      Value kIndex = cst(kk);
+      SmallVector<Value> a, bv;
+      for (int64_t i = 0; i < kPerThread; ++i) {
+        a.push_back(memref::LoadOp::create(b, loc, aTile,
+                                           ValueRange{rowOffsets[i], kIndex}));
+        bv.push_back(memref::LoadOp::create(
+            b, loc, bTile, ValueRange{kIndex, colOffsets[i]}));
+      }
+      for (int64_t i = 0; i < kPerThread; ++i)
+        for (int64_t j = 0; j < kPerThread; ++j)
+          acc[i * kPerThread + j] = math::FmaOp::create(
+              b, loc, a[i], bv[j], acc[i * kPerThread + j]);
+    }
     gpu::BarrierOp::create(b, loc);
+    scf::YieldOp::create(b, loc, acc);
   }
   // C += acc, in bounds.
-  forLoop(0, kPerThread, 1, [&](Value i) {
-    Value r = arith::AddIOp::create(
-        b, loc, m0,
-        arith::AddIOp::create(b, loc, ty,
-                              arith::MulIOp::create(b, loc, i, threads)));
-    forLoop(0, kPerThread, 1, [&](Value j) {
-      Value c = arith::AddIOp::create(
-          b, loc, n0,
-          arith::AddIOp::create(b, loc, tx,
-                                arith::MulIOp::create(b, loc, j, threads)));
+  for (int64_t i = 0; i < kPerThread; ++i) {
+    Value r = add(m0, rowOffsets[i]);
+    for (int64_t j = 0; j < kPerThread; ++j) {
+      Value c = add(n0, colOffsets[j]);
       Value inBounds = arith::AndIOp::create(b, loc, lt(r, M), lt(c, N));
       auto ifOp = scf::IfOp::create(b, loc, TypeRange{}, inBounds,
                                     /*withElseRegion=*/false);
@@ -206,12 +191,12 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
       b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
       Value old = toF32(b, loc,
                         memref::LoadOp::create(b, loc, C, indices(r, c)));
-      Value sum = memref::LoadOp::create(b, loc, acc, ValueRange{i, j});
-      Value total = arith::AddFOp::create(b, loc, old, sum);
+      Value total = arith::AddFOp::create(
+          b, loc, old, kLoop.getResult(i * kPerThread + j));
       memref::StoreOp::create(b, loc, fromF32(b, loc, total, elementType), C,
                               indices(r, c));
-    });
-  });
+    }
+  }
   gpu::TerminatorOp::create(b, loc);
   op->erase();
   return success();

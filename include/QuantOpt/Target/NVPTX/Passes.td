@@ -13,7 +13,7 @@ def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
     kernel: 64 x 64 output tiles per block of 16 x 16 threads, K in steps of
     16 through two workgroup-memory tiles (A 64 x 16, B 16 x 64, f32,
     zero-padded at the edges), 4 x 4 outputs per thread accumulated in f32
-    in private memory (registers), added to C at the end. Integer and mixed
+    in loop-carried values (registers), added to C at the end. Integer and mixed
     type matmuls keep the generic path.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
