@@ -17,7 +17,8 @@
 # check that ran passed, 1 when one failed, 77 when there was no GPU.
 # Options (environment): QOPT_BUILD_DIR (default build), GPU_ARCH (sm_80),
 # JOBS (parallel conformance runs, default nproc), TIME_LIMIT (seconds for
-# the run phase, default 420).
+# the run phase, default 420), FILTER (regex: only the conformance tests
+# matching it, e.g. 'node/test_(relu|softmax)').
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${QOPT_BUILD_DIR:-$ROOT/build}"
@@ -66,7 +67,7 @@ prepare() {
       echo "ok $name"
     }
     export -f prep_one; export BUILD DATA DIR ARCH
-    grep -v '^#' "$ROOT/test/conformance/expected-ptx.txt" | grep . \
+    grep -v '^#' "$ROOT/test/conformance/expected-ptx.txt" | grep . | grep -E "${FILTER:-.}" \
       | xargs -P "$JOBS" -I{} bash -c 'prep_one "$@"' _ {} > "$DIR/conformance/prepare.log"
     n=$(grep -c '^ok ' "$DIR/conformance/prepare.log")
     failed=$(grep -vc '^ok ' "$DIR/conformance/prepare.log")
