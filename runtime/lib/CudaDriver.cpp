@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
 #include <map>
@@ -89,6 +90,11 @@ struct State {
   // Managed-memory cache: size -> free blocks; block -> size.
   std::map<size_t, std::vector<void *>> freeBlocks;
   std::map<void *, size_t> blockSizes;
+  // Host buffers handed out when an allocation failed (the run is failing;
+  // host code of the model may still touch them before it returns).
+  std::map<void *, size_t> hostFallbacks;
+  // Device-resident copies of constant globals (weights): host -> managed.
+  std::map<const void *, void *> globals;
 };
 
 State &state() {
@@ -283,6 +289,12 @@ void qopt_cuda_free(int64_t pointer) {
     return;
   State &s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
+  auto fallback = s.hostFallbacks.find(block);
+  if (fallback != s.hostFallbacks.end()) {
+    std::free(block);
+    s.hostFallbacks.erase(fallback);
+    return;
+  }
   auto it = s.blockSizes.find(block);
   if (it == s.blockSizes.end()) {
     record(s, "qopt_cuda_free: pointer not allocated by the runtime");
@@ -397,9 +409,16 @@ void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/, bool /*isHostShared*/)
   // between (synchronous) launches.
   State &s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  if (!ready(s))
-    return nullptr;
   size_t size = sizeBytes ? (sizeBytes + 255) / 256 * 256 : 256;
+  auto hostFallback = [&]() -> void * {
+    // The run has failed already; keep the model's host code off NULL.
+    void *block = std::calloc(1, size);
+    if (block)
+      s.hostFallbacks[block] = size;
+    return block;
+  };
+  if (!ready(s))
+    return hostFallback();
   auto &cached = s.freeBlocks[size];
   if (!cached.empty()) {
     void *block = cached.back();
@@ -409,10 +428,33 @@ void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/, bool /*isHostShared*/)
   CUdeviceptr pointer = 0;
   if (!check(s, s.api.cuMemAllocManaged(&pointer, size, CU_MEM_ATTACH_GLOBAL),
              "cuMemAllocManaged"))
-    return nullptr;
+    return hostFallback();
   void *block = reinterpret_cast<void *>(pointer);
   s.blockSizes[block] = size;
   return block;
+}
+
+int64_t qopt_cuda_global(int64_t host, int64_t bytes) {
+  // The device-resident copy of a constant global (a weight), made on first
+  // use and kept for the process: later runs read it in place.
+  const void *source = reinterpret_cast<const void *>(host);
+  State &s = state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  auto it = s.globals.find(source);
+  if (it != s.globals.end())
+    return reinterpret_cast<int64_t>(it->second);
+  if (!ready(s))
+    return host; // the run has failed: no kernel will read it
+  CUdeviceptr pointer = 0;
+  size_t size = bytes > 0 ? static_cast<size_t>(bytes) : 1;
+  if (!check(s, s.api.cuMemAllocManaged(&pointer, size, CU_MEM_ATTACH_GLOBAL),
+             "cuMemAllocManaged (weights)"))
+    return host;
+  void *copy = reinterpret_cast<void *>(pointer);
+  if (bytes > 0)
+    std::memcpy(copy, source, static_cast<size_t>(bytes));
+  s.globals[source] = copy;
+  return static_cast<int64_t>(pointer);
 }
 
 void mgpuMemFree(void *pointer, void * /*stream*/) {

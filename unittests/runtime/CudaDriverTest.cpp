@@ -20,6 +20,8 @@ void mgpuLaunchKernel(void *function, intptr_t gx, intptr_t gy, intptr_t gz,
                       intptr_t bx, intptr_t by, intptr_t bz, int32_t smem,
                       void *stream, void **params, void **extra, size_t count);
 void *mgpuModuleGetFunction(void *module, const char *name);
+void qopt_cuda_free(int64_t pointer);
+int64_t qopt_cuda_global(int64_t host, int64_t bytes);
 }
 
 using namespace qopt::rt::test;
@@ -52,7 +54,16 @@ TEST(CudaDriver, NoDriverCallsFailCleanly) {
     GTEST_SKIP() << "a CUDA driver is installed";
   // What a bundle's P_run does when called without the loader's check.
   EXPECT_EQ(qopt_cuda_run_begin(), 1);
-  EXPECT_EQ(mgpuMemAlloc(64, nullptr, true), nullptr);
+  // A failed run's allocations are host memory: the model's host code may
+  // still touch them before it returns; qopt_cuda_free releases them.
+  auto *block = static_cast<float *>(mgpuMemAlloc(64, nullptr, true));
+  ASSERT_NE(block, nullptr);
+  block[15] = 1.0f;
+  qopt_cuda_free(reinterpret_cast<int64_t>(block));
+  // Weights: the host copy itself.
+  static const float weights[4] = {1, 2, 3, 4};
+  EXPECT_EQ(qopt_cuda_global(reinterpret_cast<int64_t>(weights), 16),
+            reinterpret_cast<int64_t>(weights));
   EXPECT_EQ(mgpuModuleGetFunction(nullptr, "kernel"), nullptr);
   mgpuLaunchKernel(nullptr, 1, 1, 1, 1, 1, 1, 0, nullptr, nullptr, nullptr, 0);
   EXPECT_EQ(qopt_cuda_run_end(), 2);

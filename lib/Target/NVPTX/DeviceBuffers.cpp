@@ -51,6 +51,75 @@ Value rootOf(Value value) {
   return value;
 }
 
+constexpr StringLiteral kGlobalFunction = "qopt_cuda_global";
+
+/// Declares `name` as a private func.func of `type` unless it exists.
+void declare(ModuleOp module, StringRef name, FunctionType type) {
+  if (module.lookupSymbol<func::FuncOp>(name))
+    return;
+  OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
+  auto decl = func::FuncOp::create(mb, module.getLoc(), name, type);
+  decl.setPrivate();
+}
+
+/// The device-resident copy of constant global `global` as a memref of the
+/// same type: qopt_cuda_global(host pointer, bytes) returns its address,
+/// wrapped in a memref descriptor (LLVM dialect; the cast to the memref type
+/// folds away when memrefs are lowered).
+FailureOr<Value> createDeviceGlobal(OpBuilder &b, ModuleOp module,
+                                    memref::GetGlobalOp global,
+                                    MemRefType type) {
+  Location loc = global.getLoc();
+  MLIRContext *context = b.getContext();
+  Type element = type.getElementType();
+  int64_t elementBytes;
+  if (element.isIndex())
+    elementBytes = 8;
+  else if (element.isIntOrFloat())
+    elementBytes = (element.getIntOrFloatBitWidth() + 7) / 8;
+  else
+    return global.emitError()
+           << "qopt-nvptx-device-buffers: unsupported element type of global '@"
+           << global.getName() << "'";
+  auto i64 = b.getI64Type();
+  declare(module, kGlobalFunction, b.getFunctionType({i64, i64}, {i64}));
+  Value host = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, global);
+  Value hostInt = arith::IndexCastOp::create(b, loc, i64, host);
+  Value bytes = arith::ConstantOp::create(
+      b, loc, b.getI64IntegerAttr(type.getNumElements() * elementBytes));
+  Value device = func::CallOp::create(b, loc, kGlobalFunction, TypeRange{i64},
+                                      ValueRange{hostInt, bytes})
+                     .getResult(0);
+  auto ptr = LLVM::LLVMPointerType::get(context);
+  Value pointer = LLVM::IntToPtrOp::create(b, loc, ptr, device);
+  int64_t rank = type.getRank();
+  SmallVector<Type> fields = {ptr, ptr, i64};
+  if (rank) {
+    fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
+    fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
+  }
+  auto descType = LLVM::LLVMStructType::getLiteral(context, fields);
+  Value desc = LLVM::PoisonOp::create(b, loc, descType);
+  auto constant = [&](int64_t v) -> Value {
+    return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+  };
+  desc = LLVM::InsertValueOp::create(b, loc, desc, pointer, ArrayRef<int64_t>{0});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, pointer, ArrayRef<int64_t>{1});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, constant(0), ArrayRef<int64_t>{2});
+  int64_t stride = 1;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    desc = LLVM::InsertValueOp::create(b, loc, desc,
+                                       constant(type.getDimSize(d)),
+                                       ArrayRef<int64_t>{3, d});
+    desc = LLVM::InsertValueOp::create(b, loc, desc, constant(stride),
+                                       ArrayRef<int64_t>{4, d});
+    stride *= type.getDimSize(d);
+  }
+  return UnrealizedConversionCastOp::create(b, loc, TypeRange{type},
+                                            ValueRange{desc})
+      .getResult(0);
+}
+
 struct NVPTXDeviceBuffersPass
     : quant_opt::impl::NVPTXDeviceBuffersBase<NVPTXDeviceBuffersPass> {
   using NVPTXDeviceBuffersBase::NVPTXDeviceBuffersBase;
@@ -98,8 +167,9 @@ struct NVPTXDeviceBuffersPass
       }
     }
 
-    // Globals (weights, constants): one managed copy per use site, made in
-    // the entry block.
+    // Globals. Constant ones (weights; bufferization never writes them):
+    // the runtime's device-resident copy, made once per process by
+    // qopt_cuda_global(host, bytes). Others: a managed copy per run.
     SmallVector<memref::GetGlobalOp> globals;
     func.walk([&](memref::GetGlobalOp op) {
       if (!insideLaunch(op))
@@ -110,16 +180,30 @@ struct NVPTXDeviceBuffersPass
                          func.getBody().front().begin());
       b.setInsertionPointAfter(global);
       auto type = cast<MemRefType>(global.getType());
+      if (!type.getLayout().isIdentity() || !type.hasStaticShape()) {
+        func.emitError() << "qopt-nvptx-device-buffers: global '@"
+                         << global.getName()
+                         << "' has a non-identity layout or a dynamic shape";
+        return failure();
+      }
+      auto symbol =
+          SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+              global, global.getNameAttr());
+      if (symbol && symbol.getConstant()) {
+        SmallVector<OpOperand *> uses;
+        for (OpOperand &use : global->getUses())
+          uses.push_back(&use);
+        FailureOr<Value> device = createDeviceGlobal(b, module, global, type);
+        if (failed(device))
+          return failure();
+        for (OpOperand *use : uses)
+          use->set(*device);
+        continue;
+      }
       auto copy = memref::AllocOp::create(
           b, global.getLoc(),
           MemRefType::get(type.getShape(), type.getElementType()));
-      Value source = global;
-      if (!type.getLayout().isIdentity()) {
-        func.emitError() << "qopt-nvptx-device-buffers: global '@"
-                         << global.getName() << "' has a non-identity layout";
-        return failure();
-      }
-      auto memcpy = memref::CopyOp::create(b, global.getLoc(), source, copy);
+      auto memcpy = memref::CopyOp::create(b, global.getLoc(), global, copy);
       global.getResult().replaceAllUsesExcept(copy, memcpy);
       owned.insert(copy);
     }
@@ -181,12 +265,7 @@ struct NVPTXDeviceBuffersPass
     if (deallocs.empty())
       return success();
     auto i64 = b.getI64Type();
-    if (!module.lookupSymbol<func::FuncOp>(kFreeFunction)) {
-      OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
-      auto decl = func::FuncOp::create(mb, module.getLoc(), kFreeFunction,
-                                       b.getFunctionType({i64}, {}));
-      decl.setPrivate();
-    }
+    declare(module, kFreeFunction, b.getFunctionType({i64}, {}));
     for (memref::DeallocOp dealloc : deallocs) {
       b.setInsertionPoint(dealloc);
       Location loc = dealloc.getLoc();

@@ -53,8 +53,9 @@ def NVPTXDeviceBuffers
     `gpu.launch` ops. The compiled-model ABI passes host buffers in and out;
     kernels need device-accessible memory. This pass
     * copies each memref argument into a new managed buffer at entry,
-    * copies each `memref.get_global` (weights, constants) into a managed
-      buffer,
+    * replaces each `memref.get_global` of a constant global (weights) by
+      the runtime's device-resident copy (`qopt_cuda_global(host, bytes)`,
+      made once per process), other globals by a managed copy per run,
     * turns every host `memref.alloc` into `gpu.alloc host_shared` (CUDA
       managed memory, readable by host code between launches),
     * turns `memref.dealloc` into a call of the runtime's
@@ -67,7 +68,8 @@ def NVPTXDeviceBuffers
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::func::FuncDialect"];
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 def NVPTXMergeKernelModules
