@@ -207,7 +207,7 @@ PYEOF
       awk -v ms="$ms" -v peak="${peak:-0}" 'BEGIN { gbs = 4096 * 4096 / (ms * 1e-3) / 1e9;
         printf "int8 weight-only GEMV 1x4096x4096: %.3f ms, %.1f GB/s of weights", ms, gbs;
         if (peak > 0) printf ", %.1f %% of peak", 100 * gbs / peak;
-        printf " (whole model call: includes the per-run copy of the weights into managed memory)\n" }'
+        printf " (whole model call: input copy, kernels, output copy; weights device-resident after the warm-up)\n" }'
     else
       echo "int8 GEMV: FAIL (no timing)"; status=1
     fi
