@@ -27,6 +27,12 @@ echo "== ONNX backend conformance (test/conformance) =="
 /usr/bin/python3 "$ROOT/test/conformance/run.py" --build "$BUILD" || status=1
 echo "== ONNX backend conformance, AVX2 code path (--cpu=x86-64-v3) =="
 /usr/bin/python3 "$ROOT/test/conformance/run.py" --build "$BUILD" --cpu=x86-64-v3 || status=1
+echo "== ONNX backend conformance, PTX for sm_80 and sm_90 accepted by ptxas =="
+if [[ -x "${QOPT_PTXAS:-/usr/local/cuda/bin/ptxas}" ]]; then
+  /usr/bin/python3 "$ROOT/test/conformance/run.py" --build "$BUILD" --ptx sm_80,sm_90 || status=1
+else
+  echo "SKIPPED: no ptxas at ${QOPT_PTXAS:-/usr/local/cuda/bin/ptxas} (CUDA toolkit not installed)"
+fi
 
 if [[ $status -eq 0 ]]; then echo "ALL TEST SUITES PASSED"; else echo "SOME TEST SUITES FAILED"; fi
 exit $status

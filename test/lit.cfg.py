@@ -26,6 +26,7 @@ config.substitutions.append(
      "env PYTHONPATH=%s %s -m quant_opt.onnx_text" %
      (os.path.join(config.qopt_src_root, "python"), python)))
 config.substitutions.append(("%qopt_src", config.qopt_src_root))
+config.substitutions.append(("%qopt_lib", os.path.join(config.qopt_obj_root, "lib")))
 # Hand-written models implementing the compiled-model ABI
 # (unittests/runtime/fixtures), for the quant-run tests.
 config.substitutions.append(("%fixtures", config.qopt_fixtures_dir))
@@ -46,3 +47,16 @@ if (os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node"))
     config.available_features.add("ort")
 config.substitutions.append(
     ("%ort-run", "bash " + os.path.join(config.qopt_src_root, "scripts", "ort-run.sh")))
+
+# NVPTX target: ptxas from the CUDA toolkit checks emitted PTX; the runtime's
+# no-driver error is tested where there is no CUDA driver (libcuda.so.1).
+ptxas = os.environ.get("QOPT_PTXAS", "/usr/local/cuda/bin/ptxas")
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+import ctypes
+try:
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    config.available_features.add("no-cuda-driver")

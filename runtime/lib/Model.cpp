@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CudaDriver.h"
 #include "Internal.h"
 
 #include <algorithm>
@@ -198,6 +199,7 @@ struct qopt_rt_model {
   std::string path, prefix, signatureText;
   Signature signature;
   RunFn run = nullptr;
+  bool cuda = false; // a GPU bundle (qopt_model_device() == "cuda")
   ~qopt_rt_model() {
     if (handle)
       dlclose(handle);
@@ -364,6 +366,15 @@ qopt_rt_model *qopt_rt_model_load(const char *path, const char *prefix) {
       return error("qopt_model_prefix() returned an empty prefix");
     model->prefix = value;
   }
+  // GPU bundles (quant-opt --target=nvptx) need the CUDA driver and a GPU.
+  if (auto deviceFn = reinterpret_cast<SignatureFn>(
+          dlsym(model->handle, "qopt_model_device"))) {
+    const char *device = deviceFn();
+    model->cuda = device && std::strcmp(device, "cuda") == 0;
+    std::string why;
+    if (model->cuda && !qopt::rt::cudaAvailable(why))
+      return error("GPU model (compiled with --target=nvptx): " + why);
+  }
   std::string signatureSymbol = model->prefix + "_signature";
   std::string runSymbol = model->prefix + "_run";
   auto signatureFn = reinterpret_cast<SignatureFn>(
@@ -469,6 +480,10 @@ int qopt_rt_model_run(qopt_rt_model *model,
         freed.push_back(out.allocation);
         std::free(out.allocation);
       }
+    if (model->cuda)
+      return failf("model '%s' failed: %s_run returned %d: %s",
+                   model->prefix.c_str(), model->prefix.c_str(), code,
+                   qopt::rt::cudaLastError().c_str());
     return failf("model '%s' failed: %s_run returned %d",
                  model->prefix.c_str(), model->prefix.c_str(), code);
   }

@@ -6,6 +6,7 @@ of the expected-pass list does not pass.
 
   test/conformance/run.py [--build DIR] [--jobs N] [--filter REGEX]
                           [--results FILE] [--update-expected] [--cpu NAME]
+                          [--ptx ARCH,ARCH | --gpu]
 
 Classes:
   pass         compiled, and every data set matched (rtol 1e-3, atol 1e-5)
@@ -14,6 +15,12 @@ Classes:
   excluded     listed in exclusions.txt with a reason (not run)
   fail         anything else: wrong numbers, a compile error, a crash, a
                timeout
+--ptx sm_80,sm_90 (no GPU needed): compiles every test of expected-pass.txt
+with --target=nvptx --emit=cubin for each architecture (ptxas must accept the
+PTX); the expected list is expected-ptx.txt.
+--gpu (needs an NVIDIA GPU): compiles GPU bundles (--target=nvptx
+--emit=shared) and runs them like the CPU models; expected list: the tests of
+expected-ptx.txt.
 --update-expected adds tests that pass now to expected-pass.txt (it never adds
 a failing one and never removes one: a regression must be fixed or excluded
 with a reason by hand).
@@ -33,6 +40,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = "/usr/share/libonnx-testdata/data"
 SUITES = ["node", "simple", "pytorch-converted", "pytorch-operator"]
 EXPECTED = os.path.join(HERE, "expected-pass.txt")
+EXPECTED_PTX = os.path.join(HERE, "expected-ptx.txt")
 EXCLUSIONS = os.path.join(HERE, "exclusions.txt")
 
 # Messages that mean "a feature quant-opt does not support", not a bug.
@@ -65,17 +73,45 @@ def first_error(text):
     return (lines[-1].strip() if lines else "no output")[:300]
 
 
-def run_test(name, directory, build, timeout, cpu):
+def compile_ptx(name, directory, build, timeout, archs):
+    """quant-opt --target=nvptx --emit=cubin for each arch (ptxas checks)."""
+    quant_opt = os.path.join(build, "bin", "quant-opt")
+    work = tempfile.mkdtemp(prefix="qopt-ptx-")
+    try:
+        for arch in archs:
+            out = os.path.join(work, "model.cubin")
+            try:
+                p = subprocess.run(
+                    [quant_opt, os.path.join(directory, "model.onnx"),
+                     "--target=nvptx", "--gpu-arch=" + arch, "--emit=cubin",
+                     "--model-name=model", "-o", out],
+                    capture_output=True, text=True, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return name, "fail", arch + ": compile timeout"
+            if p.returncode != 0:
+                message = first_error(p.stderr)
+                if p.returncode < 0 or "Stack dump" in p.stderr:
+                    return name, "fail", arch + ": compiler crash: " + message
+                return name, "fail", arch + ": " + message
+            if not os.path.getsize(out):
+                return name, "fail", arch + ": empty cubin"
+        return name, "pass", ""
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_test(name, directory, build, timeout, cpu, gpu=False):
     quant_opt = os.path.join(build, "bin", "quant-opt")
     quant_run = os.path.join(build, "bin", "quant-run")
     work = tempfile.mkdtemp(prefix="qopt-conf-")
     try:
         so = os.path.join(work, "model.so")
+        target = ["--target=nvptx"] if gpu else ["--cpu=" + cpu]
         try:
             p = subprocess.run(
                 [quant_opt, os.path.join(directory, "model.onnx"),
-                 "--emit=shared", "--model-name=model", "--cpu=" + cpu,
-                 "-o", so],
+                 "--emit=shared", "--model-name=model"] + target +
+                ["-o", so],
                 capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return name, "fail", "compile timeout"
@@ -121,9 +157,18 @@ def main():
     parser.add_argument("--cpu", default="host",
                         help="quant-opt --cpu (e.g. x86-64-v3 for the AVX2 "
                              "code path)")
+    parser.add_argument("--ptx", default="",
+                        help="comma-separated GPU architectures: check that "
+                             "the tests of expected-pass.txt compile to PTX "
+                             "that ptxas accepts (expected-ptx.txt)")
+    parser.add_argument("--gpu", action="store_true",
+                        help="compile GPU bundles and run them (needs an "
+                             "NVIDIA GPU; expected list: expected-ptx.txt)")
     args = parser.parse_args()
 
-    expected = read_list(EXPECTED)
+    archs = [a for a in args.ptx.split(",") if a]
+    expected_path = EXPECTED_PTX if (archs or args.gpu) else EXPECTED
+    expected = read_list(expected_path)
     exclusions = read_list(EXCLUSIONS)
     tests = []
     for suite in SUITES:
@@ -134,6 +179,8 @@ def main():
             name = suite + "/" + t
             if args.filter and not re.search(args.filter, name):
                 continue
+            if archs and name not in read_list(EXPECTED):
+                continue  # PTX: only what the CPU compiles and runs
             if os.path.exists(os.path.join(base, t, "model.onnx")):
                 tests.append((name, os.path.join(base, t)))
     if not tests:
@@ -143,9 +190,14 @@ def main():
     start = time.time()
     results = {}
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        futures = [pool.submit(run_test, n, d, args.build, args.timeout,
-                               args.cpu)
-                   for n, d in tests if n not in exclusions]
+        if archs:
+            futures = [pool.submit(compile_ptx, n, d, args.build,
+                                   args.timeout, archs)
+                       for n, d in tests if n not in exclusions]
+        else:
+            futures = [pool.submit(run_test, n, d, args.build, args.timeout,
+                                   args.cpu, args.gpu)
+                       for n, d in tests if n not in exclusions]
         for f in concurrent.futures.as_completed(futures):
             name, status, why = f.result()
             results[name] = (status, why)
@@ -166,20 +218,23 @@ def main():
     new_passes = [n for n in sorted(results)
                   if results[n][0] == "pass" and n not in expected]
     if args.update_expected and new_passes:
-        with open(EXPECTED, "a") as f:
+        with open(expected_path, "a") as f:
             for n in new_passes:
                 f.write(n + "\n")
         print("conformance: added %d tests to %s" % (
-            len(new_passes), os.path.relpath(EXPECTED, ROOT)))
+            len(new_passes), os.path.relpath(expected_path, ROOT)))
 
     for n in regressions:
         print("REGRESSION %s: %s: %s" % (n, *results[n]))
     if new_passes and not args.update_expected:
-        print("conformance: %d tests pass that are not in expected-pass.txt "
-              "(run with --update-expected to add them)" % len(new_passes))
-    print("conformance: %d tests in %.0f s: %d pass, %d fail, %d unsupported, "
+        print("conformance: %d tests pass that are not in %s "
+              "(run with --update-expected to add them)" % (
+                  len(new_passes), os.path.basename(expected_path)))
+    mode = ("PTX " + "+".join(archs) + " (ptxas)" if archs else
+            "GPU" if args.gpu else "CPU " + args.cpu)
+    print("conformance [%s]: %d tests in %.0f s: %d pass, %d fail, %d unsupported, "
           "%d excluded; %d expected to pass, %d regressions" % (
-              len(results), time.time() - start, counts.get("pass", 0),
+              mode, len(results), time.time() - start, counts.get("pass", 0),
               counts.get("fail", 0), counts.get("unsupported", 0),
               counts.get("excluded", 0), len(expected), len(regressions)))
     return 1 if regressions else 0

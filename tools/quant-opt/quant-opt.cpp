@@ -11,6 +11,8 @@
 #include "QuantOpt/Target/CPU/Emit.h"
 #include "QuantOpt/Target/CPU/Passes.h"
 #include "QuantOpt/Target/ONNX/ExportONNX.h"
+#include "QuantOpt/Target/NVPTX/Emit.h"
+#include "QuantOpt/Target/NVPTX/Passes.h"
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
 #include "QuantOpt/Target/ONNX/ModelSummary.h"
 #include "QuantOpt/Target/ONNX/PrintModule.h"
@@ -69,7 +71,7 @@ static llvm::cl::opt<quant_opt::ExportOptions::ExternalData> onnxExternalData(
     llvm::cl::init(quant_opt::ExportOptions::ExternalData::Auto),
     llvm::cl::cat(codegenCategory));
 
-enum class Emit { MLIR, LLVMIR, Assembly, Object, Shared, Header, ONNX };
+enum class Emit { MLIR, LLVMIR, Assembly, Object, Shared, Header, ONNX, PTX, Cubin };
 static llvm::cl::opt<Emit> emit(
     "emit", llvm::cl::desc("What to write (default: MLIR after the passes)"),
     llvm::cl::values(
@@ -81,8 +83,33 @@ static llvm::cl::opt<Emit> emit(
                    "a shared library with the compiled-model C ABI"),
         clEnumValN(Emit::Header, "header", "the model's C header"),
         clEnumValN(Emit::ONNX, "onnx",
-                   "an ONNX model (onnx dialect ops after the passes)")),
+                   "an ONNX model (onnx dialect ops after the passes)"),
+        clEnumValN(Emit::PTX, "ptx", "the model's GPU kernels as PTX "
+                                     "(--target=nvptx)"),
+        clEnumValN(Emit::Cubin, "cubin", "the model's GPU kernels assembled "
+                                         "by ptxas (--target=nvptx)")),
     llvm::cl::init(Emit::MLIR), llvm::cl::cat(codegenCategory));
+
+enum class Target { CPU, NVPTX };
+static llvm::cl::opt<Target> target(
+    "target", llvm::cl::desc("What the model runs on (default: cpu)"),
+    llvm::cl::values(
+        clEnumValN(Target::CPU, "cpu", "the host's x86-64 CPU"),
+        clEnumValN(Target::NVPTX, "nvptx",
+                   "NVIDIA GPUs: PTX kernels, host code on the CPU")),
+    llvm::cl::init(Target::CPU), llvm::cl::cat(codegenCategory));
+
+static llvm::cl::opt<std::string>
+    gpuArch("gpu-arch",
+            llvm::cl::desc("GPU architecture for --target=nvptx: sm_80 "
+                           "(default), sm_86, sm_89, sm_90"),
+            llvm::cl::init("sm_80"), llvm::cl::cat(codegenCategory));
+
+static llvm::cl::opt<std::string>
+    cudaPath("cuda-path",
+             llvm::cl::desc("CUDA toolkit root for --target=nvptx (ptxas, "
+                            "libdevice)"),
+             llvm::cl::init("/usr/local/cuda"), llvm::cl::cat(codegenCategory));
 
 static llvm::cl::opt<std::string>
     cpu("cpu",
@@ -111,6 +138,107 @@ static bool isLoweredToLLVM(ModuleOp module) {
   return lowered;
 }
 
+/// Writes `bytes` to `outputFile` (created only now: no partial files).
+static LogicalResult writeOutput(StringRef outputFile, StringRef bytes) {
+  std::string error;
+  auto output = openOutputFile(outputFile, &error);
+  if (!output) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
+  }
+  output->os() << bytes;
+  output->keep();
+  return success();
+}
+
+/// The runtime library GPU bundles link: $QOPT_RUNTIME_LIBRARY, else
+/// lib/libqopt_runtime.so next to quant-opt's bin/ directory.
+static std::string findRuntimeLibrary(std::string &error) {
+  if (const char *env = std::getenv("QOPT_RUNTIME_LIBRARY"))
+    return env;
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      "quant-opt", reinterpret_cast<void *>(&findRuntimeLibrary));
+  SmallString<256> path(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(path, "lib", "libqopt_runtime.so");
+  if (!llvm::sys::fs::exists(path)) {
+    error = "cannot find the runtime library '" + path.str().str() +
+            "' that GPU bundles link (set QOPT_RUNTIME_LIBRARY)";
+    return "";
+  }
+  return path.str().str();
+}
+
+/// --target=nvptx: lowers with the NVPTX pipeline (unless already lowered)
+/// and writes PTX, a cubin, or the GPU bundle (shared library).
+static LogicalResult emitNVPTX(ModuleOp module,
+                               const quant_opt::CPUTarget &cpuTarget,
+                               StringRef name, StringRef outputFile) {
+  std::string error;
+  auto gpu = quant_opt::getNVPTXTarget(gpuArch, cudaPath, error);
+  if (failed(gpu)) {
+    llvm::errs() << "error: --gpu-arch: " << error << "\n";
+    return failure();
+  }
+  if (emit != Emit::PTX && emit != Emit::Cubin && emit != Emit::Shared &&
+      emit != Emit::LLVMIR) {
+    llvm::errs() << "error: --target=nvptx emits ptx, cubin, shared or llvm "
+                    "(host code)\n";
+    return failure();
+  }
+  if (emit == Emit::Shared && outputFile == "-") {
+    llvm::errs() << "error: --emit=shared needs an output file (-o)\n";
+    return failure();
+  }
+  std::string runtimeLibrary;
+  if (emit == Emit::Shared) {
+    runtimeLibrary = findRuntimeLibrary(error);
+    if (runtimeLibrary.empty()) {
+      llvm::errs() << "error: " << error << "\n";
+      return failure();
+    }
+  }
+  if (!isLoweredToLLVM(module)) {
+    PassManager pm(module.getContext(), ModuleOp::getOperationName(),
+                   OpPassManager::Nesting::Implicit);
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    quant_opt::NVPTXPipelineOptions options;
+    options.modelName = name.str();
+    options.arch = gpu->arch;
+    options.cudaPath = gpu->cudaPath;
+    quant_opt::buildNVPTXPipeline(pm, options);
+    if (failed(pm.run(module)))
+      return failure();
+  }
+  if (emit == Emit::Shared) {
+    if (failed(quant_opt::emitNVPTXShared(module, cpuTarget, runtimeLibrary,
+                                          outputFile, error))) {
+      llvm::errs() << "error: " << error << "\n";
+      return failure();
+    }
+    return success();
+  }
+  if (emit == Emit::LLVMIR) {
+    SmallString<0> buffer;
+    llvm::raw_svector_ostream os(buffer);
+    if (failed(quant_opt::emitNVPTXHostCode(module, cpuTarget, os)))
+      return failure();
+    return writeOutput(outputFile, buffer);
+  }
+  auto ptx = quant_opt::getModulePTX(module, *gpu);
+  if (failed(ptx))
+    return failure();
+  if (emit == Emit::PTX)
+    return writeOutput(outputFile, *ptx);
+  std::string cubin;
+  if (failed(quant_opt::assemblePTX(*ptx, *gpu, cubin, error))) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
+  }
+  return writeOutput(outputFile, cubin);
+}
+
 /// Lowers the module (unless already in the LLVM dialect) and writes code,
 /// a shared library or a header to `outputFile`.
 static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
@@ -125,16 +253,16 @@ static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
     return failure();
   }
   std::string error;
-  auto target = quant_opt::getCPUTarget(cpu, error);
-  if (failed(target)) {
+  auto cpuTarget = quant_opt::getCPUTarget(cpu, error);
+  if (failed(cpuTarget)) {
     llvm::errs() << "error: --cpu: " << error << "\n";
     return failure();
   }
   quant_opt::CPUPipelineOptions options;
   options.modelName = quant_opt::sanitizeCIdentifier(name);
-  options.vectorWidth = target->vectorWidth;
-  options.features = target->features;
-  options.int8VNNI = target->hasAVX512VNNI;
+  options.vectorWidth = cpuTarget->vectorWidth;
+  options.features = cpuTarget->features;
+  options.int8VNNI = cpuTarget->hasAVX512VNNI;
   options.parallel = !noParallel;
 
   if (emit == Emit::Header) {
@@ -156,6 +284,14 @@ static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
     output->os() << quant_opt::emitCHeader(*sig);
     output->keep();
     return success();
+  }
+
+  if (target == Target::NVPTX)
+    return emitNVPTX(module, *cpuTarget, options.modelName, outputFile);
+  if (emit == Emit::PTX || emit == Emit::Cubin) {
+    llvm::errs() << "error: --emit=" << (emit == Emit::PTX ? "ptx" : "cubin")
+                 << " needs --target=nvptx\n";
+    return failure();
   }
 
   if (!isLoweredToLLVM(module)) {
@@ -180,7 +316,7 @@ static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
     {
       std::error_code ec;
       llvm::raw_fd_ostream os(objectPath, ec);
-      if (ec || failed(quant_opt::emitCPUCode(module, *target,
+      if (ec || failed(quant_opt::emitCPUCode(module, *cpuTarget,
                                               quant_opt::EmitKind::Object,
                                               os)))
         return failure();
@@ -198,7 +334,7 @@ static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
   // Render into memory first: no partial output file on failure.
   SmallString<0> buffer;
   llvm::raw_svector_ostream os(buffer);
-  if (failed(quant_opt::emitCPUCode(module, *target, kind, os)))
+  if (failed(quant_opt::emitCPUCode(module, *cpuTarget, kind, os)))
     return failure();
   auto output = openOutputFile(outputFile, &error);
   if (!output) {
@@ -297,6 +433,9 @@ int main(int argc, char **argv) {
   quant_opt::registerQOptConversionPasses();
   quant_opt::registerQOptCPUPasses();
   quant_opt::registerCPUPipeline();
+  quant_opt::registerQOptNVPTXPasses();
+  quant_opt::registerNVPTXPipeline();
+  quant_opt::registerNVPTXTargetExtensions(registry);
 
   auto [inputFile, outputFile] = registerAndParseCLIOptions(
       argc, argv, "quant-opt: ONNX quantization compiler driver\n", registry);

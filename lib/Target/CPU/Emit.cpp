@@ -167,7 +167,8 @@ LogicalResult quant_opt::emitCPUCode(ModuleOp module, const CPUTarget &target,
 
 LogicalResult quant_opt::linkSharedLibrary(StringRef objectPath,
                                            StringRef outputPath,
-                                           std::string &error) {
+                                           std::string &error,
+                                           ArrayRef<std::string> extraArgs) {
   std::string compiler;
   if (const char *env = std::getenv("QOPT_CC"))
     compiler = env;
@@ -193,6 +194,7 @@ LogicalResult quant_opt::linkSharedLibrary(StringRef objectPath,
   args.push_back("-Wl,-rpath," + ompDir);
   args.push_back("-Wl,--as-needed");
   args.push_back("-lomp");
+  args.append(extraArgs.begin(), extraArgs.end());
   SmallVector<StringRef> argRefs(args.begin(), args.end());
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(compiler, argRefs, std::nullopt, {}, 0, 0,

@@ -35,10 +35,12 @@ mlir::LogicalResult emitCPUCode(mlir::ModuleOp module, const CPUTarget &target,
 
 /// Links object file `objectPath` into the shared library `outputPath` with
 /// the system C compiler driver ($QOPT_CC or cc), adding libm and the OpenMP
-/// runtime. Writes a temporary file and renames it: no partial output.
-mlir::LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
-                                      llvm::StringRef outputPath,
-                                      std::string &error);
+/// runtime (and `extraArgs`, e.g. another library to link). Writes a
+/// temporary file and renames it: no partial output.
+mlir::LogicalResult
+linkSharedLibrary(llvm::StringRef objectPath, llvm::StringRef outputPath,
+                  std::string &error,
+                  llvm::ArrayRef<std::string> extraArgs = {});
 
 /// The C header of a compiled model: the qopt_tensor type and the model's
 /// functions, with its inputs and outputs described.

@@ -1,0 +1,105 @@
+//===- Passes.td - NVPTX target passes ----------------------*- tablegen -*-===//
+
+#ifndef QUANTOPT_TARGET_NVPTX_PASSES_TD
+#define QUANTOPT_TARGET_NVPTX_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
+  let summary = "Float matmuls on buffers as shared-memory tiled GPU kernels";
+  let description = [{
+    `linalg.matmul` / `linalg.batch_matmul` on buffers of one float type
+    (f32, f16, bf16; default indexing maps) become a `gpu.launch` of a tiled
+    kernel: 64 x 64 output tiles per block of 16 x 16 threads, K in steps of
+    16 through two workgroup-memory tiles (A 64 x 16, B 16 x 64, f32,
+    zero-padded at the edges), 4 x 4 outputs per thread accumulated in f32
+    in loop-carried values (registers), added to C at the end. Integer and mixed
+    type matmuls keep the generic path.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def NVPTXMapParallelLoops
+    : Pass<"qopt-nvptx-map-parallel-loops", "mlir::func::FuncOp"> {
+  let summary = "Map outermost scf.parallel loops to GPU blocks and threads";
+  let description = [{
+    Every outermost `scf.parallel` (the loops `convert-linalg-to-parallel-loops`
+    makes of a linalg op's parallel dimensions) is collapsed into one
+    dimension, tiled by `block-size` (the inner loop gets a constant bound and
+    an `scf.if` guard) and annotated with the `gpu` mapping: the outer loop
+    to block x, the inner loop to thread x. Nested parallel loops run
+    sequentially inside a thread. `convert-parallel-loops-to-gpu` then makes
+    one `gpu.launch` of each.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
+def NVPTXDeviceBuffers
+    : Pass<"qopt-nvptx-device-buffers", "mlir::ModuleOp"> {
+  let summary = "Put the buffers kernels touch in CUDA managed memory";
+  let description = [{
+    Run on the bufferized entry function after its parallel loops became
+    `gpu.launch` ops. The compiled-model ABI passes host buffers in and out;
+    kernels need device-accessible memory. This pass
+    * copies each memref argument into a new managed buffer at entry,
+    * replaces each `memref.get_global` of a constant global (weights) by
+      the runtime's device-resident copy (`qopt_cuda_global(host, bytes)`,
+      made once per process), other globals by a managed copy per run,
+    * turns every host `memref.alloc` into `gpu.alloc host_shared` (CUDA
+      managed memory, readable by host code between launches),
+    * turns `memref.dealloc` into a call of the runtime's
+      `qopt_cuda_free`,
+    * copies each returned buffer into a new `malloc`ed host buffer (the
+      caller releases outputs with `free()`) and frees the managed one.
+    Launches are synchronous, so host code (scalar loops, copies, shape
+    arithmetic) may read and write managed buffers between them.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
+def NVPTXMergeKernelModules
+    : Pass<"qopt-nvptx-merge-kernel-modules", "mlir::ModuleOp"> {
+  let summary = "Move all outlined kernels into one gpu.module";
+  let description = [{
+    `gpu-kernel-outlining` makes one `gpu.module` per kernel. This pass moves
+    every kernel function into the first one (renamed `@name`) and rewrites
+    the `gpu.launch_func` references, so the model has one PTX module: one
+    file for `--emit=ptx` / `ptxas`, one module load at run time.
+  }];
+  let options = [
+    Option<"moduleName", "module-name", "std::string",
+           /*default=*/"\"qopt_kernels\"", "Name of the merged gpu.module">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def NVPTXEntryPoint : Pass<"qopt-nvptx-entry-point", "mlir::ModuleOp"> {
+  let summary = "Wrap the model's P_run with the CUDA runtime checks";
+  let description = [{
+    On the LLVM-dialect host module after `qopt-cpu-entry-point`: renames
+    `<P>_run` to an internal function and adds a new `<P>_run` that calls the
+    runtime's `qopt_cuda_run_begin()` (driver, device and kernel module
+    ready; non-zero return = error code), then the model, then returns
+    `qopt_cuda_run_end()` (non-zero if a CUDA call failed on the way).
+    Adds the weak `qopt_model_device()` returning "cuda", by which the
+    runtime knows a GPU bundle and checks the driver when loading it.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // QUANTOPT_TARGET_NVPTX_PASSES_TD

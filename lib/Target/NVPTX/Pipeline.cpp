@@ -1,0 +1,129 @@
+//===- Pipeline.cpp - the NVPTX compilation pipeline ----------------------===//
+
+#include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/Dialect/ONNX/Passes.h"
+#include "QuantOpt/Target/CPU/Passes.h"
+#include "QuantOpt/Target/NVPTX/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace quant_opt;
+
+static void addUpstream(OpPassManager &pm, StringRef pipeline) {
+  std::string error;
+  llvm::raw_string_ostream os(error);
+  if (failed(parsePassPipeline(pipeline, pm, os)))
+    llvm::report_fatal_error(llvm::Twine("bad built-in pipeline: ") + error);
+}
+
+std::string quant_opt::getPTXFeatures(StringRef arch) {
+  // The PTX ISA each architecture first appeared in (LLVM 22's NVPTX
+  // backend writes at least this version).
+  if (arch == "sm_80")
+    return "+ptx70";
+  if (arch == "sm_86")
+    return "+ptx71";
+  if (arch == "sm_89")
+    return "+ptx78";
+  if (arch == "sm_90")
+    return "+ptx78";
+  return "";
+}
+
+void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
+                                   const NVPTXPipelineOptions &options) {
+  // onnx level and linalg: shared with the CPU target.
+  buildSignaturePipeline(pm, options.modelName);
+  pm.addPass(createConvertONNXToLinalg());
+  addUpstream(pm, "canonicalize,cse");
+  pm.addNestedPass<func::FuncOp>(createCPUFuseElementwise());
+  addUpstream(pm, "canonicalize,cse");
+
+  // Bufferization as on the CPU: identity layouts at the boundary.
+  addUpstream(pm, "one-shot-bufferize{bufferize-function-boundaries "
+                  "function-boundary-type-conversion=identity-layout-map},"
+                  "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+                  "canonicalize");
+  pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
+  pm.addNestedPass<func::FuncOp>(createCPUExpandReshapes());
+
+  // Float matmuls: shared-memory tiled kernels.
+  if (options.tileMatmul)
+    pm.addNestedPass<func::FuncOp>(createNVPTXTileMatmul());
+  // Everything else: parallel loops -> blocks and threads -> gpu.launch.
+  addUpstream(pm, "func.func(convert-linalg-to-parallel-loops)");
+  NVPTXMapParallelLoopsOptions mapping;
+  mapping.blockSize = options.blockSize;
+  pm.addNestedPass<func::FuncOp>(createNVPTXMapParallelLoops(mapping));
+  addUpstream(pm, "func.func(convert-parallel-loops-to-gpu),canonicalize");
+  pm.addPass(createNVPTXDeviceBuffers());
+
+  // Kernels: outlined into one gpu.module, lowered to NVVM.
+  addUpstream(pm, "lower-affine,gpu-kernel-outlining");
+  pm.addPass(createNVPTXMergeKernelModules());
+  std::string attach = "nvvm-attach-target{chip=" + options.arch +
+                       " features=" + getPTXFeatures(options.arch) + " O=3";
+  std::string libdevice =
+      options.cudaPath + "/nvvm/libdevice/libdevice.10.bc";
+  if (llvm::sys::fs::exists(libdevice))
+    attach += " l=" + libdevice;
+  attach += "}";
+  addUpstream(pm, attach);
+  addUpstream(pm, "gpu.module(expand-strided-metadata,lower-affine,"
+                  "convert-scf-to-cf,convert-gpu-to-nvvm,canonicalize,cse,"
+                  "reconcile-unrealized-casts)");
+
+  // Host: as on the CPU (without OpenMP), then the gpu runtime calls.
+  addUpstream(pm, "convert-linalg-to-loops,lower-affine,"
+                  "convert-math-to-llvm,convert-math-to-libm,"
+                  "expand-strided-metadata,lower-affine,"
+                  "finalize-memref-to-llvm,convert-scf-to-cf,"
+                  "convert-arith-to-llvm,convert-index-to-llvm,"
+                  "convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,"
+                  "gpu-to-llvm,reconcile-unrealized-casts,canonicalize");
+  pm.addPass(createCPUEntryPoint());
+  pm.addPass(createNVPTXEntryPoint());
+  // PTX text in a gpu.binary (the driver JIT-compiles it when loading).
+  addUpstream(pm, "gpu-module-to-binary{format=isa toolkit=" +
+                      options.cudaPath + "}");
+}
+
+namespace {
+struct NVPTXPipelineCLOptions : PassPipelineOptions<NVPTXPipelineCLOptions> {
+  Option<std::string> modelName{*this, "model-name",
+                                llvm::cl::desc("ABI prefix of the model"),
+                                llvm::cl::init("model")};
+  Option<std::string> arch{*this, "gpu-arch",
+                           llvm::cl::desc("sm_80, sm_86, sm_89 or sm_90"),
+                           llvm::cl::init("sm_80")};
+  Option<int64_t> blockSize{*this, "block-size",
+                            llvm::cl::desc("Threads per block"),
+                            llvm::cl::init(256)};
+  Option<bool> tileMatmul{
+      *this, "tile-matmul",
+      llvm::cl::desc("Shared-memory tiled kernels for float matmuls"),
+      llvm::cl::init(true)};
+  Option<std::string> cudaPath{*this, "cuda-path",
+                               llvm::cl::desc("CUDA toolkit root"),
+                               llvm::cl::init("/usr/local/cuda")};
+};
+} // namespace
+
+void quant_opt::registerNVPTXPipeline() {
+  PassPipelineRegistration<NVPTXPipelineCLOptions>(
+      "qopt-nvptx-pipeline",
+      "onnx dialect -> LLVM-dialect host module with the model's kernels as "
+      "PTX (gpu.binary) and the compiled-model C ABI",
+      [](OpPassManager &pm, const NVPTXPipelineCLOptions &cl) {
+        NVPTXPipelineOptions options;
+        options.modelName = cl.modelName;
+        options.arch = cl.arch;
+        options.blockSize = cl.blockSize;
+        options.cudaPath = cl.cudaPath;
+        options.tileMatmul = cl.tileMatmul;
+        buildNVPTXPipeline(pm, options);
+      });
+}

@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# GPU check of the NVPTX target (docs/gpu.md). Two phases, so the GPU
+# machine needs only the runtime and the compiled artifacts:
+#
+#   scripts/gpu-check.sh prepare DIR   where quant-opt is built (no GPU
+#       needed): compiles GPU bundles (--target=nvptx --emit=shared) of the
+#       conformance models of test/conformance/expected-ptx.txt and of the
+#       bundled byte LM, runs the same models on the CPU for reference
+#       outputs, builds the benchmark models, and copies quant-run and the
+#       runtime library into DIR.
+#   scripts/gpu-check.sh run DIR       on the GPU machine (bash, the files in
+#       DIR; python3 with torch is optional, for the cuBLAS peer): runs every
+#       bundle on the GPU, compares with the CPU outputs, and benchmarks.
+#   scripts/gpu-check.sh [DIR]         both, on one machine.
+#
+# Every skipped part prints SKIP and the reason. Exit status: 0 when every
+# check that ran passed, 1 when one failed, 77 when there was no GPU.
+# Options (environment): QOPT_BUILD_DIR (default build), GPU_ARCH (sm_80),
+# JOBS (parallel conformance runs, default nproc), TIME_LIMIT (seconds for
+# the run phase, default 420), FILTER (regex: only the conformance tests
+# matching it, e.g. 'node/test_(relu|softmax)').
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${QOPT_BUILD_DIR:-$ROOT/build}"
+ARCH="${GPU_ARCH:-sm_80}"
+JOBS="${JOBS:-$(nproc 2>/dev/null || echo 4)}"
+TIME_LIMIT="${TIME_LIMIT:-420}"
+PY=/usr/bin/python3
+[[ -x $PY ]] || PY=python3
+DATA=/usr/share/libonnx-testdata/data
+
+phase="${1:-all}"
+case "$phase" in
+  prepare|run) DIR="${2:?usage: gpu-check.sh prepare|run DIR}" ;;
+  all) DIR="${2:-$(mktemp -d /tmp/qopt-gpu-check.XXXXXX)}" ;;
+  *) DIR="$phase"; phase=all ;;
+esac
+
+skip() { echo "SKIP: $*"; }
+
+prepare() {
+  local qopt="$BUILD/bin/quant-opt"
+  if [[ ! -x $qopt ]]; then
+    echo "error: $qopt not found: build first (scripts/build.sh)" >&2; return 1
+  fi
+  mkdir -p "$DIR/bin" "$DIR/lib" "$DIR/conformance" "$DIR/byte_lm" "$DIR/bench"
+  cp "$BUILD/bin/quant-run" "$DIR/bin/" && cp "$BUILD/lib/libqopt_runtime.so" "$DIR/lib/" || return 1
+  local start=$SECONDS n=0 failed=0
+  echo "== prepare: conformance bundles ($ARCH) and CPU reference outputs =="
+  if [[ ! -d $DATA ]]; then
+    skip "conformance: no ONNX backend test data in $DATA (apt install libonnx-testdata)"
+  else
+    prep_one() {
+      local name="$1" src="$DATA/$1" dst="$DIR/conformance/${1//\//__}"
+      mkdir -p "$dst"
+      "$BUILD/bin/quant-opt" "$src/model.onnx" --target=nvptx --gpu-arch="$ARCH" \
+        --emit=shared --model-name=model -o "$dst/gpu.so" 2>"$dst/compile.log" || { echo "compile-fail $name"; return; }
+      "$BUILD/bin/quant-opt" "$src/model.onnx" --emit=shared --model-name=model \
+        -o "$dst/cpu.so" 2>>"$dst/compile.log" || { echo "compile-fail $name"; return; }
+      for ds in "$src"/test_data_set_*; do
+        local out="$dst/$(basename "$ds")"
+        mkdir -p "$out/in" "$out/cpu"
+        cp "$ds"/input_*.pb "$out/in/" 2>/dev/null
+        "$BUILD/bin/quant-run" "$dst/cpu.so" --input-dir "$out/in" --output-dir "$out/cpu" >/dev/null 2>&1 \
+          || { echo "cpu-fail $name"; return; }
+      done
+      echo "ok $name"
+    }
+    export -f prep_one; export BUILD DATA DIR ARCH
+    grep -v '^#' "$ROOT/test/conformance/expected-ptx.txt" | grep . | grep -E "${FILTER:-.}" \
+      | xargs -P "$JOBS" -I{} bash -c 'prep_one "$@"' _ {} > "$DIR/conformance/prepare.log"
+    n=$(grep -c '^ok ' "$DIR/conformance/prepare.log")
+    failed=$(grep -vc '^ok ' "$DIR/conformance/prepare.log")
+    echo "prepared $n conformance models ($failed not prepared, listed in $DIR/conformance/prepare.log) in $((SECONDS - start)) s"
+  fi
+
+  echo "== prepare: byte LM =="
+  local lm="$ROOT/models/byte_lm/byte_lm.onnx"
+  if [[ ! -f $lm ]]; then
+    skip "byte LM: $lm missing"
+  else
+    "$BUILD/bin/quant-opt" "$lm" --input-shape input_ids=1x256 --target=nvptx --gpu-arch="$ARCH" \
+      --emit=shared --model-name=byte_lm -o "$DIR/byte_lm/gpu.so" && \
+    "$BUILD/bin/quant-opt" "$lm" --input-shape input_ids=1x256 --emit=shared \
+      --model-name=byte_lm -o "$DIR/byte_lm/cpu.so" && \
+    "$PY" -c "
+import numpy as np, sys
+text = open('$ROOT/models/byte_lm/heldout.txt', 'rb').read()[:256]
+np.save('$DIR/byte_lm/input_ids.npy', np.frombuffer(text, np.uint8).astype(np.int64).reshape(1, 256))" && \
+    mkdir -p "$DIR/byte_lm/cpu" && \
+    "$BUILD/bin/quant-run" "$DIR/byte_lm/cpu.so" --input input_ids="$DIR/byte_lm/input_ids.npy" \
+      --output-dir "$DIR/byte_lm/cpu" >/dev/null || echo "byte LM: preparation failed"
+  fi
+
+  echo "== prepare: benchmark models =="
+  "$PY" - "$DIR/bench" <<'PYEOF' || skip "benchmark models: python3 with numpy and onnx needed"
+import sys, numpy as np
+from onnx import helper as h, TensorProto as T, numpy_helper as nh, save
+out = sys.argv[1]
+# fp16 GEMM 2048^3.
+n = 2048
+g = h.make_graph([h.make_node("MatMul", ["a", "b"], ["c"])], "gemm",
+                 [h.make_tensor_value_info("a", T.FLOAT16, [n, n]),
+                  h.make_tensor_value_info("b", T.FLOAT16, [n, n])],
+                 [h.make_tensor_value_info("c", T.FLOAT16, [n, n])])
+save(h.make_model(g, opset_imports=[h.make_opsetid("", 17)]), out + "/gemm_f16.onnx")
+rng = np.random.default_rng(0)
+for name in "ab":
+    np.save("%s/gemm_%s.npy" % (out, name), (rng.standard_normal((n, n)) * 0.1).astype(np.float16))
+# Weight-only int8 GEMV 1 x 4096 x 4096 (per-channel scales): the bandwidth
+# probe until the int4 qopt kernels exist.
+k = 4096
+w = rng.integers(-127, 128, (k, k), dtype=np.int8)
+scale = (rng.random(k) * 0.01 + 0.001).astype(np.float32)
+nodes = [h.make_node("DequantizeLinear", ["w", "s"], ["wf"], axis=1),
+         h.make_node("MatMul", ["x", "wf"], ["y"])]
+g = h.make_graph(nodes, "gemv", [h.make_tensor_value_info("x", T.FLOAT, [1, k])],
+                 [h.make_tensor_value_info("y", T.FLOAT, [1, k])],
+                 [nh.from_array(w, "w"), nh.from_array(scale, "s")])
+save(h.make_model(g, opset_imports=[h.make_opsetid("", 17)]), out + "/gemv_i8.onnx")
+np.save(out + "/gemv_x.npy", rng.standard_normal((1, k)).astype(np.float32))
+PYEOF
+  for m in gemm_f16 gemv_i8; do
+    [[ -f $DIR/bench/$m.onnx ]] || continue
+    "$BUILD/bin/quant-opt" "$DIR/bench/$m.onnx" --target=nvptx --gpu-arch="$ARCH" \
+      --emit=shared --model-name="$m" -o "$DIR/bench/$m.so" || echo "benchmark $m: compile failed"
+  done
+  echo "prepare: done in $((SECONDS - start)) s; artifacts in $DIR"
+}
+
+run() {
+  local status=0 start=$SECONDS
+  export LD_LIBRARY_PATH="$DIR/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  local qrun="$DIR/bin/quant-run"
+  [[ -x $qrun ]] || { echo "error: $qrun missing: run 'gpu-check.sh prepare $DIR' first" >&2; return 1; }
+  echo "== GPU =="
+  if command -v nvidia-smi >/dev/null; then
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+  else
+    echo "(nvidia-smi not found)"
+  fi
+  if ! ldconfig -p 2>/dev/null | grep -q 'libcuda.so.1' && ! "$PY" -c 'import ctypes; ctypes.CDLL("libcuda.so.1")' 2>/dev/null; then
+    skip "everything: no NVIDIA driver (libcuda.so.1) on this machine"
+    return 77
+  fi
+
+  echo "== conformance models on the GPU vs the CPU outputs =="
+  if ! ls "$DIR"/conformance/*/gpu.so >/dev/null 2>&1; then
+    skip "conformance: no prepared bundles in $DIR/conformance"
+  else
+    run_one() {
+      local dst="$1" name; name="$(basename "$1")"
+      [[ -f $dst/gpu.so ]] || return
+      for ds in "$dst"/test_data_set_*; do
+        [[ -d $ds/cpu ]] || { echo "skip $name: no CPU outputs"; return; }
+        local log; log=$(timeout 60 "$QRUN" "$dst/gpu.so" --input-dir "$ds/in" --check "$ds/cpu" \
+          --rtol 1e-3 --atol 1e-4 2>&1); local rc=$?
+        if [[ $rc -ne 0 ]]; then
+          echo "FAIL $name $(basename "$ds") rc=$rc: $(echo "$log" | grep -m1 -E 'error|FAIL' | cut -c1-200)"; return
+        fi
+      done
+      echo "pass $name"
+    }
+    export -f run_one; export QRUN="$qrun"
+    local budget=$(( TIME_LIMIT * 2 / 3 ))
+    ls -d "$DIR"/conformance/*/ | sed 's:/$::' \
+      | timeout "$budget" xargs -P "$JOBS" -I{} bash -c 'run_one "$@"' _ {} > "$DIR/conformance/run.log"
+    [[ $? -eq 124 ]] && echo "conformance: stopped after $budget s (TIME_LIMIT)"
+    local pass fail; pass=$(grep -c '^pass ' "$DIR/conformance/run.log"); fail=$(grep -c '^FAIL ' "$DIR/conformance/run.log")
+    grep '^FAIL ' "$DIR/conformance/run.log" | head -20
+    echo "conformance on GPU: $pass pass, $fail fail (log: $DIR/conformance/run.log)"
+    [[ $fail -eq 0 ]] || status=1
+  fi
+
+  echo "== byte LM on the GPU vs the CPU =="
+  if [[ -f $DIR/byte_lm/gpu.so && -d $DIR/byte_lm/cpu ]]; then
+    if "$qrun" "$DIR/byte_lm/gpu.so" --input input_ids="$DIR/byte_lm/input_ids.npy" \
+         --check "$DIR/byte_lm/cpu" --rtol 1e-3 --atol 1e-3 --benchmark 10; then
+      echo "byte LM: GPU logits match the CPU's"
+    else
+      echo "byte LM: FAIL"; status=1
+    fi
+  else
+    skip "byte LM: not prepared"
+  fi
+
+  echo "== benchmarks =="
+  local peak=""
+  peak=$("$PY" - <<'PYEOF' 2>/dev/null
+import ctypes
+cu = ctypes.CDLL("libcuda.so.1")
+cu.cuInit(0)
+dev = ctypes.c_int(); cu.cuDeviceGet(ctypes.byref(dev), 0)
+clock = ctypes.c_int(); width = ctypes.c_int()
+cu.cuDeviceGetAttribute(ctypes.byref(clock), 36, dev)   # memory clock, kHz
+cu.cuDeviceGetAttribute(ctypes.byref(width), 37, dev)   # bus width, bits
+print("%.1f" % (2.0 * clock.value * 1e3 * width.value / 8 / 1e9))
+PYEOF
+)
+  [[ -n $peak ]] && echo "peak DRAM bandwidth (driver: 2 x memory clock x bus width): $peak GB/s" \
+    || skip "peak bandwidth: python3 ctypes query of libcuda failed"
+  local ms
+  if [[ -f $DIR/bench/gemv_i8.so ]]; then
+    ms=$("$qrun" "$DIR/bench/gemv_i8.so" --input x="$DIR/bench/gemv_x.npy" --benchmark 20 \
+         | sed -n 's/.*median \([0-9.e+-]*\) ms.*/\1/p')
+    if [[ -n $ms ]]; then
+      awk -v ms="$ms" -v peak="${peak:-0}" 'BEGIN { gbs = 4096 * 4096 / (ms * 1e-3) / 1e9;
+        printf "int8 weight-only GEMV 1x4096x4096: %.3f ms, %.1f GB/s of weights", ms, gbs;
+        if (peak > 0) printf ", %.1f %% of peak", 100 * gbs / peak;
+        printf " (whole model call: input copy, kernels, output copy; weights device-resident after the warm-up)\n" }'
+    else
+      echo "int8 GEMV: FAIL (no timing)"; status=1
+    fi
+  else
+    skip "int8 GEMV: not prepared"
+  fi
+  skip "int4 GEMV: quant-opt has no int4 kernels yet (they come with the qopt dialect's quantized ops); the int8 GEMV above is the bandwidth probe"
+  if [[ -f $DIR/bench/gemm_f16.so ]]; then
+    ms=$("$qrun" "$DIR/bench/gemm_f16.so" --input a="$DIR/bench/gemm_a.npy" --input b="$DIR/bench/gemm_b.npy" \
+         --benchmark 5 | sed -n 's/.*median \([0-9.e+-]*\) ms.*/\1/p')
+    [[ -n $ms ]] && awk -v ms="$ms" 'BEGIN { printf "fp16 GEMM 2048^3 (quant-opt): %.3f ms, %.2f TFLOP/s\n", ms, 2 * 2048^3 / (ms * 1e-3) / 1e12 }' \
+      || { echo "fp16 GEMM: FAIL (no timing)"; status=1; }
+  else
+    skip "fp16 GEMM: not prepared"
+  fi
+  "$PY" - <<'PYEOF' || skip "PyTorch/cuBLAS peer: python3 with a CUDA-enabled torch is not installed here"
+import sys
+try:
+    import torch
+except ImportError:
+    sys.exit(1)
+if not torch.cuda.is_available():
+    sys.exit(1)
+n = 2048
+a = torch.randn(n, n, device="cuda", dtype=torch.float16)
+b = torch.randn(n, n, device="cuda", dtype=torch.float16)
+for _ in range(3):
+    torch.matmul(a, b)
+torch.cuda.synchronize()
+start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+start.record()
+for _ in range(20):
+    torch.matmul(a, b)
+end.record(); torch.cuda.synchronize()
+ms = start.elapsed_time(end) / 20
+print("fp16 GEMM 2048^3 (PyTorch %s / cuBLAS): %.3f ms, %.2f TFLOP/s" % (torch.__version__, ms, 2 * n**3 / (ms * 1e-3) / 1e12))
+PYEOF
+  echo "run: $((SECONDS - start)) s"
+  [[ $status -eq 0 ]] && echo "GPU CHECK PASSED" || echo "GPU CHECK FAILED"
+  return $status
+}
+
+case "$phase" in
+  prepare) prepare ;;
+  run) run ;;
+  all) prepare && run ;;
+esac
