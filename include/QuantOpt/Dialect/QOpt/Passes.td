@@ -1,0 +1,106 @@
+//===- Passes.td - quantization passes ----------------------*- tablegen -*-===//
+//
+// The quantization passes of issue 4: calibration, weight-only RTN,
+// SmoothQuant and the quantization report. They run on the onnx dialect,
+// before --qopt-cpu-pipeline.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTOPT_DIALECT_QOPT_PASSES_TD
+#define QUANTOPT_DIALECT_QOPT_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def Calibrate : Pass<"qopt-calibrate", "mlir::ModuleOp"> {
+  let summary = "Collect activation statistics over a dataset and write a "
+                "calibration table";
+  let description = [{
+    Picks the tensors later passes need statistics of: the activation input
+    of every MatMul / Gemm / Conv whose weight is a constant (for
+    SmoothQuant these are LayerNorm outputs feeding Q/K/V, shared by their
+    consumers) and the outputs of those layers. A copy of the module
+    returns these tensors as extra outputs; it is compiled by the normal
+    CPU pipeline to a temporary shared object and loaded with the runtime
+    (one execution path). The dataset directory holds `test_data_set_*`
+    sub-directories with `input_<i>.pb` / `.npy` files (bound by position)
+    and is run sample by sample: statistics are accumulated, tensors freed
+    after each sample. NaN or Inf in an input or a probed tensor is an
+    error naming the sample. Writes the calibration table (JSON) with the
+    module's fingerprint; the module itself is left unchanged. Prints a
+    progress line (samples done, samples/s, ETA) on stderr.
+  }];
+  let options = [
+    Option<"data", "data", "std::string", /*default=*/"\"\"",
+           "Dataset directory (test_data_set_* sub-directories)">,
+    Option<"table", "table", "std::string", /*default=*/"\"\"",
+           "Calibration table to write (JSON)">,
+    Option<"samples", "samples", "int64_t", /*default=*/"0",
+           "Use at most this many samples (0: all)">,
+    Option<"progress", "progress", "bool", /*default=*/"true",
+           "Print a progress line on stderr">,
+  ];
+}
+
+def RTN : Pass<"qopt-rtn", "mlir::ModuleOp"> {
+  let summary = "Weight-only round-to-nearest quantization of constant "
+                "MatMul / Gemm / Conv weights";
+  let description = [{
+    Replaces the constant float weight of every MatMul / Gemm (B) and Conv
+    (W) by an integer constant with per-output-channel (group-size=0) or
+    per-group scales along the reduction dimension, dequantized at run time
+    by `onnx.DequantizeLinear`: w = (q - zp) * scale. Symmetric codes are
+    signed (i8, in [-(2^(b-1)-1), 2^(b-1)-1], no zero point); asymmetric
+    codes are unsigned (ui8 in [0, 2^b-1]) with a per-scale zero point.
+    Codes of fewer than 8 bits are stored one per byte. Each quantized layer
+    gets the attributes `qopt.scheme` and `qopt.weight_sqnr_db` (read by
+    --qopt-report); a layer that is skipped gets `qopt.float_reason`.
+  }];
+  let options = [
+    Option<"bits", "bits", "int64_t", /*default=*/"8",
+           "Bits per weight code: 8, 4, 3 or 2">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"0",
+           "Weights per scale along the reduction dimension (0: one scale "
+           "per output channel)">,
+    Option<"symmetric", "sym", "bool", /*default=*/"true",
+           "Symmetric codes (no zero point)">,
+  ];
+}
+
+def SmoothQuant : Pass<"qopt-smoothquant", "mlir::ModuleOp"> {
+  let summary = "Migrate activation outliers into the weights (SmoothQuant)";
+  let description = [{
+    For every activation X whose consumers are all MatMul / Gemm with
+    constant weights W (e.g. the Q, K and V projections of one LayerNorm),
+    computes per input channel j: s_j = max|X_j|^alpha / max|W_j|^(1-alpha)
+    (max|X_j| from the calibration table, max|W_j| over the rows j of all
+    consumers), multiplies row j of every W by s_j and divides the producer
+    by s_j: the LayerNorm's scale and bias, or the producing MatMul / Gemm
+    (weight columns and bias). When nothing can absorb 1/s an explicit
+    `onnx.Mul` is inserted. The float function is unchanged up to rounding.
+    `layer-alpha` overrides alpha per producer node name.
+  }];
+  let options = [
+    Option<"alpha", "alpha", "double", /*default=*/"0.5",
+           "Migration strength in [0, 1]">,
+    Option<"calibrationTable", "calibration-table", "std::string",
+           /*default=*/"\"\"", "Calibration table written by --qopt-calibrate">,
+    Option<"layerAlpha", "layer-alpha", "std::string", /*default=*/"\"\"",
+           "Per-layer alpha: name:0.7,other:0.3 (the producer's node name)">,
+  ];
+}
+
+def Report : Pass<"qopt-report", "mlir::ModuleOp"> {
+  let summary = "Report how each layer was quantized and what stayed float";
+  let description = [{
+    Lists, per MatMul / Gemm / Conv: the scheme and bits the quantization
+    passes chose and the weight SQNR; and every such op left in float with
+    the reason (`qopt.float_reason`, or "not quantized by any pass"). Writes
+    to `file` (default: stderr). The module is unchanged.
+  }];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"-\"",
+           "Where to write the report ('-': stderr)">,
+  ];
+}
+
+#endif // QUANTOPT_DIALECT_QOPT_PASSES_TD

@@ -1,0 +1,222 @@
+//===- RTN.cpp - weight-only round-to-nearest quantization ----------------===//
+//
+// Constant MatMul / Gemm / Conv weights become integer constants dequantized
+// by onnx.DequantizeLinear (per output channel or per group along the
+// reduction dimension).
+//
+// INTERIM: docs/quantization.md plans `qopt.weight_matmul` (packed codes,
+// fused dequantization) for MatMul / Gemm; until the qopt dialect lands, the
+// codes are stored one per byte and dequantized by DequantizeLinear, which
+// gives the same numbers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantOpt/Dialect/QOpt/Passes.h"
+#include "QuantUtils.h"
+
+#include "QuantOpt/Dialect/ONNX/ONNXOps.h"
+#include "QuantOpt/Dialect/ONNX/ShapeHelpers.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/Format.h"
+
+namespace quant_opt::qopt {
+#define GEN_PASS_DEF_RTN
+#include "QOptTransformsPasses.h.inc"
+} // namespace quant_opt::qopt
+
+using namespace mlir;
+using namespace quant_opt;
+using namespace quant_opt::qopt;
+
+namespace {
+
+/// Where the weight operand of a supported op is and how it is laid out.
+struct WeightSlot {
+  unsigned operand;     ///< operand index of the weight
+  int64_t channelAxis;  ///< output-channel axis of the weight
+  int64_t reduceAxis;   ///< reduction axis (grouped), -1: per channel only
+};
+
+/// The weight slot of `op`, or nullopt with `reason` set.
+std::optional<WeightSlot> getWeightSlot(Operation *op, std::string &reason) {
+  auto rank2 = [&](Value w) {
+    auto type = dyn_cast<RankedTensorType>(w.getType());
+    return type && type.getRank() == 2 && type.hasStaticShape();
+  };
+  if (auto matmul = dyn_cast<onnx::MatMulOp>(op)) {
+    if (!isConstant(matmul.getB())) {
+      reason = "weight B is not a constant (activation x activation matmul)";
+      return std::nullopt;
+    }
+    if (!rank2(matmul.getB())) {
+      reason = "weight B is not a static 2-D tensor";
+      return std::nullopt;
+    }
+    return WeightSlot{1, 1, 0};
+  }
+  if (auto gemm = dyn_cast<onnx::GemmOp>(op)) {
+    if (!isConstant(gemm.getB())) {
+      reason = "weight B is not a constant";
+      return std::nullopt;
+    }
+    if (!rank2(gemm.getB())) {
+      reason = "weight B is not a static 2-D tensor";
+      return std::nullopt;
+    }
+    return gemm.getTransB() ? WeightSlot{1, 0, 1} : WeightSlot{1, 1, 0};
+  }
+  if (auto conv = dyn_cast<onnx::ConvOp>(op)) {
+    if (!isConstant(conv.getW())) {
+      reason = "weight W is not a constant";
+      return std::nullopt;
+    }
+    auto type = dyn_cast<RankedTensorType>(conv.getW().getType());
+    if (!type || !type.hasStaticShape()) {
+      reason = "weight W has no static shape";
+      return std::nullopt;
+    }
+    return WeightSlot{1, 0, -1};
+  }
+  return std::nullopt;
+}
+
+struct RTNPass : qopt::impl::RTNBase<RTNPass> {
+  using RTNBase::RTNBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (bits != 8 && bits != 4 && bits != 3 && bits != 2) {
+      module.emitError() << "--qopt-rtn: bits must be 8, 4, 3 or 2, got "
+                         << bits;
+      return signalPassFailure();
+    }
+    if (groupSize < 0) {
+      module.emitError() << "--qopt-rtn: group-size must be >= 0, got "
+                         << groupSize;
+      return signalPassFailure();
+    }
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (isa<onnx::MatMulOp, onnx::GemmOp, onnx::ConvOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops)
+      if (failed(quantize(op)))
+        return signalPassFailure();
+  }
+
+  LogicalResult quantize(Operation *op) {
+    MLIRContext *context = op->getContext();
+    if (op->hasAttr("qopt.scheme"))
+      return success(); // quantized by an earlier pass
+    std::string reason;
+    auto slot = getWeightSlot(op, reason);
+    if (!slot) {
+      op->setAttr("qopt.float_reason", StringAttr::get(context, reason));
+      return success();
+    }
+    Value weight = op->getOperand(slot->operand);
+    auto type = cast<RankedTensorType>(weight.getType());
+    if (!type.getElementType().isF32()) {
+      op->setAttr("qopt.float_reason",
+                  StringAttr::get(context, "weight is not f32"));
+      return success();
+    }
+    auto values = readFloatConstant(weight);
+    if (!values)
+      return op->emitError("cannot read the constant weight");
+
+    // View the weight as [rows = reduction, cols = channels] for the
+    // encoder; transpose in and out when the channel axis is first.
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t channels = shape[slot->channelAxis];
+    int64_t perChannel = type.getNumElements() / std::max<int64_t>(channels, 1);
+    bool channelFirst = slot->channelAxis == 0;
+    int64_t group = slot->reduceAxis < 0 ? 0 : groupSize.getValue();
+    if (group > 0 && group >= perChannel)
+      group = 0;
+    std::vector<float> view(values->size());
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t r = 0; r < perChannel; ++r)
+        view[r * channels + c] = channelFirst ? (*values)[c * perChannel + r]
+                                              : (*values)[r * channels + c];
+    RTNResult rtn =
+        quantizeRTN(view, perChannel, channels, group, bits, symmetric);
+    int64_t numGroups = group > 0 ? (perChannel + group - 1) / group : 1;
+
+    // Back to the weight's layout.
+    std::vector<int8_t> codes(values->size());
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t r = 0; r < perChannel; ++r)
+        (channelFirst ? codes[c * perChannel + r]
+                      : codes[r * channels + c]) = rtn.codes[r * channels + c];
+    // Scales: [channels] per channel; per block: the weight's shape with the
+    // reduction axis divided by the group, laid out like the weight.
+    SmallVector<int64_t> scaleShape;
+    std::vector<float> scales;
+    std::vector<uint8_t> zeroPoints;
+    if (group == 0) {
+      scaleShape = {channels};
+      scales = rtn.scales;
+      zeroPoints = rtn.zeroPoints;
+    } else {
+      scaleShape.assign(shape.begin(), shape.end());
+      scaleShape[slot->reduceAxis] = numGroups;
+      scales.resize(numGroups * channels);
+      if (!symmetric)
+        zeroPoints.resize(numGroups * channels);
+      for (int64_t g = 0; g < numGroups; ++g)
+        for (int64_t c = 0; c < channels; ++c) {
+          int64_t at = channelFirst ? c * numGroups + g : g * channels + c;
+          scales[at] = rtn.scales[g * channels + c];
+          if (!symmetric)
+            zeroPoints[at] = rtn.zeroPoints[g * channels + c];
+        }
+    }
+
+    OpBuilder builder(op);
+    Location loc = op->getLoc();
+    std::string name = nodeName(op);
+    Type codeType = symmetric ? (Type)IntegerType::get(context, 8)
+                              : (Type)IntegerType::get(context, 8,
+                                                       IntegerType::Unsigned);
+    Value q = createConstant(
+        builder, loc, RankedTensorType::get(shape, codeType),
+        ArrayRef<char>(reinterpret_cast<const char *>(codes.data()),
+                       codes.size()),
+        name + ".qweight");
+    Value scale = createF32Constant(builder, loc, scaleShape, scales,
+                                    name + ".scale");
+    Value zp;
+    if (!symmetric)
+      zp = createConstant(
+          builder, loc, RankedTensorType::get(scaleShape, codeType),
+          ArrayRef<char>(reinterpret_cast<const char *>(zeroPoints.data()),
+                         zeroPoints.size()),
+          name + ".zero_point");
+    else
+      zp = onnx::NoValueOp::create(builder, loc);
+    int64_t axis = group == 0 ? slot->channelAxis : slot->reduceAxis;
+    auto dq = onnx::DequantizeLinearOp::create(
+        builder, loc, type, q, scale, zp, builder.getI64IntegerAttr(axis),
+        builder.getI64IntegerAttr(group));
+    op->setOperand(slot->operand, dq.getResult());
+    if (weight.use_empty())
+      weight.getDefiningOp()->erase();
+
+    std::string scheme;
+    llvm::raw_string_ostream os(scheme);
+    os << "w" << bits << "a16-rtn " << (symmetric ? "sym" : "asym") << " "
+       << (group == 0 ? std::string("per-channel")
+                      : "group " + std::to_string(group));
+    if (isa<onnx::ConvOp>(op) && groupSize > 0)
+      os << " (conv: per output channel, group-size applies to matmuls)";
+    op->setAttr("qopt.scheme", StringAttr::get(context, scheme));
+    op->setAttr("qopt.bits", builder.getI64IntegerAttr(bits));
+    op->setAttr("qopt.weight_sqnr_db", builder.getF64FloatAttr(rtn.sqnrDb));
+    return success();
+  }
+};
+
+} // namespace
