@@ -89,6 +89,34 @@ def SmoothQuant : Pass<"qopt-smoothquant", "mlir::ModuleOp"> {
   ];
 }
 
+def W8A8 : Pass<"qopt-w8a8", "mlir::ModuleOp"> {
+  let summary = "Int8 activations and int8 weights for MatMul / Gemm / Conv";
+  let description = [{
+    For every MatMul / Gemm / Conv with a constant weight: the weight
+    becomes int8 symmetric per output channel (as --qopt-rtn="bits=8"), the
+    activation input is quantized to int8 and dequantized again in front of
+    the op. `mode=static`: symmetric per-tensor scale max|x| / 127 from the
+    calibration table (`method=minmax`: the range over all samples, `ema`:
+    the moving average of the per-sample ranges; after --qopt-smoothquant
+    the smoothed range the pass recorded). `mode=dynamic`: ONNX
+    DynamicQuantizeLinear (uint8, per tensor, computed at run time).
+    INTERIM form (QDQ): the plan is qopt.quantize / qopt.dynamic_quantize +
+    qopt.qmatmul / qopt.qconv once the qopt dialect lands; the numbers are
+    those of int8 x int8 products accumulated exactly.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"static\"",
+           "static (calibrated scales) or dynamic (run-time scales)">,
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"per-tensor\"",
+           "Activation scales: per-tensor (per-token: planned)">,
+    Option<"calibrationTable", "calibration-table", "std::string",
+           /*default=*/"\"\"", "Calibration table (mode=static)">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "Static range: minmax or ema (percentile, kl, mse: planned)">,
+  ];
+}
+
 def Report : Pass<"qopt-report", "mlir::ModuleOp"> {
   let summary = "Report how each layer was quantized and what stayed float";
   let description = [{

@@ -12,6 +12,7 @@
 #ifndef QUANTOPT_LIB_DIALECT_QOPT_TRANSFORMS_CALIBRATIONTABLE_H
 #define QUANTOPT_LIB_DIALECT_QOPT_TRANSFORMS_CALIBRATIONTABLE_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/LogicalResult.h"
 

@@ -1,6 +1,7 @@
 //===- QuantUtils.cpp - helpers shared by the quantization passes ---------===//
 
 #include "QuantUtils.h"
+#include "CalibrationTable.h"
 
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
 #include "QuantOpt/Dialect/ONNX/ShapeHelpers.h"
@@ -116,6 +117,9 @@ std::string moduleFingerprint(ModuleOp module) {
   module.walk([&](Operation *op) {
     mixText(op->getName().getStringRef());
     for (NamedAttribute attr : op->getAttrs()) {
+      // Annotations of the quantization passes are not the model.
+      if (attr.getName().getValue().starts_with("qopt."))
+        continue;
       mixText(attr.getName().getValue());
       if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr.getValue())) {
         std::string type;
@@ -146,6 +150,23 @@ std::string moduleFingerprint(ModuleOp module) {
   llvm::raw_string_ostream os(out);
   os << llvm::format_hex_no_prefix(hash, 16);
   return out;
+}
+
+std::optional<CalibrationTable>
+readCalibrationTableFor(ModuleOp module, StringRef path, std::string &error) {
+  auto table = CalibrationTable::read(path, "", error);
+  if (!table)
+    return std::nullopt;
+  std::string own = moduleFingerprint(module);
+  auto recorded = module->getAttrOfType<StringAttr>(kCalibrationFingerprintAttr);
+  if (table->fingerprint != own &&
+      !(recorded && table->fingerprint == recorded.getValue())) {
+    error = "calibration table '" + path.str() +
+            "': written for another model (fingerprint " + table->fingerprint +
+            ", this model is " + own + ")";
+    return std::nullopt;
+  }
+  return table;
 }
 
 RTNResult quantizeRTN(ArrayRef<float> w, int64_t rows, int64_t cols,

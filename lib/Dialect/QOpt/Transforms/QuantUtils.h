@@ -78,6 +78,36 @@ struct RTNResult {
 RTNResult quantizeRTN(llvm::ArrayRef<float> w, int64_t rows, int64_t cols,
                       int64_t groupSize, int64_t bits, bool symmetric);
 
+/// What quantizeWeightRTN did.
+struct WeightQuantization {
+  bool quantized = false;
+  std::string floatReason; ///< why not, when !quantized
+  int64_t groupSize = 0;   ///< the group size used (0: per channel)
+  double weightSqnrDb = 0;
+};
+
+/// Replaces the constant weight of a MatMul / Gemm / Conv by RTN codes and
+/// an onnx.DequantizeLinear (see --qopt-rtn). An op that cannot be
+/// quantized is left alone with `out.floatReason` set; failure() only for
+/// IR that should not exist (an unreadable constant).
+llvm::LogicalResult quantizeWeightRTN(mlir::Operation *op, int64_t bits,
+                                      int64_t groupSize, bool symmetric,
+                                      WeightQuantization &out);
+
+/// The attribute (on the module) naming the fingerprint a calibration
+/// table must have once --qopt-smoothquant changed the weights.
+constexpr const char *kCalibrationFingerprintAttr =
+    "qopt.calibration_fingerprint";
+
+struct CalibrationTable;
+
+/// Reads the calibration table at `path` for `module`: its fingerprint must
+/// be the module's, or the one --qopt-smoothquant recorded in
+/// kCalibrationFingerprintAttr. Errors name the file.
+std::optional<CalibrationTable> readCalibrationTableFor(mlir::ModuleOp module,
+                                                        llvm::StringRef path,
+                                                        std::string &error);
+
 /// 10*log10(sum x^2 / sum (x-y)^2); +inf-free: capped at 300 dB.
 double sqnrDb(llvm::ArrayRef<float> reference, llvm::ArrayRef<float> test);
 

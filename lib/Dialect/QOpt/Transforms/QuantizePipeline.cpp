@@ -43,15 +43,6 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
             "or --calibration-table FILE";
     return failure();
   }
-  if (preset.starts_with("w8a8")) {
-    // Needs the qopt dialect's qmatmul / qconv (issue 4 item 1), not merged
-    // on this branch yet.
-    error = "preset '" + preset.str() +
-            "' is not available in this build: W8A8 needs qopt.quantize / "
-            "qopt.qmatmul from the qopt dialect (not built yet)";
-    return failure();
-  }
-
   if (!options.calibrationData.empty()) {
     CalibrateOptions calibrate;
     calibrate.data = options.calibrationData;
@@ -59,16 +50,27 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
     calibrate.samples = options.calibrationSamples;
     pm.addPass(createCalibrate(calibrate));
   }
-  RTNOptions rtn;
-  rtn.symmetric = true;
-  if (preset == "w8a16-rtn") {
-    rtn.bits = 8;
-    rtn.groupSize = 0;
-  } else { // w4a16-rtn
-    rtn.bits = 4;
-    rtn.groupSize = 128;
+  if (preset == "w8a16-rtn" || preset == "w4a16-rtn") {
+    RTNOptions rtn;
+    rtn.symmetric = true;
+    rtn.bits = preset == "w8a16-rtn" ? 8 : 4;
+    rtn.groupSize = preset == "w8a16-rtn" ? 0 : 128;
+    pm.addPass(createRTN(rtn));
+  } else {
+    if (preset == "w8a8-smoothquant") {
+      SmoothQuantOptions smooth;
+      smooth.alpha = 0.5;
+      smooth.calibrationTable = options.calibrationTable;
+      pm.addPass(createSmoothQuant(smooth));
+    }
+    W8A8Options w8a8;
+    w8a8.mode = preset == "w8a8-dynamic" ? "dynamic" : "static";
+    w8a8.granularity = "per-tensor";
+    w8a8.method = "minmax";
+    if (isStatic)
+      w8a8.calibrationTable = options.calibrationTable;
+    pm.addPass(createW8A8(w8a8));
   }
-  pm.addPass(createRTN(rtn));
   if (!options.reportFile.empty()) {
     ReportOptions report;
     report.file = options.reportFile;

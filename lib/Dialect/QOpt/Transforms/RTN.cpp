@@ -110,17 +110,48 @@ struct RTNPass : qopt::impl::RTNBase<RTNPass> {
     MLIRContext *context = op->getContext();
     if (op->hasAttr("qopt.scheme"))
       return success(); // quantized by an earlier pass
+    WeightQuantization result;
+    if (failed(quantizeWeightRTN(op, bits, groupSize, symmetric, result)))
+      return failure();
+    if (!result.quantized) {
+      op->setAttr("qopt.float_reason",
+                  StringAttr::get(context, result.floatReason));
+      return success();
+    }
+    std::string scheme;
+    llvm::raw_string_ostream os(scheme);
+    os << "w" << bits << "a16-rtn " << (symmetric ? "sym" : "asym") << " "
+       << (result.groupSize == 0
+               ? std::string("per-channel")
+               : "group " + std::to_string(result.groupSize));
+    if (isa<onnx::ConvOp>(op) && groupSize > 0)
+      os << " (conv: per output channel, group-size applies to matmuls)";
+    Builder builder(context);
+    op->setAttr("qopt.scheme", StringAttr::get(context, scheme));
+    op->setAttr("qopt.bits", builder.getI64IntegerAttr(bits));
+    op->setAttr("qopt.weight_sqnr_db",
+                builder.getF64FloatAttr(result.weightSqnrDb));
+    return success();
+  }
+};
+
+} // namespace
+
+LogicalResult qopt::quantizeWeightRTN(Operation *op, int64_t bits,
+                                      int64_t groupSize, bool symmetric,
+                                      WeightQuantization &out) {
+    MLIRContext *context = op->getContext();
+    out = WeightQuantization();
     std::string reason;
     auto slot = getWeightSlot(op, reason);
     if (!slot) {
-      op->setAttr("qopt.float_reason", StringAttr::get(context, reason));
+      out.floatReason = reason;
       return success();
     }
     Value weight = op->getOperand(slot->operand);
     auto type = cast<RankedTensorType>(weight.getType());
     if (!type.getElementType().isF32()) {
-      op->setAttr("qopt.float_reason",
-                  StringAttr::get(context, "weight is not f32"));
+      out.floatReason = "weight is not f32";
       return success();
     }
     auto values = readFloatConstant(weight);
@@ -133,7 +164,7 @@ struct RTNPass : qopt::impl::RTNBase<RTNPass> {
     int64_t channels = shape[slot->channelAxis];
     int64_t perChannel = type.getNumElements() / std::max<int64_t>(channels, 1);
     bool channelFirst = slot->channelAxis == 0;
-    int64_t group = slot->reduceAxis < 0 ? 0 : groupSize.getValue();
+    int64_t group = slot->reduceAxis < 0 ? 0 : groupSize;
     if (group > 0 && group >= perChannel)
       group = 0;
     std::vector<float> view(values->size());
@@ -205,18 +236,8 @@ struct RTNPass : qopt::impl::RTNBase<RTNPass> {
     if (weight.use_empty())
       weight.getDefiningOp()->erase();
 
-    std::string scheme;
-    llvm::raw_string_ostream os(scheme);
-    os << "w" << bits << "a16-rtn " << (symmetric ? "sym" : "asym") << " "
-       << (group == 0 ? std::string("per-channel")
-                      : "group " + std::to_string(group));
-    if (isa<onnx::ConvOp>(op) && groupSize > 0)
-      os << " (conv: per output channel, group-size applies to matmuls)";
-    op->setAttr("qopt.scheme", StringAttr::get(context, scheme));
-    op->setAttr("qopt.bits", builder.getI64IntegerAttr(bits));
-    op->setAttr("qopt.weight_sqnr_db", builder.getF64FloatAttr(rtn.sqnrDb));
+    out.quantized = true;
+    out.groupSize = group;
+    out.weightSqnrDb = rtn.sqnrDb;
     return success();
-  }
-};
-
-} // namespace
+}

@@ -20,6 +20,7 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 
@@ -126,12 +127,14 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
       return signalPassFailure();
     }
     std::string error;
-    auto table = CalibrationTable::read(calibrationTable,
-                                        moduleFingerprint(module), error);
+    auto table = readCalibrationTableFor(module, calibrationTable, error);
     if (!table) {
       module.emitError(error);
       return signalPassFailure();
     }
+    // The weights change: later passes accept this table for the result.
+    module->setAttr(kCalibrationFingerprintAttr,
+                    StringAttr::get(&getContext(), table->fingerprint));
 
     // Activations whose users are all linear layers with constant weights.
     llvm::SetVector<Value> activations;
@@ -250,8 +253,15 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
     std::string note;
     llvm::raw_string_ostream os(note);
     os << "smoothed (alpha " << a << ", 1/s folded into " << how << ")";
-    for (const Consumer &c : consumers)
+    // The smoothed activation's range, for static activation scales.
+    double smoothedAbsMax = 0;
+    for (int64_t j = 0; j < k; ++j)
+      smoothedAbsMax = std::max(smoothedAbsMax, double(actMax[j]) / s[j]);
+    Builder builder(context);
+    for (const Consumer &c : consumers) {
       c.op->setAttr("qopt.smoothquant", StringAttr::get(context, note));
+      c.op->setAttr("qopt.act_absmax", builder.getF64FloatAttr(smoothedAbsMax));
+    }
   }
 
   /// Folds 1/s into x's producer; returns what absorbed it.
