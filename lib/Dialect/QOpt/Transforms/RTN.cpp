@@ -88,12 +88,12 @@ struct RTNPass : qopt::impl::RTNBase<RTNPass> {
     ModuleOp module = getOperation();
     if (bits != 8 && bits != 4 && bits != 3 && bits != 2) {
       module.emitError() << "--qopt-rtn: bits must be 8, 4, 3 or 2, got "
-                         << bits;
+                         << bits.getValue();
       return signalPassFailure();
     }
     if (groupSize < 0) {
       module.emitError() << "--qopt-rtn: group-size must be >= 0, got "
-                         << groupSize;
+                         << groupSize.getValue();
       return signalPassFailure();
     }
     SmallVector<Operation *> ops;

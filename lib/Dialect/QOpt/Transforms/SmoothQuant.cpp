@@ -21,6 +21,7 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Format.h"
 
 #include <cmath>
 
@@ -115,7 +116,7 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
     ModuleOp module = getOperation();
     if (alpha < 0.0 || alpha > 1.0) {
       module.emitError() << "--qopt-smoothquant: alpha must be in [0, 1], got "
-                         << alpha;
+                         << alpha.getValue();
       return signalPassFailure();
     }
     llvm::StringMap<double> layerAlphas;
@@ -252,7 +253,8 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
     MLIRContext *context = &getContext();
     std::string note;
     llvm::raw_string_ostream os(note);
-    os << "smoothed (alpha " << a << ", 1/s folded into " << how << ")";
+    os << "smoothed (alpha " << llvm::format("%g", a) << ", 1/s folded into "
+       << how << ")";
     // The smoothed activation's range, for static activation scales.
     double smoothedAbsMax = 0;
     for (int64_t j = 0; j < k; ++j)
@@ -269,8 +271,9 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
     Operation *producer = x.getDefiningOp();
     if (auto ln = dyn_cast_or_null<onnx::LayerNormalizationOp>(producer)) {
       auto type = cast<RankedTensorType>(x.getType());
-      int64_t axis = ln.getAxis() < 0 ? ln.getAxis() + type.getRank()
-                                      : ln.getAxis();
+      int64_t axis = static_cast<int64_t>(ln.getAxis());
+      if (axis < 0)
+        axis += type.getRank();
       if (x == ln.getY() && axis == type.getRank() - 1 &&
           isVectorConstant(ln.getScale(), k) &&
           (onnx::isNoValue(ln.getB()) || isVectorConstant(ln.getB(), k))) {

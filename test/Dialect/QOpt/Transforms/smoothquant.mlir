@@ -11,7 +11,7 @@
 // RUN: FileCheck %s < %t/smoothed.mlir
 // RUN: quant-opt %s --emit=shared -o %t/float.so
 // RUN: quant-opt %t/smoothed.mlir --emit=shared -o %t/smoothed.so
-// RUN: %python %qopt_src/test/e2e/quantize/Inputs/compare.py --quant-run %quant-run \
+// RUN: %python %qopt_src/test/e2e/quantize/Inputs/compare.py --quant-run quant-run \
 // RUN:   --float %t/float.so --quant %t/smoothed.so --data %t/data --max-rel-error 1e-5 \
 // RUN:   --label smoothed | FileCheck %s --check-prefix=SAME
 // Another alpha for the LayerNorm only:
@@ -45,7 +45,7 @@
 // CHECK: onnx.MatMul %arg0, {{.*}}qopt.smoothquant = "not smoothed: the activation also feeds an op that cannot take scaled weights"
 // CHECK: onnx.MatMul {{.*}}qopt.smoothquant = "smoothed (alpha 0.5, 1/s folded into 'up')"
 // CHECK: onnx.MatMul {{.*}}qopt.smoothquant = "smoothed (alpha 0.5, 1/s folded into an explicit Mul (no producer can absorb it))"
-// LAYER: qopt.smoothquant = "smoothed (alpha 8.000000e-01, 1/s folded into LayerNorm 'ln')"
+// LAYER: qopt.smoothquant = "smoothed (alpha 0.8, 1/s folded into LayerNorm 'ln')"
 // OTHER: calibration table '{{.*}}other.json': written for another model
 // VERSION: calibration table '{{.*}}v7.json': unsupported version 7 (this compiler reads version 1)
 // SAME: smoothed SQNR: {{[0-9.]+}} dB over 6 samples

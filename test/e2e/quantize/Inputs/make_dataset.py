@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a calibration / evaluation dataset as test_data_set_<i>/input_0.npy.
+"""Writes a calibration / evaluation dataset: test_data_set_<i>/input_<k>.pb.
 
   --random 1x8x16      float32 normal samples of that shape (--outlier-channels
                        0,5 --outlier-scale 50 multiply those last-dim channels)
@@ -11,6 +11,7 @@ import argparse
 import os
 
 import numpy as np
+from onnx import numpy_helper
 
 
 def main():
@@ -26,6 +27,8 @@ def main():
     p.add_argument("--stride", type=int, default=0)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--nan", action="store_true")
+    p.add_argument("--npy", action="store_true",
+                   help="write input_<k>.npy instead of TensorProto .pb")
     p.add_argument("--inputs", type=int, default=1,
                    help="--random: inputs per sample (input_<k>.npy)")
     a = p.parse_args()
@@ -53,7 +56,11 @@ def main():
         d = os.path.join(a.out, "test_data_set_%d" % i)
         os.makedirs(d, exist_ok=True)
         for k, x in enumerate(xs):
-            np.save(os.path.join(d, "input_%d.npy" % k), x)
+            if a.npy:
+                np.save(os.path.join(d, "input_%d.npy" % k), x)
+            else:
+                with open(os.path.join(d, "input_%d.pb" % k), "wb") as f:
+                    f.write(numpy_helper.from_array(x).SerializeToString())
 
 
 if __name__ == "__main__":
