@@ -42,7 +42,7 @@ struct ReportPass : qopt::impl::ReportBase<ReportPass> {
        << layers.size() - quantized << " left in float\n";
     os << llvm::left_justify("layer", 24) << " "
        << llvm::left_justify("op", 12) << " "
-       << llvm::left_justify("scheme", 34) << " bits  weight SQNR (dB)\n";
+       << llvm::left_justify("scheme", 40) << " bits  weight SQNR (dB)\n";
     for (Operation *op : layers) {
       auto scheme = op->getAttrOfType<StringAttr>("qopt.scheme");
       if (!scheme)
@@ -51,7 +51,7 @@ struct ReportPass : qopt::impl::ReportBase<ReportPass> {
       auto sqnr = op->getAttrOfType<FloatAttr>("qopt.weight_sqnr_db");
       os << llvm::left_justify(nodeName(op), 24) << " "
          << llvm::left_justify(op->getName().getStringRef(), 12) << " "
-         << llvm::left_justify(scheme.getValue(), 34) << " "
+         << llvm::left_justify(scheme.getValue(), 40) << " "
          << llvm::format("%4d", bits ? (int)bits.getInt() : 0) << "  "
          << (sqnr ? llvm::formatv("{0:F2}", sqnr.getValueAsDouble()).str()
                   : std::string("-"))

@@ -166,6 +166,7 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
       if (!all || consumers.empty()) {
         for (Operation *user : x.getUsers())
           if (isa<onnx::MatMulOp, onnx::GemmOp>(user) &&
+              isConstant(user->getOperand(1)) &&
               !user->hasAttr("qopt.smoothquant"))
             user->setAttr("qopt.smoothquant",
                           StringAttr::get(&getContext(),

@@ -103,6 +103,13 @@ struct W8A8Pass : qopt::impl::W8A8Base<W8A8Pass> {
                                            "tensor"));
       return success();
     }
+    // Every supported op has its weight as operand 1.
+    if (!isConstant(op->getOperand(1))) {
+      op->setAttr("qopt.float_reason",
+                  StringAttr::get(context, "weight is not a constant "
+                                           "(activation x activation)"));
+      return success();
+    }
     if (isa<onnx::GemmOp>(op) && isConstant(op->getOperand(0))) {
       op->setAttr("qopt.float_reason",
                   StringAttr::get(context, "Gemm input A is a constant"));
