@@ -8,6 +8,7 @@
 #include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/Dialect/ONNX/Passes.h"
 #include "QuantOpt/Dialect/QOpt/Passes.h"
+#include "QuantOpt/Dialect/QOpt/QOptOps.h"
 #include "QuantOpt/Target/CPU/Emit.h"
 #include "QuantOpt/Target/CPU/Passes.h"
 #include "QuantOpt/Target/ONNX/ImportONNX.h"
@@ -313,6 +314,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   DialectRegistry registry;
   quant_opt::registerImportDialects(registry);
+  registry.insert<quant_opt::qopt::QOptDialect>();
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerAllPasses();

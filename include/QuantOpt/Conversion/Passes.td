@@ -22,4 +22,30 @@ def ConvertONNXToLinalg : Pass<"qopt-convert-onnx-to-linalg", "mlir::ModuleOp"> 
   ];
 }
 
+def ConvertQOptToLinalg : Pass<"qopt-convert-qopt-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lower qopt ops to linalg, tensor, arith and math";
+  let description = [{
+    Rewrites every `qopt` op into upstream dialects on tensors, with the same
+    unsigned -> signless type conversion as `--qopt-convert-onnx-to-linalg`
+    (which leaves qopt ops alone, so the two passes run one after the other
+    on modules that mix both dialects). quantize / dequantize /
+    dynamic_quantize become elementwise and reduction `linalg.generic`s with
+    ONNX rounding (half to even) and saturation. `qmatmul` and `qconv`
+    (through im2col) become one int8 x int8 -> i32 contraction in the
+    canonical form the VNNI kernel matches (i8 operands extended inside the
+    body) and one elementwise epilogue `(acc - a_zp * colsum(b)) * a_scale *
+    b_scale + bias`; colsum(b) is folded at compile time when `b` is a
+    constant. `weight_matmul` unpacks and dequantizes its codes inside the
+    contraction: per group, a dot product of x with the raw codes
+    (vectorized along the packed bytes), then `scale * (dot - zp *
+    sum(x))` summed over groups; the float weight is never materialized.
+    `probe` is replaced by its operand.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::func::FuncDialect",
+  ];
+}
+
 #endif // QUANTOPT_CONVERSION_PASSES_TD

@@ -119,6 +119,9 @@ struct ConvertONNXToLinalgPass
     ConversionTarget target(*context);
     target.addIllegalDialect<onnx::ONNXDialect>();
     target.addLegalOp<ModuleOp, onnx::NoValueOp>();
+    // qopt ops are lowered by --qopt-convert-qopt-to-linalg, which runs
+    // next; here they only get their operands cast where types changed.
+    target.addLegalDialect("qopt");
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, scf::SCFDialect,
                            tensor::TensorDialect, affine::AffineDialect,

@@ -32,6 +32,7 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   // onnx level: static shapes where possible, then record the ABI.
   buildSignaturePipeline(pm, options.modelName);
   pm.addPass(createConvertONNXToLinalg());
+  pm.addPass(createConvertQOptToLinalg());
   addUpstream(pm, "canonicalize,cse");
   pm.addNestedPass<func::FuncOp>(createCPUConvToMatmul());
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwise());

@@ -1,0 +1,35 @@
+//===- QOptToLinalg.h - qopt to linalg patterns -----------------*- C++ -*-===//
+//
+// Patterns that lower `qopt` ops to linalg / tensor / arith / math on
+// tensors. They expect the unsigned -> signless type converter of
+// ONNXToLinalg (ONNXToLinalgTypeConverter) and read signedness from the
+// original qopt op's types. `--qopt-convert-qopt-to-linalg` uses all of them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTOPT_CONVERSION_QOPTTOLINALG_QOPTTOLINALG_H
+#define QUANTOPT_CONVERSION_QOPTTOLINALG_QOPTTOLINALG_H
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace quant_opt {
+
+/// quantize, dequantize, dynamic_quantize.
+void populateQOptQuantizeToLinalgPatterns(const mlir::TypeConverter &converter,
+                                          mlir::RewritePatternSet &patterns);
+/// qmatmul, qconv: the canonical int8 contraction plus a dequantizing
+/// epilogue.
+void populateQOptContractionToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+/// weight_matmul: fused unpacking and dequantization.
+void populateQOptWeightMatMulToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+
+/// All of the above, and probe (replaced by its operand).
+void populateQOptToLinalgPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+
+} // namespace quant_opt
+
+#endif // QUANTOPT_CONVERSION_QOPTTOLINALG_QOPTTOLINALG_H

@@ -1,0 +1,46 @@
+//===- QuantUtils.h - scalar quantization helpers of the lowerings -*- C++ -*-===//
+//
+// ONNX QuantizeLinear arithmetic on scalars and the indexing maps of
+// quantization parameters (per tensor / axis / block). Shared by the onnx
+// quantization lowerings (Quant.cpp) and lib/Conversion/QOptToLinalg, so
+// that both compute the same numbers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTOPT_LIB_CONVERSION_ONNXTOLINALG_QUANTUTILS_H
+#define QUANTOPT_LIB_CONVERSION_ONNXTOLINALG_QUANTUTILS_H
+
+#include "ConversionUtils.h"
+
+namespace quant_opt::lowering {
+
+/// Scalar `v` of ONNX element type `onnxType` as f32.
+mlir::Value toF32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                  mlir::Type onnxType);
+
+/// Integer scalar `v` of ONNX element type `onnxType` widened to i32
+/// (zero-extended when unsigned).
+mlir::Value toI32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                  mlir::Type onnxType);
+
+/// f32 scalar `v` rounded half to even, plus `zeroPoint` (f32, or null),
+/// saturated to ONNX integer type `onnxType` and converted to it (signless).
+mlir::Value quantizeScalar(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value v, mlir::Value zeroPoint,
+                           mlir::Type onnxType);
+
+/// True for a rank-0 or one-element 1-D tensor type.
+bool isOneElement(mlir::RankedTensorType t);
+
+/// The map reading a quantization parameter of `paramType` inside a loop
+/// nest of `shape`'s rank: per tensor (one element), per axis (1-D along
+/// `axis`), blocked (rank dims, dim(axis) / blockSize), or an N-D parameter
+/// broadcast against the loop nest's static `shape`.
+mlir::FailureOr<mlir::AffineMap> paramMap(mlir::RankedTensorType paramType,
+                                          llvm::ArrayRef<int64_t> shape,
+                                          int64_t axis, int64_t blockSize,
+                                          mlir::MLIRContext *ctx);
+
+} // namespace quant_opt::lowering
+
+#endif // QUANTOPT_LIB_CONVERSION_ONNXTOLINALG_QUANTUTILS_H
