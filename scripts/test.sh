@@ -11,6 +11,7 @@ status=0
 echo "== unit tests (GoogleTest) =="
 "$BUILD/bin/QuantOptUnitTests" --gtest_brief=1 || status=1
 "$BUILD/bin/QuantOptRuntimeTests" --gtest_brief=1 || status=1
+"$BUILD/bin/QuantOptQuantTests" --gtest_brief=1 || status=1
 
 echo "== Python tests (pytest) =="
 PYTHONPATH="$ROOT/python" QOPT_BUILD_DIR="$BUILD" \

@@ -51,6 +51,9 @@ bool readFile(const char *path, std::string &contents);
 /// Writes `size` bytes to `path` (created / truncated); false with an error.
 bool writeFile(const char *path, const void *data, size_t size);
 
+/// Decodes the bytes of a `.npy` file; errors start with `path`.
+qopt_rt_tensor *parseNpy(const std::string &contents, const std::string &path);
+
 /// The bytes of a TensorProto holding `tensor` (dims, data_type, name,
 /// raw_data).
 std::string encodePb(const qopt_rt_tensor &tensor);

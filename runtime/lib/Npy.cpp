@@ -125,13 +125,10 @@ const char *parseHeader(const std::string &header, qopt_dtype &dtype,
 
 } // namespace
 
-qopt_rt_tensor *qopt_rt_read_npy(const char *path) {
-  clearError();
-  std::string contents;
-  if (!readFile(path, contents))
-    return nullptr;
+qopt_rt_tensor *qopt::rt::parseNpy(const std::string &contents,
+                                   const std::string &path) {
   auto error = [&](const std::string &message) -> qopt_rt_tensor * {
-    fail(std::string(path) + ": " + message);
+    fail(path + ": " + message);
     return nullptr;
   };
   if (contents.size() < 10 || contents.compare(0, 6, "\x93NUMPY") != 0)
@@ -174,6 +171,14 @@ qopt_rt_tensor *qopt_rt_read_npy(const char *path) {
   if (nbytes)
     std::memcpy(tensor->data, contents.data() + offset + headerLength, nbytes);
   return tensor;
+}
+
+qopt_rt_tensor *qopt_rt_read_npy(const char *path) {
+  clearError();
+  std::string contents;
+  if (!readFile(path, contents))
+    return nullptr;
+  return parseNpy(contents, path);
 }
 
 int qopt_rt_write_npy(const char *path, const qopt_rt_tensor *tensor) {

@@ -267,6 +267,105 @@ int qopt_rt_compare(const qopt_rt_tensor *actual,
  *  decoded; bool as 0 / 1). No bounds check beyond the caller's. */
 double qopt_rt_tensor_get_double(const qopt_rt_tensor *tensor, int64_t index);
 
+/*===--- Calibration datasets ---------------------------------------------===*/
+
+/** A calibration dataset: a sequence of samples, each one tensor per model
+ *  input. Sources (chosen from `path` and `options->kind`):
+ *
+ *  - QOPT_RT_DATASET_ONNX_DIR: a directory holding `test_data_set_<i>`
+ *    directories (the ONNX backend-test layout), each with `input_<j>.pb`;
+ *    set i is sample i (numeric order of i).
+ *  - QOPT_RT_DATASET_NPY_DIR: a directory of `NAME.npy` files, one per input
+ *    (NAME = the input's name, or `input_<j>` for position j).
+ *  - QOPT_RT_DATASET_NPZ: an `.npz` file (a zip of `NAME.npy` entries, stored
+ *    or deflated), same naming as the `.npy` directory.
+ *    For `.npy` / `.npz` arrays, an array whose rank is the input's rank + 1
+ *    holds one sample per index of its first dimension; an array of the
+ *    input's rank is split along dim 0 into chunks of the input's static
+ *    dim 0 (or is one sample when dim 0 is dynamic). All inputs must give the
+ *    same number of samples.
+ *  - QOPT_RT_DATASET_TOKENS: a raw file of token ids (`token_dtype` uint8 =
+ *    bytes as byte-level tokens, uint16 or int32 little-endian), cut into
+ *    non-overlapping windows of `window` tokens (a shorter tail is dropped);
+ *    each window becomes a [1, window] tensor of the input's integer dtype
+ *    (int64 or int32) bound to the input named `token_input` (NULL: the
+ *    input called "input_ids", else input 0). An input called
+ *    "attention_mask" gets ones; any other input is an error.
+ *  - QOPT_RT_DATASET_AUTO: a directory with `test_data_set_*` is ONNX_DIR,
+ *    another directory NPY_DIR, a file ending in ".npz" NPZ; anything else
+ *    is an error (token files must say TOKENS).
+ *
+ *  Matching to the model inputs (qopt_rt_dataset_bind): by name when every
+ *  input's name is found (.pb tensor names, file / entry names); otherwise by
+ *  position (`input_<j>`). Each sample's tensors are checked against the
+ *  input's dtype, rank and static dims. Errors name the file: empty dataset,
+ *  missing input, dtype / shape mismatch, NaN / Inf in float data when
+ *  `reject_nonfinite` is set, a compressed npz entry this build cannot
+ *  inflate, truncated files. */
+typedef struct qopt_rt_dataset qopt_rt_dataset;
+
+/** Kinds of dataset sources. */
+typedef enum qopt_rt_dataset_kind {
+  QOPT_RT_DATASET_AUTO = 0,
+  QOPT_RT_DATASET_ONNX_DIR = 1,
+  QOPT_RT_DATASET_NPY_DIR = 2,
+  QOPT_RT_DATASET_NPZ = 3,
+  QOPT_RT_DATASET_TOKENS = 4
+} qopt_rt_dataset_kind;
+
+/** Options of qopt_rt_dataset_open; zero-initialize, then set fields (or
+ *  pass NULL for all defaults). */
+typedef struct qopt_rt_dataset_options {
+  qopt_rt_dataset_kind kind;    /**< Source kind (AUTO by default).        */
+  int reject_nonfinite;         /**< Non-zero: NaN / Inf is an error.      */
+  qopt_dtype token_dtype;       /**< TOKENS: UINT8, UINT16 or INT32.       */
+  int64_t window;               /**< TOKENS: tokens per sample (>= 1).     */
+  const char *token_input;      /**< TOKENS: input to fill (NULL: auto).   */
+  int64_t max_samples;          /**< > 0: use at most this many samples.   */
+} qopt_rt_dataset_options;
+
+/** Opens a dataset and indexes its samples (files are read lazily, except
+ *  a token file and an npz directory). Returns NULL with an error naming the
+ *  path on a missing / unreadable / empty source. */
+qopt_rt_dataset *qopt_rt_dataset_open(const char *path,
+                                      const qopt_rt_dataset_options *options);
+
+/** Frees the dataset. NULL is fine. */
+void qopt_rt_dataset_free(qopt_rt_dataset *dataset);
+
+/** Binds the dataset to model inputs described by `inputs[0..count)` (from
+ *  qopt_rt_model_input, or built by a compiler pass from the ONNX graph):
+ *  matches names / positions and checks the first sample. Returns 0 or -1.
+ *  Must be called before qopt_rt_dataset_next / _get. */
+int qopt_rt_dataset_bind(qopt_rt_dataset *dataset, int32_t count,
+                         const qopt_rt_io_info *inputs);
+
+/** qopt_rt_dataset_bind with the inputs of a loaded model. */
+int qopt_rt_dataset_bind_model(qopt_rt_dataset *dataset,
+                               const qopt_rt_model *model);
+
+/** Number of samples. */
+int64_t qopt_rt_dataset_num_samples(const qopt_rt_dataset *dataset);
+
+/** Reads sample `index` into `tensors[0..count)` (count = bound inputs, in
+ *  input order; the caller frees each). Returns 0, or -1 with an error
+ *  naming the file (and leaves `tensors` NULL). */
+int qopt_rt_dataset_get(qopt_rt_dataset *dataset, int64_t index,
+                        qopt_rt_tensor **tensors);
+
+/** Reads the next sample (starting at 0): returns 1 with `tensors` filled,
+ *  0 at the end, -1 on error. */
+int qopt_rt_dataset_next(qopt_rt_dataset *dataset, qopt_rt_tensor **tensors);
+
+/** Restarts qopt_rt_dataset_next at sample 0. */
+void qopt_rt_dataset_reset(qopt_rt_dataset *dataset);
+
+/** Reads a whole `.npz` archive: returns the number of arrays and stores a
+ *  malloc'ed array of tensors (named after the entries without ".npy") in
+ *  `*tensors` (free each with qopt_rt_tensor_free, then free() the array),
+ *  or -1 with an error. */
+int32_t qopt_rt_read_npz(const char *path, qopt_rt_tensor ***tensors);
+
 /*===--- Compiling (runs the quant-opt executable) ------------------------===*/
 
 /** Runs `quant_opt MODEL --emit=shared -o OUT_SO [--model-name NAME]` with
