@@ -25,9 +25,13 @@ def Calibrate : Pass<"qopt-calibrate", "mlir::ModuleOp"> {
     sub-directories with `input_<i>.pb` / `.npy` files (bound by position)
     and is run sample by sample: statistics are accumulated, tensors freed
     after each sample. NaN or Inf in an input or a probed tensor is an
-    error naming the sample. Writes the calibration table (JSON) with the
-    module's fingerprint; the module itself is left unchanged. Prints a
-    progress line (samples done, samples/s, ETA) on stderr.
+    error naming the sample. Statistics (lib/Quant calibrators): min/max,
+    moving-average min/max, the |x| histogram with its percentile, KL and
+    MSE clipping thresholds, per-channel absmax and mean |x|; optionally XᵀX
+    and a reservoir of rows of linear-layer inputs (large: off by default).
+    Writes the calibration table (lib/Quant format: JSON + binary sidecar)
+    with the module's fingerprint; the module itself is left unchanged.
+    Prints a progress line (samples done, samples/s, ETA) on stderr.
   }];
   let options = [
     Option<"data", "data", "std::string", /*default=*/"\"\"",
@@ -38,6 +42,12 @@ def Calibrate : Pass<"qopt-calibrate", "mlir::ModuleOp"> {
            "Use at most this many samples (0: all)">,
     Option<"progress", "progress", "bool", /*default=*/"true",
            "Print a progress line on stderr">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile of |x| for the percentile clipping threshold">,
+    Option<"xtx", "xtx", "bool", /*default=*/"false",
+           "Accumulate XᵀX (K x K doubles) of every linear-layer input">,
+    Option<"reservoirRows", "reservoir-rows", "int64_t", /*default=*/"0",
+           "Keep a uniform sample of this many input rows per linear layer">,
   ];
 }
 
@@ -45,16 +55,20 @@ def RTN : Pass<"qopt-rtn", "mlir::ModuleOp"> {
   let summary = "Weight-only round-to-nearest quantization of constant "
                 "MatMul / Gemm / Conv weights";
   let description = [{
-    Replaces the constant float weight of every MatMul / Gemm (B) and Conv
-    (W) by an integer constant with per-output-channel (group-size=0) or
-    per-group scales along the reduction dimension, dequantized at run time
-    by `onnx.DequantizeLinear`: w = (q - zp) * scale. Symmetric codes are
-    signed (i8, in [-(2^(b-1)-1), 2^(b-1)-1], no zero point); asymmetric
-    codes are unsigned (ui8 in [0, 2^b-1]) with a per-scale zero point.
-    Codes of fewer than 8 bits are stored one per byte. Each quantized layer
+    Quantizes the constant float weight of every MatMul / Gemm (B) and Conv
+    (W) with per-output-channel (group-size=0) or per-group scales along the
+    reduction dimension: w = (q - zp) * scale. A MatMul whose input has a
+    static last dimension becomes `qopt.weight_matmul` (codes packed 8/bits
+    per byte, dequantized inside the contraction; lib/Quant encoder). Gemm
+    and Conv keep their op and read an integer constant through
+    `onnx.DequantizeLinear` (symmetric: signed i8 codes in
+    [-(2^(b-1)-1), 2^(b-1)-1], no zero point; asymmetric: ui8 codes in
+    [0, 2^b-1] and a zero point; one code per byte; Conv always per output
+    channel). Each quantized layer
     gets the attributes `qopt.scheme` and `qopt.weight_sqnr_db` (read by
     --qopt-report); a layer that is skipped gets `qopt.float_reason`.
   }];
+  let dependentDialects = ["::quant_opt::qopt::QOptDialect"];
   let options = [
     Option<"bits", "bits", "int64_t", /*default=*/"8",
            "Bits per weight code: 8, 4, 3 or 2">,
@@ -92,28 +106,30 @@ def SmoothQuant : Pass<"qopt-smoothquant", "mlir::ModuleOp"> {
 def W8A8 : Pass<"qopt-w8a8", "mlir::ModuleOp"> {
   let summary = "Int8 activations and int8 weights for MatMul / Gemm / Conv";
   let description = [{
-    For every MatMul / Gemm / Conv with a constant weight: the weight
-    becomes int8 symmetric per output channel (as --qopt-rtn="bits=8"), the
-    activation input is quantized to int8 and dequantized again in front of
-    the op. `mode=static`: symmetric per-tensor scale max|x| / 127 from the
-    calibration table (`method=minmax`: the range over all samples, `ema`:
-    the moving average of the per-sample ranges; after --qopt-smoothquant
-    the smoothed range the pass recorded). `mode=dynamic`: ONNX
-    DynamicQuantizeLinear (uint8, per tensor, computed at run time).
-    INTERIM form (QDQ): the plan is qopt.quantize / qopt.dynamic_quantize +
-    qopt.qmatmul / qopt.qconv once the qopt dialect lands; the numbers are
-    those of int8 x int8 products accumulated exactly.
+    For every MatMul / Gemm / Conv with a constant weight: int8 symmetric
+    per-output-channel weight codes, int8 activations. A MatMul whose input
+    has a static last dimension becomes `qopt.quantize` (static) or
+    `qopt.dynamic_quantize` (dynamic; per tensor or per token) +
+    `qopt.qmatmul` (integer contraction, i32 accumulation). Gemm and Conv
+    keep their op in QDQ form: the weight behind onnx.DequantizeLinear, the
+    activation through QuantizeLinear (static) or DynamicQuantizeLinear
+    (dynamic, per tensor) + DequantizeLinear. Static scales are symmetric
+    per tensor, max|x| / 127 from the calibration table: `method=minmax`
+    (range over all samples), `ema` (moving average of the per-sample
+    ranges), `percentile` / `kl` / `mse` (clipping thresholds of the |x|
+    histogram); after --qopt-smoothquant, the smoothed range it recorded.
   }];
+  let dependentDialects = ["::quant_opt::qopt::QOptDialect"];
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"static\"",
            "static (calibrated scales) or dynamic (run-time scales)">,
     Option<"granularity", "granularity", "std::string",
            /*default=*/"\"per-tensor\"",
-           "Activation scales: per-tensor (per-token: planned)">,
+           "Activation scales: per-tensor, or per-token (mode=dynamic)">,
     Option<"calibrationTable", "calibration-table", "std::string",
            /*default=*/"\"\"", "Calibration table (mode=static)">,
     Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
-           "Static range: minmax or ema (percentile, kl, mse: planned)">,
+           "Static range: minmax, ema, percentile, kl or mse">,
   ];
 }
 

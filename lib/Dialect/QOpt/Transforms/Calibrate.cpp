@@ -5,11 +5,10 @@
 // temporary shared object, loaded by the runtime and run sample by sample.
 // One execution path: the numbers are those of the compiled code.
 //
-// INTERIM: docs/quantization.md plans `qopt.probe` ops for the probe points
-// and lib/Quant calibrators (histograms, XᵀX, reservoir); until the qopt
-// dialect and lib/Quant land, the probe points are returned directly and
-// the statistics are those of CalibrationTable.h (min/max, moving-average
-// min/max, per-channel absmax and mean |x|).
+// The statistics are lib/Quant's calibrators (CalibrationTable.h). The probe
+// points are returned directly by the instrumented copy rather than marked
+// with qopt.probe ops first: the copy is thrown away after the run, so the
+// probes would be inserted and removed again in the same pass.
 //
 //===----------------------------------------------------------------------===//
 
@@ -189,7 +188,7 @@ struct CalibratePass : qopt::impl::CalibrateBase<CalibratePass> {
     ModuleOp module = getOperation();
     std::string error;
     if (failed(run(module, error))) {
-      module.emitError() << "--qopt-calibrate: " << error;
+      emitError(module.getLoc()) << "--qopt-calibrate: " << error;
       signalPassFailure();
     }
   }
@@ -273,12 +272,22 @@ struct CalibratePass : qopt::impl::CalibrateBase<CalibratePass> {
     int32_t numOutputs = qopt_rt_model_num_outputs(model.get());
     qopt_rt_keep_freed_memory();
 
+    CollectOptions collect;
+    collect.percentile = percentile;
+    collect.gram = xtx;
+    collect.reservoirRows = reservoirRows;
+    if (percentile <= 0 || percentile > 100) {
+      error = "percentile must be in (0, 100]";
+      return failure();
+    }
     CalibrationTable result;
     result.fingerprint = fingerprint;
     std::vector<TensorStats *> stats;
     std::vector<const Probe *> probeList;
     for (auto &[value, probe] : probes) {
-      stats.push_back(&result.tensors[probe.name]);
+      TensorStats &entry = result.tensors[probe.name];
+      entry.percentile = percentile;
+      stats.push_back(&entry);
       probeList.push_back(&probe);
     }
 
@@ -335,7 +344,7 @@ struct CalibratePass : qopt::impl::CalibrateBase<CalibratePass> {
         std::string statError;
         if (failed(stats[p]->add(
                 static_cast<const float *>(qopt_rt_tensor_data(t)), shape,
-                probeList[p]->channelAxis, statError))) {
+                probeList[p]->channelAxis, collect, statError))) {
           error = "sample '" + dir + "': tensor '" + probeList[p]->name +
                   "': " + statError;
           return failure();

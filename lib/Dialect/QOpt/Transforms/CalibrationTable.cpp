@@ -1,228 +1,188 @@
-//===- CalibrationTable.cpp - the calibration table file (interim) --------===//
+//===- CalibrationTable.cpp - calibration statistics for the passes -------===//
 
 #include "CalibrationTable.h"
 
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/raw_ostream.h"
+#include "QuantOpt/Quant/CalibrationTable.h"
+#include "QuantOpt/Quant/Calibrators.h"
 
 #include <algorithm>
 #include <cmath>
 
 using namespace llvm;
+namespace q = qopt::quant;
 
 namespace quant_opt::qopt {
 
+struct TensorStats::Accumulators {
+  q::MinMaxObserver minMax;
+  q::MovingAverageMinMaxObserver moving{0.01f};
+  q::Histogram histogram;
+  std::optional<q::ChannelAbsStats> channels;
+  q::ChannelAxis axis;
+  std::optional<q::GramAccumulator> gram;
+  std::optional<q::Reservoir> reservoir;
+};
+
+TensorStats::TensorStats() = default;
+TensorStats::~TensorStats() = default;
+TensorStats::TensorStats(TensorStats &&) = default;
+TensorStats &TensorStats::operator=(TensorStats &&) = default;
+
 LogicalResult TensorStats::add(const float *data, ArrayRef<int64_t> shape,
-                               int64_t axis, std::string &error) {
-  int64_t n = 1;
+                               int64_t axis, const CollectOptions &options,
+                               std::string &error) {
+  if (!acc)
+    acc = std::make_unique<Accumulators>();
+  size_t n = 1;
   for (int64_t d : shape)
     n *= d;
-  if (n == 0)
-    return success();
-  float lo = data[0], hi = data[0];
-  for (int64_t i = 0; i < n; ++i) {
-    lo = std::min(lo, data[i]);
-    hi = std::max(hi, data[i]);
-  }
-  if (elements == 0) {
-    min = lo;
-    max = hi;
-    emaMin = lo;
-    emaMax = hi;
-  } else {
-    min = std::min(min, double(lo));
-    max = std::max(max, double(hi));
-    emaMin = 0.99 * emaMin + 0.01 * lo;
-    emaMax = 0.99 * emaMax + 0.01 * hi;
-  }
-  elements += n;
-  if (axis < 0)
-    return success();
-  if (axis >= (int64_t)shape.size()) {
-    error = "channel axis " + std::to_string(axis) + " out of range for rank " +
-            std::to_string(shape.size());
+  q::Span<float> batch(data, n);
+  auto check = [&](const q::Status &status) {
+    if (status.failed())
+      error = status.message();
+    return status.isOk();
+  };
+  if (!check(acc->minMax.observe(batch)) || !check(acc->moving.observe(batch)))
     return failure();
+  acc->histogram.observe(batch);
+  if (axis >= 0 && n > 0) {
+    std::vector<int64_t> dims(shape.begin(), shape.end());
+    q::ChannelAxis layout;
+    if (!check(q::ChannelAxis::fromShape(q::Span<int64_t>(dims), axis,
+                                         layout)))
+      return failure();
+    if (!acc->channels) {
+      acc->channels.emplace(layout);
+      acc->axis = layout;
+      channelAxis = axis;
+      if (layout.inner == 1 && options.gram)
+        acc->gram.emplace(layout.numChannels);
+      if (layout.inner == 1 && options.reservoirRows > 0)
+        acc->reservoir.emplace(options.reservoirRows, layout.numChannels);
+    } else if (acc->axis.numChannels != layout.numChannels ||
+               acc->axis.inner != layout.inner) {
+      error = "the channel layout changed between samples (" +
+              std::to_string(acc->axis.numChannels) + " x " +
+              std::to_string(acc->axis.inner) + ", now " +
+              std::to_string(layout.numChannels) + " x " +
+              std::to_string(layout.inner) + ")";
+      return failure();
+    }
+    if (!check(acc->channels->observe(batch)))
+      return failure();
+    if (acc->gram && !check(acc->gram->observe(batch)))
+      return failure();
+    if (acc->reservoir && !check(acc->reservoir->observe(batch)))
+      return failure();
   }
-  int64_t channels = shape[axis];
-  int64_t inner = 1;
-  for (size_t i = axis + 1; i < shape.size(); ++i)
-    inner *= shape[i];
-  if (channelAxis < 0) {
-    channelAxis = axis;
-    channelAbsMax.assign(channels, 0.0f);
-    channelAbsSum.assign(channels, 0.0);
-  } else if ((int64_t)channelAbsMax.size() != channels) {
-    error = "channel count changed from " +
-            std::to_string(channelAbsMax.size()) + " to " +
-            std::to_string(channels);
-    return failure();
-  }
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t c = (i / inner) % channels;
-    float a = std::fabs(data[i]);
-    channelAbsMax[c] = std::max(channelAbsMax[c], a);
-    channelAbsSum[c] += a;
-  }
-  channelCount += n / channels;
+  if (!acc->minMax.hasData())
+    return success();
+  // Results as of now (cheap except the thresholds, computed on write).
+  min = acc->minMax.min()[0];
+  max = acc->minMax.max()[0];
+  emaMin = acc->moving.min()[0];
+  emaMax = acc->moving.max()[0];
+  absMax = std::max(std::fabs(min), std::fabs(max));
   return success();
+}
+
+static q::TensorCalibration toQuant(const std::string &name,
+                                    const TensorStats &s) {
+  q::TensorCalibration t;
+  t.name = name;
+  t.min = float(s.min);
+  t.max = float(s.max);
+  t.movingMin = float(s.emaMin);
+  t.movingMax = float(s.emaMax);
+  t.momentum = 0.01f;
+  t.absMax = float(s.absMax);
+  if (s.acc) {
+    const q::Histogram &h = s.acc->histogram;
+    if (h.total() > 0) {
+      t.percentile = s.percentile;
+      t.percentileThreshold = q::percentileThreshold(h, s.percentile);
+      t.klThreshold = q::klThreshold(h);
+      t.mseThreshold = q::mseThreshold(h);
+      t.histogram = h.counts();
+      t.histogramRange = h.range();
+    }
+    if (s.acc->channels) {
+      t.channelAxis = s.channelAxis;
+      t.channelAbsMax = s.acc->channels->absMax();
+      t.channelMeanAbs = s.acc->channels->meanAbs();
+    }
+    if (s.acc->gram) {
+      t.gram = s.acc->gram->matrix();
+      t.gramK = s.acc->gram->k();
+      t.gramRows = s.acc->gram->numRows();
+    }
+    if (s.acc->reservoir) {
+      t.reservoir = s.acc->reservoir->rows();
+      t.reservoirRowSize = s.acc->reservoir->rowSize();
+      t.reservoirSeen = s.acc->reservoir->numSeen();
+    }
+  } else {
+    t.percentile = s.percentile;
+    t.percentileThreshold = float(s.percentileThreshold);
+    t.klThreshold = float(s.klThreshold);
+    t.mseThreshold = float(s.mseThreshold);
+    if (s.channelAxis >= 0) {
+      t.channelAxis = s.channelAxis;
+      t.channelAbsMax = s.channelAbsMax;
+      t.channelMeanAbs = s.channelMeanAbs;
+    }
+  }
+  return t;
 }
 
 LogicalResult CalibrationTable::write(StringRef path,
                                       std::string &error) const {
-  SmallString<256> tempPath;
-  int fd;
-  if (std::error_code ec = sys::fs::createUniqueFile(
-          path + ".tmp-%%%%%%", fd, tempPath)) {
-    error = "cannot write '" + path.str() + "': " + ec.message();
-    return failure();
-  }
-  {
-    raw_fd_ostream os(fd, /*shouldClose=*/true);
-    json::OStream j(os, 1);
-    j.object([&] {
-      j.attribute("format", kFormat);
-      j.attribute("version", kVersion);
-      j.attribute("fingerprint", fingerprint);
-      j.attribute("samples", samples);
-      j.attributeObject("tensors", [&] {
-        for (const auto &[name, s] : tensors) {
-          j.attributeObject(name, [&] {
-            j.attribute("elements", s.elements);
-            j.attribute("min", s.min);
-            j.attribute("max", s.max);
-            j.attribute("ema_min", s.emaMin);
-            j.attribute("ema_max", s.emaMax);
-            if (s.channelAxis >= 0) {
-              j.attribute("channel_axis", s.channelAxis);
-              j.attributeArray("channel_absmax", [&] {
-                for (float v : s.channelAbsMax)
-                  j.value(double(v));
-              });
-              j.attributeArray("channel_mean_abs", [&] {
-                for (double v : s.channelAbsSum)
-                  j.value(s.channelCount ? v / s.channelCount : 0.0);
-              });
-            }
-          });
-        }
-      });
-    });
-    os << "\n";
-    os.flush();
-    if (os.has_error()) {
-      error = "cannot write '" + path.str() + "': " + os.error().message();
-      os.clear_error();
-      sys::fs::remove(tempPath);
-      return failure();
-    }
-  }
-  if (std::error_code ec = sys::fs::rename(tempPath, path)) {
-    sys::fs::remove(tempPath);
-    error = "cannot write '" + path.str() + "': " + ec.message();
+  q::CalibrationTable table;
+  table.fingerprint = fingerprint;
+  table.sampleCount = samples;
+  for (const auto &[name, stats] : tensors)
+    table.tensors.push_back(toQuant(name, stats));
+  q::Status status = q::writeCalibrationTable(path.str(), table);
+  if (status.failed()) {
+    error = status.message();
     return failure();
   }
   return success();
 }
 
-std::optional<CalibrationTable>
-CalibrationTable::read(StringRef path, StringRef expectedFingerprint,
-                       std::string &error) {
-  auto prefix = "calibration table '" + path.str() + "': ";
-  auto buffer = MemoryBuffer::getFile(path);
-  if (!buffer) {
-    error = prefix + buffer.getError().message();
+std::optional<CalibrationTable> CalibrationTable::read(StringRef path,
+                                                       std::string &error) {
+  q::CalibrationTable table;
+  q::Status status = q::readCalibrationTable(path.str(), "", table);
+  if (status.failed()) {
+    error = status.message();
     return std::nullopt;
   }
-  auto parsed = json::parse((*buffer)->getBuffer());
-  if (!parsed) {
-    error = prefix + "not JSON: " + toString(parsed.takeError());
-    return std::nullopt;
-  }
-  const json::Object *root = parsed->getAsObject();
-  if (!root) {
-    error = prefix + "not a JSON object";
-    return std::nullopt;
-  }
-  auto format = root->getString("format");
-  if (!format || *format != kFormat) {
-    error = prefix + "not a quant-opt calibration table (format is not '" +
-            kFormat + "')";
-    return std::nullopt;
-  }
-  auto version = root->getInteger("version");
-  if (!version || *version != kVersion) {
-    error = prefix + "unsupported version " +
-            (version ? std::to_string(*version) : std::string("(missing)")) +
-            " (this compiler reads version " + std::to_string(kVersion) + ")";
-    return std::nullopt;
-  }
-  CalibrationTable table;
-  auto fingerprint = root->getString("fingerprint");
-  if (!fingerprint) {
-    error = prefix + "missing 'fingerprint'";
-    return std::nullopt;
-  }
-  table.fingerprint = fingerprint->str();
-  if (!expectedFingerprint.empty() && table.fingerprint != expectedFingerprint) {
-    error = prefix + "written for another model (fingerprint " +
-            table.fingerprint + ", this model is " + expectedFingerprint.str() +
-            ")";
-    return std::nullopt;
-  }
-  table.samples = root->getInteger("samples").value_or(0);
-  const json::Object *tensors = root->getObject("tensors");
-  if (!tensors) {
-    error = prefix + "missing 'tensors'";
-    return std::nullopt;
-  }
-  for (const auto &entry : *tensors) {
-    const json::Object *t = entry.second.getAsObject();
-    std::string name = entry.first.str();
-    if (!t) {
-      error = prefix + "tensor '" + name + "' is not an object";
-      return std::nullopt;
-    }
+  CalibrationTable result;
+  result.fingerprint = table.fingerprint;
+  result.samples = table.sampleCount;
+  for (const q::TensorCalibration &t : table.tensors) {
     TensorStats s;
-    auto number = [&](StringRef key, double &out) {
-      if (auto v = t->getNumber(key))
-        out = *v;
-      else
-        error = prefix + "tensor '" + name + "': missing '" + key.str() + "'";
-      return t->getNumber(key).has_value();
-    };
-    if (!number("min", s.min) || !number("max", s.max) ||
-        !number("ema_min", s.emaMin) || !number("ema_max", s.emaMax))
-      return std::nullopt;
-    s.elements = t->getInteger("elements").value_or(0);
-    if (auto axis = t->getInteger("channel_axis")) {
-      s.channelAxis = *axis;
-      const json::Array *absmax = t->getArray("channel_absmax");
-      const json::Array *meanAbs = t->getArray("channel_mean_abs");
-      if (!absmax || !meanAbs || absmax->size() != meanAbs->size()) {
-        error = prefix + "tensor '" + name +
-                "': channel_absmax / channel_mean_abs missing or of "
-                "different sizes";
-        return std::nullopt;
-      }
-      s.channelCount = 1;
-      for (size_t i = 0; i < absmax->size(); ++i) {
-        auto a = (*absmax)[i].getAsNumber();
-        auto m = (*meanAbs)[i].getAsNumber();
-        if (!a || !m || !std::isfinite(*a) || !std::isfinite(*m)) {
-          error = prefix + "tensor '" + name +
-                  "': non-numeric or non-finite channel statistic";
-          return std::nullopt;
-        }
-        s.channelAbsMax.push_back(float(*a));
-        s.channelAbsSum.push_back(*m);
-      }
-    }
-    table.tensors.emplace(name, std::move(s));
+    s.min = t.min.value_or(0);
+    s.max = t.max.value_or(0);
+    s.emaMin = t.movingMin.value_or(s.min);
+    s.emaMax = t.movingMax.value_or(s.max);
+    s.absMax = t.absMax.value_or(std::max(std::fabs(s.min), std::fabs(s.max)));
+    s.percentile = t.percentile.value_or(99.99);
+    s.percentileThreshold = t.percentileThreshold.value_or(s.absMax);
+    s.klThreshold = t.klThreshold.value_or(s.absMax);
+    s.mseThreshold = t.mseThreshold.value_or(s.absMax);
+    s.channelAxis = t.channelAbsMax.empty() ? -1 : t.channelAxis;
+    s.channelAbsMax = t.channelAbsMax;
+    s.channelMeanAbs = t.channelMeanAbs;
+    s.gramK = t.gramK;
+    s.gramRows = t.gramRows;
+    s.reservoirRows =
+        t.reservoirRowSize ? int64_t(t.reservoir.size()) / t.reservoirRowSize
+                           : 0;
+    result.tensors.emplace(t.name, std::move(s));
   }
-  return table;
+  return result;
 }
 
 } // namespace quant_opt::qopt

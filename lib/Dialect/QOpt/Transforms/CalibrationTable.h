@@ -1,11 +1,9 @@
-//===- CalibrationTable.h - the calibration table file ----------*- C++ -*-===//
+//===- CalibrationTable.h - calibration statistics for the passes -*- C++ -*-===//
 //
-// INTERIM: the versioned calibration table file belongs to lib/Quant (helper
-// quant-numerics, docs/quantization.md "Calibration table"). Until that
-// lands, the passes read and write this minimal JSON form of it; it keeps
-// the same contract: format name, version, model fingerprint, sample count,
-// per-tensor statistics, and a table from another model or version is an
-// error.
+// The passes' view of the calibration table: per-tensor statistics as the
+// passes use them, accumulated with the lib/Quant calibrators and stored in
+// the lib/Quant table file (QuantOpt/Quant/CalibrationTable.h: JSON + binary
+// sidecar, format "quant-opt-calibration", version 1).
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,48 +16,61 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace quant_opt::qopt {
 
-/// Statistics of one probed tensor, accumulated over the samples.
-struct TensorStats {
-  int64_t elements = 0;   ///< values seen over all samples
-  double min = 0, max = 0; ///< over all samples
-  double emaMin = 0, emaMax = 0; ///< moving average (momentum 0.01) of the
-                                 ///< per-sample min / max
-  int64_t channelAxis = -1; ///< axis of the per-channel statistics (of the
-                            ///< tensor's rank), -1 when none
-  std::vector<float> channelAbsMax;  ///< max |x| per channel
-  std::vector<double> channelAbsSum; ///< sum |x| per channel (mean = / count)
-  int64_t channelCount = 0;          ///< values per channel seen
+/// What to collect besides min/max, moving min/max, the |x| histogram
+/// (percentile / KL / MSE thresholds) and per-channel absmax / mean |x|.
+struct CollectOptions {
+  double percentile = 99.99;
+  bool gram = false;          ///< XᵀX of linear-layer inputs (K x K doubles)
+  int64_t reservoirRows = 0;  ///< rows of linear-layer inputs kept (0: none)
+};
 
-  /// Adds one sample `data` with `shape`; `channelAxis` selects the
-  /// per-channel statistics (-1: none). The channel count must not change.
+/// Statistics of one probed tensor.
+struct TensorStats {
+  double min = 0, max = 0;       ///< over all samples
+  double emaMin = 0, emaMax = 0; ///< moving average (momentum 0.01)
+  double absMax = 0;
+  double percentile = 99.99;
+  double percentileThreshold = 0, klThreshold = 0, mseThreshold = 0;
+  int64_t channelAxis = -1; ///< -1: no per-channel statistics
+  std::vector<float> channelAbsMax, channelMeanAbs;
+  int64_t gramK = 0, gramRows = 0, reservoirRows = 0;
+
+  TensorStats();
+  ~TensorStats();
+  TensorStats(TensorStats &&);
+  TensorStats &operator=(TensorStats &&);
+
+  /// Adds one sample `data` with `shape`; `channelAxis` (of the shape, -1:
+  /// none) selects the per-channel statistics, and XᵀX / reservoir rows
+  /// (when requested) use the channels as the row length.
   llvm::LogicalResult add(const float *data, llvm::ArrayRef<int64_t> shape,
-                          int64_t channelAxis, std::string &error);
+                          int64_t channelAxis, const CollectOptions &options,
+                          std::string &error);
+
+  /// The accumulators (lib/Quant calibrators), null once read from a file.
+  struct Accumulators;
+  std::unique_ptr<Accumulators> acc;
 };
 
 /// The calibration table: what --qopt-calibrate writes and the passes read.
 struct CalibrationTable {
-  static constexpr const char *kFormat = "qopt-calibration-table";
-  static constexpr int64_t kVersion = 1;
-
   std::string fingerprint; ///< moduleFingerprint() of the calibrated model
   int64_t samples = 0;
   std::map<std::string, TensorStats> tensors; ///< by tensor name
 
-  /// Writes JSON to `path` through a temporary file renamed at the end (no
-  /// partial file).
+  /// Writes the lib/Quant table (all or nothing).
   llvm::LogicalResult write(llvm::StringRef path, std::string &error) const;
 
-  /// Reads `path`; rejects another format, version or, when
-  /// `expectedFingerprint` is not empty, another model.
-  static std::optional<CalibrationTable>
-  read(llvm::StringRef path, llvm::StringRef expectedFingerprint,
-       std::string &error);
+  /// Reads `path` (any fingerprint: the caller compares).
+  static std::optional<CalibrationTable> read(llvm::StringRef path,
+                                              std::string &error);
 };
 
 } // namespace quant_opt::qopt

@@ -99,7 +99,7 @@ Operation *getGraphFunction(ModuleOp module) {
   for (auto func : module.getOps<func::FuncOp>())
     if (!func.isExternal())
       return func;
-  module.emitError("no function with a body: nothing to quantize");
+  emitError(module.getLoc(), "no function with a body: nothing to quantize");
   return nullptr;
 }
 
@@ -154,7 +154,7 @@ std::string moduleFingerprint(ModuleOp module) {
 
 std::optional<CalibrationTable>
 readCalibrationTableFor(ModuleOp module, StringRef path, std::string &error) {
-  auto table = CalibrationTable::read(path, "", error);
+  auto table = CalibrationTable::read(path, error);
   if (!table)
     return std::nullopt;
   std::string own = moduleFingerprint(module);

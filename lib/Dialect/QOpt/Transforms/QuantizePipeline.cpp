@@ -65,7 +65,7 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
     }
     W8A8Options w8a8;
     w8a8.mode = preset == "w8a8-dynamic" ? "dynamic" : "static";
-    w8a8.granularity = "per-tensor";
+    w8a8.granularity = preset == "w8a8-dynamic" ? "per-token" : "per-tensor";
     w8a8.method = "minmax";
     if (isStatic)
       w8a8.calibrationTable = options.calibrationTable;

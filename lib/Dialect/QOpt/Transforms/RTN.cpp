@@ -4,10 +4,10 @@
 // by onnx.DequantizeLinear (per output channel or per group along the
 // reduction dimension).
 //
-// INTERIM: docs/quantization.md plans `qopt.weight_matmul` (packed codes,
-// fused dequantization) for MatMul / Gemm; until the qopt dialect lands, the
-// codes are stored one per byte and dequantized by DequantizeLinear, which
-// gives the same numbers.
+// A MatMul whose A has a static last dimension becomes `qopt.weight_matmul`
+// (packed codes, dequantized inside the contraction; encoder and packing
+// from lib/Quant). Gemm and Conv weights keep their op and get an integer
+// constant (one code per byte) behind onnx.DequantizeLinear.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +16,8 @@
 
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
 #include "QuantOpt/Dialect/ONNX/ShapeHelpers.h"
+#include "QuantOpt/Dialect/QOpt/QOptOps.h"
+#include "QuantOpt/Quant/Encoders.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Format.h"
@@ -81,18 +83,88 @@ std::optional<WeightSlot> getWeightSlot(Operation *op, std::string &reason) {
   return std::nullopt;
 }
 
-struct RTNPass : qopt::impl::RTNBase<RTNPass> {
+/// MatMul(A, constant B [K, N]) -> qopt.weight_matmul with B's transpose
+/// quantized by lib/Quant. Returns the new op, or null when the MatMul does
+/// not fit (then the DequantizeLinear form is used).
+FailureOr<Operation *> toWeightMatMul(onnx::MatMulOp matmul, int64_t bits,
+                                      int64_t groupSize, bool symmetric,
+                                      double &sqnr) {
+  auto aType = dyn_cast<RankedTensorType>(matmul.getA().getType());
+  auto bType = dyn_cast<RankedTensorType>(matmul.getB().getType());
+  auto yType = dyn_cast<RankedTensorType>(matmul.getY().getType());
+  if (!aType || !bType || !yType || aType.getRank() < 2 ||
+      bType.getRank() != 2 || !bType.hasStaticShape() ||
+      aType.isDynamicDim(aType.getRank() - 1) ||
+      !aType.getElementType().isF32() || !bType.getElementType().isF32() ||
+      !isConstant(matmul.getB()))
+    return static_cast<Operation *>(nullptr);
+  int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
+  auto values = readFloatConstant(matmul.getB());
+  if (!values)
+    return matmul.emitError("cannot read the constant weight");
+  std::vector<float> transposed(n * k);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t c = 0; c < n; ++c)
+      transposed[c * k + r] = (*values)[r * n + c];
+  ::qopt::quant::RtnOptions options;
+  options.bits = static_cast<int>(bits);
+  options.groupSize = groupSize >= k ? 0 : groupSize;
+  options.symmetric = symmetric;
+  ::qopt::quant::RtnWeight rtn;
+  auto status = ::qopt::quant::quantizeRtn(
+      ::qopt::quant::Span<float>(transposed), n, k, options, rtn);
+  std::vector<uint8_t> packed;
+  if (status.isOk())
+    status = ::qopt::quant::packCodes(
+        ::qopt::quant::Span<uint8_t>(rtn.codes), n, k, options.bits, packed);
+  if (status.failed())
+    return matmul.emitError() << "--qopt-rtn: " << status.message();
+  sqnr = sqnrDb(transposed, ::qopt::quant::dequantizeRtn(rtn));
+
+  MLIRContext *context = matmul.getContext();
+  OpBuilder builder(matmul);
+  Location loc = matmul.getLoc();
+  std::string name = nodeName(matmul);
+  auto u8 = IntegerType::get(context, 8, IntegerType::Unsigned);
+  int64_t rowBytes = ::qopt::quant::packedRowBytes(k, options.bits);
+  Value w = createConstant(
+      builder, loc, RankedTensorType::get({n, rowBytes}, u8),
+      ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
+                     packed.size()),
+      name + ".qweight");
+  Value scale = createF32Constant(builder, loc, {n, rtn.numGroups},
+                                  rtn.scales, name + ".scale");
+  Value zp;
+  if (!symmetric)
+    zp = createConstant(
+        builder, loc, RankedTensorType::get({n, rtn.numGroups}, u8),
+        ArrayRef<char>(reinterpret_cast<const char *>(rtn.zeroPoints.data()),
+                       rtn.zeroPoints.size()),
+        name + ".zero_point");
+  auto op = WeightMatMulOp::create(
+      builder, loc, yType, matmul.getA(), w, scale, zp, Value(),
+      builder.getI64IntegerAttr(bits),
+      builder.getI64IntegerAttr(options.groupSize));
+  matmul.getY().replaceAllUsesWith(op.getY());
+  Value oldWeight = matmul.getB();
+  matmul.erase();
+  if (oldWeight.use_empty())
+    oldWeight.getDefiningOp()->erase();
+  return op.getOperation();
+}
+
+struct RTNPass : quant_opt::qopt::impl::RTNBase<RTNPass> {
   using RTNBase::RTNBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (bits != 8 && bits != 4 && bits != 3 && bits != 2) {
-      module.emitError() << "--qopt-rtn: bits must be 8, 4, 3 or 2, got "
+      emitError(module.getLoc()) << "--qopt-rtn: bits must be 8, 4, 3 or 2, got "
                          << bits.getValue();
       return signalPassFailure();
     }
     if (groupSize < 0) {
-      module.emitError() << "--qopt-rtn: group-size must be >= 0, got "
+      emitError(module.getLoc()) << "--qopt-rtn: group-size must be >= 0, got "
                          << groupSize.getValue();
       return signalPassFailure();
     }
@@ -111,7 +183,21 @@ struct RTNPass : qopt::impl::RTNBase<RTNPass> {
     if (op->hasAttr("qopt.scheme"))
       return success(); // quantized by an earlier pass
     WeightQuantization result;
-    if (failed(quantizeWeightRTN(op, bits, groupSize, symmetric, result)))
+    if (auto matmul = dyn_cast<onnx::MatMulOp>(op)) {
+      double sqnr = 0;
+      auto fused = toWeightMatMul(matmul, bits, groupSize, symmetric, sqnr);
+      if (failed(fused))
+        return failure();
+      if (*fused) {
+        op = *fused;
+        auto k = cast<RankedTensorType>(op->getOperand(0).getType()).getShape().back();
+        result.quantized = true;
+        result.groupSize = groupSize >= k ? 0 : groupSize.getValue();
+        result.weightSqnrDb = sqnr;
+      }
+    }
+    if (!result.quantized &&
+        failed(quantizeWeightRTN(op, bits, groupSize, symmetric, result)))
       return failure();
     if (!result.quantized) {
       op->setAttr("qopt.float_reason",
@@ -137,7 +223,7 @@ struct RTNPass : qopt::impl::RTNBase<RTNPass> {
 
 } // namespace
 
-LogicalResult qopt::quantizeWeightRTN(Operation *op, int64_t bits,
+LogicalResult quant_opt::qopt::quantizeWeightRTN(Operation *op, int64_t bits,
                                       int64_t groupSize, bool symmetric,
                                       WeightQuantization &out) {
     MLIRContext *context = op->getContext();

@@ -4,6 +4,7 @@
 #include "QuantUtils.h"
 
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
+#include "QuantOpt/Dialect/QOpt/QOptOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Support/FileUtilities.h"
@@ -31,7 +32,8 @@ struct ReportPass : qopt::impl::ReportBase<ReportPass> {
     llvm::raw_string_ostream os(text);
     SmallVector<Operation *> layers;
     getOperation().walk([&](Operation *op) {
-      if (isa<onnx::MatMulOp, onnx::GemmOp, onnx::ConvOp>(op))
+      if (isa<onnx::MatMulOp, onnx::GemmOp, onnx::ConvOp, WeightMatMulOp,
+              QMatMulOp>(op))
         layers.push_back(op);
     });
     int quantized = 0;
@@ -41,7 +43,7 @@ struct ReportPass : qopt::impl::ReportBase<ReportPass> {
        << " MatMul/Gemm/Conv layers, " << quantized << " quantized, "
        << layers.size() - quantized << " left in float\n";
     os << llvm::left_justify("layer", 24) << " "
-       << llvm::left_justify("op", 12) << " "
+       << llvm::left_justify("op", 18) << " "
        << llvm::left_justify("scheme", 40) << " bits  weight SQNR (dB)\n";
     for (Operation *op : layers) {
       auto scheme = op->getAttrOfType<StringAttr>("qopt.scheme");
@@ -50,7 +52,7 @@ struct ReportPass : qopt::impl::ReportBase<ReportPass> {
       auto bits = op->getAttrOfType<IntegerAttr>("qopt.bits");
       auto sqnr = op->getAttrOfType<FloatAttr>("qopt.weight_sqnr_db");
       os << llvm::left_justify(nodeName(op), 24) << " "
-         << llvm::left_justify(op->getName().getStringRef(), 12) << " "
+         << llvm::left_justify(op->getName().getStringRef(), 18) << " "
          << llvm::left_justify(scheme.getValue(), 40) << " "
          << llvm::format("%4d", bits ? (int)bits.getInt() : 0) << "  "
          << (sqnr ? llvm::formatv("{0:F2}", sqnr.getValueAsDouble()).str()
@@ -77,7 +79,7 @@ struct ReportPass : qopt::impl::ReportBase<ReportPass> {
     std::string error;
     auto output = openOutputFile(file, &error);
     if (!output) {
-      getOperation().emitError() << "--qopt-report: " << error;
+      emitError(getOperation().getLoc()) << "--qopt-report: " << error;
       return signalPassFailure();
     }
     output->os() << text;

@@ -115,7 +115,7 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (alpha < 0.0 || alpha > 1.0) {
-      module.emitError() << "--qopt-smoothquant: alpha must be in [0, 1], got "
+      emitError(module.getLoc()) << "--qopt-smoothquant: alpha must be in [0, 1], got "
                          << alpha.getValue();
       return signalPassFailure();
     }
@@ -123,14 +123,14 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
     if (failed(parseLayerAlpha(module, layerAlphas)))
       return signalPassFailure();
     if (calibrationTable.empty()) {
-      module.emitError("--qopt-smoothquant needs calibration-table=FILE "
+      emitError(module.getLoc(), "--qopt-smoothquant needs calibration-table=FILE "
                        "(written by --qopt-calibrate)");
       return signalPassFailure();
     }
     std::string error;
     auto table = readCalibrationTableFor(module, calibrationTable, error);
     if (!table) {
-      module.emitError(error);
+      emitError(module.getLoc(), error);
       return signalPassFailure();
     }
     // The weights change: later passes accept this table for the result.
@@ -199,7 +199,7 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
     }
     for (auto &entry : layerAlphas)
       if (!usedAlphas.contains(entry.getKey())) {
-        module.emitError() << "--qopt-smoothquant: layer-alpha names '"
+        emitError(module.getLoc()) << "--qopt-smoothquant: layer-alpha names '"
                            << entry.getKey()
                            << "', which produces no smoothed activation";
         return signalPassFailure();
@@ -214,7 +214,7 @@ struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
       auto [name, value] = item.trim().rsplit(':');
       double a;
       if (name.empty() || value.getAsDouble(a) || a < 0 || a > 1)
-        return module.emitError()
+        return emitError(module.getLoc())
                << "--qopt-smoothquant: bad layer-alpha entry '" << item
                << "' (expected name:alpha with alpha in [0, 1])";
       out[name] = a;

@@ -1,11 +1,12 @@
 //===- W8A8.cpp - int8 activations and weights ----------------------------===//
 //
-// INTERIM form: ONNX QDQ. The weight is int8 per output channel behind an
-// onnx.DequantizeLinear; the activation goes through QuantizeLinear +
-// DequantizeLinear (static, calibrated scale) or DynamicQuantizeLinear +
-// DequantizeLinear (run-time scale). docs/quantization.md plans
-// qopt.quantize / qopt.dynamic_quantize + qopt.qmatmul / qopt.qconv once the
-// qopt dialect lands; the rounding and clipping are the same.
+// A MatMul with a constant B and an input with a static last dimension
+// becomes qopt.quantize (static) or qopt.dynamic_quantize (dynamic, per
+// tensor or per token) + qopt.qmatmul with int8 symmetric per-channel weight
+// codes: the integer contraction. Gemm and Conv use the QDQ form for now
+// (int8 weight behind onnx.DequantizeLinear, activation through
+// QuantizeLinear / DynamicQuantizeLinear + DequantizeLinear): the same
+// rounding and clipping, computed in float after dequantization.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,11 +15,13 @@
 #include "QuantUtils.h"
 
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
+#include "QuantOpt/Dialect/QOpt/QOptOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <memory>
 
 namespace quant_opt::qopt {
 #define GEN_PASS_DEF_W8A8
@@ -34,50 +37,47 @@ namespace {
 struct W8A8Pass : qopt::impl::W8A8Base<W8A8Pass> {
   using W8A8Base::W8A8Base;
 
-  std::optional<CalibrationTable> table;
+  /// Shared, not copied: passes are cloned per pipeline.
+  std::shared_ptr<const CalibrationTable> table;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (mode != "static" && mode != "dynamic") {
-      module.emitError() << "--qopt-w8a8: mode must be static or dynamic, got '"
+      emitError(module.getLoc()) << "--qopt-w8a8: mode must be static or dynamic, got '"
                          << mode << "'";
       return signalPassFailure();
     }
-    if (granularity == "per-token") {
-      module.emitError("--qopt-w8a8: granularity=per-token needs "
-                       "qopt.dynamic_quantize (qopt dialect), not built yet");
+    if (granularity == "per-token" && mode != "dynamic") {
+      emitError(module.getLoc(), "--qopt-w8a8: granularity=per-token needs "
+                       "mode=dynamic (static scales are per tensor)");
       return signalPassFailure();
     }
-    if (granularity != "per-tensor") {
-      module.emitError() << "--qopt-w8a8: granularity must be per-tensor or "
+    if (granularity != "per-tensor" && granularity != "per-token") {
+      emitError(module.getLoc()) << "--qopt-w8a8: granularity must be per-tensor or "
                             "per-token, got '"
                          << granularity << "'";
       return signalPassFailure();
     }
     if (mode == "static") {
-      if (method == "percentile" || method == "kl" || method == "mse") {
-        module.emitError() << "--qopt-w8a8: method=" << method
-                           << " needs histograms in the calibration table "
-                              "(lib/Quant calibrators), not collected yet; "
-                              "use minmax or ema";
-        return signalPassFailure();
-      }
-      if (method != "minmax" && method != "ema") {
-        module.emitError() << "--qopt-w8a8: method must be minmax, ema, "
+      if (method != "minmax" && method != "ema" && method != "percentile" &&
+          method != "kl" && method != "mse") {
+        emitError(module.getLoc()) << "--qopt-w8a8: method must be minmax, ema, "
                               "percentile, kl or mse, got '"
                            << method << "'";
         return signalPassFailure();
       }
       if (calibrationTable.empty()) {
-        module.emitError("--qopt-w8a8: mode=static needs "
+        emitError(module.getLoc(), "--qopt-w8a8: mode=static needs "
                          "calibration-table=FILE (written by "
                          "--qopt-calibrate)");
         return signalPassFailure();
       }
       std::string error;
-      table = readCalibrationTableFor(module, calibrationTable, error);
+      auto read = readCalibrationTableFor(module, calibrationTable, error);
+      if (read)
+        table = std::make_shared<const CalibrationTable>(std::move(*read));
       if (!table) {
-        module.emitError(error);
+        emitError(module.getLoc(), error);
         return signalPassFailure();
       }
     }
@@ -89,6 +89,96 @@ struct W8A8Pass : qopt::impl::W8A8Base<W8A8Pass> {
     for (Operation *op : ops)
       if (failed(quantize(op)))
         return signalPassFailure();
+  }
+
+  /// MatMul(x, constant B [K, N]) -> quantize + qopt.qmatmul. Null when the
+  /// MatMul does not fit (x's last dimension dynamic, B not 2-D f32).
+  FailureOr<Operation *> toQMatMul(onnx::MatMulOp matmul, double absMax) {
+    MLIRContext *context = matmul.getContext();
+    auto xType = dyn_cast<RankedTensorType>(matmul.getA().getType());
+    auto bType = dyn_cast<RankedTensorType>(matmul.getB().getType());
+    auto yType = dyn_cast<RankedTensorType>(matmul.getY().getType());
+    if (!xType || !bType || !yType || xType.getRank() < 2 ||
+        xType.isDynamicDim(xType.getRank() - 1) || bType.getRank() != 2 ||
+        !bType.hasStaticShape() || !bType.getElementType().isF32())
+      return static_cast<Operation *>(nullptr);
+    int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
+    auto values = readFloatConstant(matmul.getB());
+    if (!values)
+      return matmul.emitError("cannot read the constant weight");
+    // [K, N] rows = reduction, columns = output channels: b's layout.
+    RTNResult rtn = quantizeRTN(*values, k, n, 0, 8, /*symmetric=*/true);
+
+    OpBuilder builder(matmul);
+    Location loc = matmul.getLoc();
+    std::string name = nodeName(matmul);
+    auto i8 = IntegerType::get(context, 8);
+    auto u8 = IntegerType::get(context, 8, IntegerType::Unsigned);
+    Value b = createConstant(
+        builder, loc, RankedTensorType::get({k, n}, i8),
+        ArrayRef<char>(reinterpret_cast<const char *>(rtn.codes.data()),
+                       rtn.codes.size()),
+        name + ".qweight");
+    Value bScale =
+        createF32Constant(builder, loc, {n}, rtn.scales, name + ".scale");
+    Value q, aScale, aZero;
+    if (mode == "static") {
+      float scale = absMax > 0 ? float(absMax / 127.0) : 1.0f;
+      aScale = createF32Constant(builder, loc, {}, {scale},
+                                 name + ".act_scale");
+      int8_t zero = 0;
+      aZero = createConstant(
+          builder, loc, RankedTensorType::get({}, i8),
+          ArrayRef<char>(reinterpret_cast<const char *>(&zero), 1),
+          name + ".act_zero_point");
+      q = QuantizeOp::create(builder, loc,
+                             RankedTensorType::get(xType.getShape(), i8),
+                             matmul.getA(), aScale, aZero,
+                             builder.getI64IntegerAttr(1),
+                             builder.getI64IntegerAttr(0));
+    } else {
+      bool perToken = granularity == "per-token";
+      SmallVector<int64_t> scaleShape;
+      if (perToken)
+        scaleShape.assign(xType.getShape().begin(),
+                          xType.getShape().end() - 1);
+      auto dyn = DynamicQuantizeOp::create(
+          builder, loc,
+          TypeRange{RankedTensorType::get(xType.getShape(), u8),
+                    RankedTensorType::get(scaleShape, builder.getF32Type()),
+                    RankedTensorType::get(scaleShape, u8)},
+          matmul.getA(),
+          GranularityAttr::get(context, perToken ? Granularity::per_row
+                                                 : Granularity::per_tensor),
+          UnitAttr());
+      q = dyn.getQ();
+      aScale = dyn.getScale();
+      aZero = dyn.getZeroPoint();
+    }
+    auto qmm = QMatMulOp::create(builder, loc, yType, q, b, aScale, aZero,
+                                 bScale, Value());
+    matmul.getY().replaceAllUsesWith(qmm.getY());
+    for (StringRef attr : {"qopt.smoothquant", "qopt.act_absmax"})
+      if (Attribute value = matmul->getAttr(attr))
+        qmm->setAttr(attr, value);
+    Value oldWeight = matmul.getB();
+    bool smoothed = matmul->hasAttr("qopt.act_absmax");
+    matmul.erase();
+    if (oldWeight.use_empty())
+      oldWeight.getDefiningOp()->erase();
+
+    std::string scheme;
+    llvm::raw_string_ostream os(scheme);
+    if (mode == "static")
+      os << "w8a8 static per-tensor ("
+         << (smoothed ? std::string("smoothed range") : method.getValue())
+         << ")";
+    else
+      os << "w8a8 dynamic " << granularity.getValue();
+    qmm->setAttr("qopt.scheme", StringAttr::get(context, scheme));
+    qmm->setAttr("qopt.bits", builder.getI64IntegerAttr(8));
+    qmm->setAttr("qopt.weight_sqnr_db", builder.getF64FloatAttr(rtn.sqnrDb));
+    return qmm.getOperation();
   }
 
   LogicalResult quantize(Operation *op) {
@@ -132,9 +222,21 @@ struct W8A8Pass : qopt::impl::W8A8Base<W8A8Pass> {
         const TensorStats &s = it->second;
         absMax = method == "ema"
                      ? std::max(std::fabs(s.emaMin), std::fabs(s.emaMax))
-                     : std::max(std::fabs(s.min), std::fabs(s.max));
+                 : method == "percentile" ? s.percentileThreshold
+                 : method == "kl"         ? s.klThreshold
+                 : method == "mse"        ? s.mseThreshold
+                                          : s.absMax;
       }
     }
+    if (auto matmul = dyn_cast<onnx::MatMulOp>(op)) {
+      auto fused = toQMatMul(matmul, absMax);
+      if (failed(fused))
+        return failure();
+      if (*fused)
+        return success();
+    }
+    // Gemm / Conv: QDQ form, per-tensor scales even with per-token (the
+    // scheme says so).
     WeightQuantization weight;
     if (failed(quantizeWeightRTN(op, 8, 0, /*symmetric=*/true, weight)))
       return failure();
@@ -190,7 +292,8 @@ struct W8A8Pass : qopt::impl::W8A8Base<W8A8Pass> {
                                             : method.getValue())
          << ")";
     else
-      os << "w8a8 dynamic per-tensor";
+      os << "w8a8 dynamic per-tensor"
+         << (granularity == "per-token" ? " (per-token is for MatMul)" : "");
     op->setAttr("qopt.scheme", StringAttr::get(context, scheme));
     op->setAttr("qopt.bits", builder.getI64IntegerAttr(8));
     op->setAttr("qopt.weight_sqnr_db",

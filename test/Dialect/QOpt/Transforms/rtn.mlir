@@ -2,19 +2,19 @@
 // RUN: quant-opt %s --split-input-file --qopt-rtn="bits=4 group-size=2 sym=false" \
 // RUN:   | FileCheck %s --check-prefix=ASYM
 
-// Per output channel (columns of B), symmetric: scale = max|w| / 127, codes
-// rounded half to even (-63.5 -> -64, 63.5 -> 64, -31.75 -> -32).
+// A MatMul becomes qopt.weight_matmul: B [K, N] transposed to [N, K], per
+// output channel, symmetric: scale = max|w| / 127, codes rounded half to
+// even (-63.5 -> -64, 63.5 -> 64, -31.75 -> -32) and stored unsigned with
+// the implicit zero point 128.
 // CHECK-LABEL: func.func @matmul
-// CHECK-DAG: %[[Q:.*]] = onnx.Constant dense<{{\[}}[127, 64, -32], [-64, 127, 64], [0, -32, 16], [1, 127, 127]]> : tensor<4x3xi8>
-// CHECK-DAG: %[[S:.*]] = onnx.Constant dense<[1.000000e+00, 0.00787{{[0-9]+}}, 0.0629{{[0-9]+}}]> : tensor<3xf32>
-// CHECK: %[[W:.*]] = onnx.DequantizeLinear %[[Q]], %[[S]], %{{[0-9]+}} : (tensor<4x3xi8>, tensor<3xf32>, none) -> tensor<4x3xf32>
-// CHECK: onnx.MatMul %arg0, %[[W]] {qopt.bits = 8 : i64, qopt.scheme = "w8a16-rtn sym per-channel", qopt.weight_sqnr_db = {{.*}}}
+// CHECK-DAG: %[[W:.*]] = onnx.Constant dense<{{\[}}[255, 64, 128, 129], [192, 255, 96, 255], [96, 192, 144, 255]]> : tensor<3x4xui8>
+// CHECK-DAG: %[[S:.*]] = onnx.Constant dense<{{\[}}[1.000000e+00], [0.00787{{[0-9]+}}], [0.0629{{[0-9]+}}]]> : tensor<3x1xf32>
+// CHECK: qopt.weight_matmul %arg0, %[[W]], %[[S]] {bits = 8 : i64, qopt.bits = 8 : i64, qopt.scheme = "w8a16-rtn sym per-channel", qopt.weight_sqnr_db = {{.*}}} : tensor<2x4xf32>, tensor<3x4xui8>, tensor<3x1xf32> -> tensor<2x3xf32>
+// CHECK-NOT: onnx.MatMul
+// Asymmetric 4-bit, groups of 2 along K: two codes per byte (first in the
+// low nibble), scales and zero points [N, G] = [3, 2].
 // ASYM-LABEL: func.func @matmul
-// ASYM-DAG: onnx.Constant {{.*}} : tensor<4x3xui8>
-// ASYM-DAG: onnx.Constant {{.*}} : tensor<2x3xf32>
-// ASYM-DAG: onnx.Constant {{.*}} : tensor<2x3xui8>
-// ASYM: onnx.DequantizeLinear {{.*}} {axis = 0 : i64, block_size = 2 : i64} : (tensor<4x3xui8>, tensor<2x3xf32>, tensor<2x3xui8>) -> tensor<4x3xf32>
-// ASYM: qopt.scheme = "w4a16-rtn asym group 2"
+// ASYM: qopt.weight_matmul %arg0, %{{.*}}, %{{.*}} zero_point %{{.*}} {bits = 4 : i64, group_size = 2 : i64, {{.*}}qopt.scheme = "w4a16-rtn asym group 2"{{.*}}} : tensor<2x4xf32>, tensor<3x2xui8>, tensor<3x2xf32>, tensor<3x2xui8> -> tensor<2x3xf32>
 func.func @matmul(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   %w = onnx.Constant dense<[[127.0, 0.5, -2.0], [-63.5, 1.0, 4.0], [0.0, -0.25, 1.0], [1.0, 1.0, 8.0]]> : tensor<4x3xf32>
   %y = onnx.MatMul %x, %w : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>

@@ -18,20 +18,21 @@
 // RUN: quant-opt %s --qopt-smoothquant="calibration-table=%t/table.json layer-alpha=ln:0.8" \
 // RUN:   | FileCheck %s --check-prefix=LAYER
 // A table for another model is rejected:
-// RUN: sed 's/"fingerprint": "\(.\)/"fingerprint": "x/' %t/table.json > %t/other.json
+// RUN: sed 's/"fingerprint": "\(.\)/"fingerprint": "x/' %t/table.json > %t/other.json && cp %t/table.json.bin %t/other.json.bin
 // RUN: not quant-opt %s --qopt-smoothquant="calibration-table=%t/other.json" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=OTHER
 // And another version:
-// RUN: sed 's/"version": 1/"version": 7/' %t/table.json > %t/v7.json
+// RUN: sed 's/"version": 1/"version": 7/' %t/table.json > %t/v7.json && cp %t/table.json.bin %t/v7.json.bin
 // RUN: not quant-opt %s --qopt-smoothquant="calibration-table=%t/v7.json" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=VERSION
 
-// TABLE: "format": "qopt-calibration-table",
+// TABLE: "format": "quant-opt-calibration",
 // TABLE: "version": 1,
-// TABLE: "samples": 6,
-// TABLE: "ln": {
-// TABLE: "channel_axis": 1,
-// TABLE: "channel_absmax": [
+// TABLE: "sample_count": 6,
+// TABLE: {"name": "ln", "min": {{.*}}, "percentile": 99.99, "percentile_threshold": {{.*}}, "kl_threshold": {{.*}}, "mse_threshold":
+// TABLE-NEXT: "histogram": {"range": {{.*}}, "bins": {"offset": {{[0-9]+}}, "count": 2048, "dtype": "u64"}},
+// TABLE-NEXT: "channel_axis": 1,
+// TABLE-NEXT: "channel_absmax": {"offset": {{[0-9]+}}, "count": 4, "dtype": "f32"},
 
 // 1/s is folded into the LayerNorm's scale and bias, s into the rows of
 // both projections; the producing MatMul 'up' absorbs 1/s of its output; a
@@ -47,7 +48,7 @@
 // CHECK: onnx.MatMul {{.*}}qopt.smoothquant = "smoothed (alpha 0.5, 1/s folded into an explicit Mul (no producer can absorb it))"
 // LAYER: qopt.smoothquant = "smoothed (alpha 0.8, 1/s folded into LayerNorm 'ln')"
 // OTHER: calibration table '{{.*}}other.json': written for another model
-// VERSION: calibration table '{{.*}}v7.json': unsupported version 7 (this compiler reads version 1)
+// VERSION: error: {{.*}}v7.json: calibration table version 7 is not supported (this build reads version 1)
 // SAME: smoothed SQNR: {{[0-9.]+}} dB over 6 samples
 
 func.func @main_graph(%x: tensor<2x4xf32> {onnx.name = "x"}, %x2: tensor<2x4xf32> {onnx.name = "x2"}) -> (tensor<2x3xf32> {onnx.name = "q"}, tensor<2x3xf32> {onnx.name = "k"}, tensor<2x4xf32> {onnx.name = "down"}, tensor<2x3xf32> {onnx.name = "direct"}) {
