@@ -210,8 +210,10 @@ struct CalibratePass : qopt::impl::CalibrateBase<CalibratePass> {
       sampleDirs.resize(samples);
 
     auto *graph = getGraphFunction(module);
-    if (!graph)
-      return error = "no graph function", failure();
+    if (!graph) {
+      error = "the module has no graph function";
+      return failure();
+    }
     auto func = cast<func::FuncOp>(graph);
     std::string fingerprint = moduleFingerprint(module);
 

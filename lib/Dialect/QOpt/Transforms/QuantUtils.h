@@ -3,9 +3,11 @@
 // Tensor names, constant weights in and out of the IR, the module
 // fingerprint and the RTN weight encoder the passes share.
 //
-// The RTN encoder is a local implementation until lib/Quant (helper
-// quant-numerics) lands; the passes call it through this header only, so
-// switching to lib/Quant touches one file.
+// quantizeRTN here produces signed symmetric codes in the ONNX [K, N]
+// layout (what onnx.DequantizeLinear and qopt.qmatmul read); the
+// qopt.weight_matmul path uses lib/Quant's quantizeRtn / packCodes ([N, K],
+// unsigned). Moving this one onto lib/Quant's Int8Weight / quantizeRtn is a
+// follow-up (same rounding: half to even on x / scale).
 //
 //===----------------------------------------------------------------------===//
 
