@@ -36,15 +36,18 @@ def ConvertQOptToLinalg : Pass<"qopt-convert-qopt-to-linalg", "mlir::ModuleOp"> 
     body) and one elementwise epilogue `(acc - a_zp * colsum(b)) * a_scale *
     b_scale + bias`; colsum(b) is folded at compile time when `b` is a
     constant. `weight_matmul` unpacks and dequantizes its codes inside the
-    contraction: per group, a dot product of x with the raw codes
-    (vectorized along the packed bytes), then `scale * (dot - zp *
-    sum(x))` summed over groups; the float weight is never materialized.
+    contraction: per group, a dot product of x with `code - zp` (unpacked
+    in the loop body, vectorized along the packed bytes), then `scale *
+    dot` summed over groups, for one row (decode); for more rows, blocks of
+    weight rows are dequantized into a small f32 tile and multiplied by a
+    linalg.matmul (an scf.if picks when the row count is dynamic). The float
+    weight is never materialized whole.
     `probe` is replaced by its operand.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::func::FuncDialect",
+    "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect",
   ];
 }
 

@@ -64,8 +64,9 @@ struct QuantizeLowering : OpConversionPattern<qopt::QuantizeOp> {
         op, rewriter, *resultType, adaptor.getX(), adaptor.getScale(), zp,
         op.getAxis(), op.getBlockSize(),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value v = arith::DivFOp::create(b, l, toF32(b, l, args[0], xType),
-                                          toF32(b, l, args[1], sType));
+          Value x = toF32(b, l, args[0], xType);
+          Value scale = toF32(b, l, args[1], sType);
+          Value v = arith::DivFOp::create(b, l, x, scale);
           Value z = args.size() > 2 ? toF32(b, l, args[2], outType) : Value();
           return quantizeScalar(b, l, v, z, outType);
         });
@@ -181,17 +182,16 @@ struct DynamicQuantizeLowering : OpConversionPattern<qopt::DynamicQuantizeOp> {
             scale = arith::DivFOp::create(b, l, args[0], cst(127.0));
             zpF = cst(isUnsigned ? 128.0 : 0.0);
           } else {
-            scale = arith::DivFOp::create(
-                b, l, arith::SubFOp::create(b, l, args[1], args[0]),
-                cst(qmax - qmin));
+            Value range = arith::SubFOp::create(b, l, args[1], args[0]);
+            scale = arith::DivFOp::create(b, l, range, cst(qmax - qmin));
           }
           Value isZero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
                                                scale, cst(0.0));
           Value divisor =
               arith::SelectOp::create(b, l, isZero, cst(1.0), scale);
           if (!symmetric) {
-            zpF = arith::SubFOp::create(
-                b, l, cst(qmin), arith::DivFOp::create(b, l, args[0], divisor));
+            Value shifted = arith::DivFOp::create(b, l, args[0], divisor);
+            zpF = arith::SubFOp::create(b, l, cst(qmin), shifted);
           }
           Value zp = quantizeScalar(b, l, zpF, Value(), codeType);
           linalg::YieldOp::create(b, l, ValueRange{scale, zp, divisor});

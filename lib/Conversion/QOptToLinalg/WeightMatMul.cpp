@@ -6,13 +6,17 @@
 // codes, G = K / gs groups and B = gs / P bytes per group:
 //
 //   x'[r, g, p, b] = x[r, g * gs + b * P + p]      (a transpose of x)
-//   dot[r, n, g]   = sum_{p, b} x'[r, g, p, b] * code(w[n, g * B + b], p)
-//   xsum[r, g]     = sum_{p, b} x'[r, g, p, b]
-//   y[r, n]        = bias[n] + sum_g scale[n, g] * (dot - zp[n, g] * xsum)
+//   dot[r, n, g]   = sum_{p, b} x'[r, g, p, b] *
+//                    (code(w[n, g * B + b], p) - zp[n, g])
+//   y[r, n]        = bias[n] + sum_g scale[n, g] * dot[r, n, g]
 //
 // Every map is a projected permutation, so the CPU pipeline vectorizes the
 // dot along the packed bytes b (the unpacking shift comes from linalg.index
-// of p). Shapes that do not split that way (K % gs != 0 or gs % P != 0) get
+// of p). That fused GEMV serves one row (decode). With more
+// rows, blocks of 64 (or fewer) weight rows are dequantized into an f32
+// tile [block, K] (vectorized along b), transposed, and multiplied by a
+// linalg.matmul, so the codes are unpacked once per call; rows known only
+// at run time choose between the two with an scf.if. Shapes that do not split that way (K % gs != 0 or gs % P != 0) get
 // one generic over (r, n, k) that reads the packed byte and its group
 // through floordiv maps: correct, but scalar.
 //
@@ -22,6 +26,10 @@
 #include "ONNXToLinalg/QuantUtils.h"
 #include "QuantOpt/Conversion/QOptToLinalg/QOptToLinalg.h"
 #include "QuantOpt/Dialect/QOpt/QOptOps.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace quant_opt;
@@ -34,9 +42,9 @@ static Value unpackCode(OpBuilder &b, Location loc, Value byte, Value pos,
   Type i8 = b.getI8Type();
   Value code = byte;
   if (storageBits < 8) {
+    Value width = arith::ConstantIntOp::create(b, loc, i8, storageBits);
     Value shift = arith::MulIOp::create(
-        b, loc, arith::IndexCastOp::create(b, loc, i8, pos),
-        arith::ConstantIntOp::create(b, loc, i8, storageBits));
+        b, loc, arith::IndexCastOp::create(b, loc, i8, pos), width);
     code = arith::ShRUIOp::create(b, loc, code, shift);
   }
   if (bits < 8)
@@ -110,15 +118,15 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                utils::IteratorType::reduction},
               [&](OpBuilder &b, Location l, ValueRange args) {
                 Value pos;
-                if (s < 8)
+                if (s < 8) {
+                  Value k = linalg::IndexOp::create(b, l, 2);
                   pos = arith::RemUIOp::create(
-                      b, l, linalg::IndexOp::create(b, l, 2),
-                      arith::ConstantIndexOp::create(b, l, perByte));
+                      b, l, k, arith::ConstantIndexOp::create(b, l, perByte));
+                }
                 Value code = unpackCode(b, l, args[1], pos, s, bits);
+                Value zeroPoint = zeroPointOf(b, l, args, 3);
                 Value v = arith::MulFOp::create(
-                    b, l,
-                    arith::SubFOp::create(b, l, code, zeroPointOf(b, l, args, 3)),
-                    args[2]);
+                    b, l, arith::SubFOp::create(b, l, code, zeroPoint), args[2]);
                 Value acc = arith::AddFOp::create(
                     b, l, args.back(), arith::MulFOp::create(b, l, args[0], v));
                 linalg::YieldOp::create(b, l, ValueRange{acc});
@@ -152,67 +160,154 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                             rewriter.getIndexAttr(bytesPerGroup)});
       auto red = utils::IteratorType::reduction;
       auto par = utils::IteratorType::parallel;
-      // dot[r, n, g] over (r, n, g, p, b).
-      auto dotType = RankedTensorType::get({rowsStatic, n, groups}, f32);
-      Value dotInit = createFilledTensor(
-          rewriter, loc, dotType, {rows, cols, rewriter.getIndexAttr(groups)},
-          zero);
-      Value dot =
-          linalg::GenericOp::create(
-              rewriter, loc, dotType, ValueRange{xt, w3}, dotInit,
-              {AffineMap::get(5, 0, {d(0), d(2), d(3), d(4)}, ctx),
-               AffineMap::get(5, 0, {d(1), d(2), d(4)}, ctx),
-               AffineMap::get(5, 0, {d(0), d(1), d(2)}, ctx)},
-              {par, par, par, red, red},
-              [&](OpBuilder &b, Location l, ValueRange args) {
-                Value pos = s < 8 ? (Value)linalg::IndexOp::create(b, l, 3)
-                                  : Value();
-                Value code = unpackCode(b, l, args[1], pos, s, bits);
-                Value acc = arith::AddFOp::create(
-                    b, l, args[2], arith::MulFOp::create(b, l, args[0], code));
-                linalg::YieldOp::create(b, l, ValueRange{acc});
-              })
-              .getResult(0);
-      // xsum[r, g] over (r, g, p, b).
-      auto xsumType = RankedTensorType::get({rowsStatic, groups}, f32);
-      Value xsumInit = createFilledTensor(
-          rewriter, loc, xsumType, {rows, rewriter.getIndexAttr(groups)}, zero);
-      Value xsum =
-          linalg::GenericOp::create(
-              rewriter, loc, xsumType, ValueRange{xt}, xsumInit,
-              {AffineMap::getMultiDimIdentityMap(4, ctx),
-               AffineMap::get(4, 0, {d(0), d(1)}, ctx)},
-              {par, par, red, red},
-              [&](OpBuilder &b, Location l, ValueRange args) {
-                linalg::YieldOp::create(
-                    b, l,
-                    ValueRange{arith::AddFOp::create(b, l, args[1], args[0])});
-              })
-              .getResult(0);
-      // y[r, n] = init + sum_g scale * (dot - zp * xsum) over (r, n, g).
-      SmallVector<Value> inputs = {dot, xsum, scale};
-      AffineMap ng = AffineMap::get(3, 0, {d(1), d(2)}, ctx);
-      SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(3, ctx),
-                                     AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                                     ng};
-      if (zp) {
-        inputs.push_back(zp);
-        maps.push_back(ng);
+      // M = 1 (decode): the fused GEMV.
+      auto fused = [&]() -> Value {
+        // dot[r, n, g] over (r, n, g, p, b), the zero point subtracted from
+        // each code (it is constant along p and b).
+        auto dotType = RankedTensorType::get({rowsStatic, n, groups}, f32);
+        Value dotInit = createFilledTensor(
+            rewriter, loc, dotType, {rows, cols, rewriter.getIndexAttr(groups)},
+            zero);
+        SmallVector<Value> dotInputs = {xt, w3};
+        SmallVector<AffineMap> dotMaps = {
+            AffineMap::get(5, 0, {d(0), d(2), d(3), d(4)}, ctx),
+            AffineMap::get(5, 0, {d(1), d(2), d(4)}, ctx)};
+        if (zp) {
+          dotInputs.push_back(zp);
+          dotMaps.push_back(AffineMap::get(5, 0, {d(1), d(2)}, ctx));
+        }
+        dotMaps.push_back(AffineMap::get(5, 0, {d(0), d(1), d(2)}, ctx));
+        Value dot =
+            linalg::GenericOp::create(
+                rewriter, loc, dotType, dotInputs, dotInit, dotMaps,
+                {par, par, par, red, red},
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value pos = s < 8 ? (Value)linalg::IndexOp::create(b, l, 3)
+                                    : Value();
+                  // (Separate statements: a fixed order of the created ops.)
+                  Value code = unpackCode(b, l, args[1], pos, s, bits);
+                  Value zeroPoint = zeroPointOf(b, l, args, 2);
+                  code = arith::SubFOp::create(b, l, code, zeroPoint);
+                  Value acc = arith::AddFOp::create(
+                      b, l, args.back(), arith::MulFOp::create(b, l, args[0], code));
+                  linalg::YieldOp::create(b, l, ValueRange{acc});
+                })
+                .getResult(0);
+        // y[r, n] = init + sum_g scale[n, g] * dot[r, n, g] over (r, n, g).
+        return linalg::GenericOp::create(
+                rewriter, loc, yType, ValueRange{dot, scale}, init,
+                {AffineMap::getMultiDimIdentityMap(3, ctx),
+                 AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                 AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
+                {par, par, red},
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value acc = arith::AddFOp::create(
+                      b, l, args[2], arith::MulFOp::create(b, l, args[1], args[0]));
+                  linalg::YieldOp::create(b, l, ValueRange{acc});
+                })
+                .getResult(0);
+      };
+      // M > 1: blocks of weight rows dequantized into a small f32 tile
+      // [block, K] (K in x's (g, p, b) order), transposed to [K, block], and
+      // one linalg.matmul per block: the codes are unpacked once per call,
+      // not once per row, and the float weight exists one tile at a time.
+      auto blocked = [&]() -> Value {
+        int64_t block = n;
+        for (int64_t candidate : {64, 32, 16, 8})
+          if (n % candidate == 0) {
+            block = candidate;
+            break;
+          }
+        Value x2 = collapseDims(rewriter, loc, xt, 1, 3);
+        Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
+        Value cn = arith::ConstantIndexOp::create(rewriter, loc, n);
+        Value step = arith::ConstantIndexOp::create(rewriter, loc, block);
+        auto loop = scf::ForOp::create(
+            rewriter, loc, c0, cn, step, ValueRange{init},
+            [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
+              auto slice = [&](Value v, ArrayRef<int64_t> shape, Type elt) {
+                SmallVector<OpFoldResult> offsets(shape.size(),
+                                                  b.getIndexAttr(0));
+                offsets[0] = iv;
+                SmallVector<OpFoldResult> sizes;
+                for (int64_t d : shape)
+                  sizes.push_back(b.getIndexAttr(d));
+                return tensor::ExtractSliceOp::create(
+                           b, l, RankedTensorType::get(shape, elt), v, offsets,
+                           sizes,
+                           SmallVector<OpFoldResult>(shape.size(),
+                                                     b.getIndexAttr(1)))
+                    .getResult();
+              };
+              Type i8 = b.getI8Type();
+              SmallVector<Value> inputs = {
+                  slice(w3, {block, groups, bytesPerGroup}, i8),
+                  slice(scale, {block, groups}, f32)};
+              AffineMap ng = AffineMap::get(4, 0, {d(0), d(1)}, ctx);
+              SmallVector<AffineMap> maps = {
+                  AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx), ng};
+              if (zp) {
+                inputs.push_back(slice(zp, {block, groups}, i8));
+                maps.push_back(ng);
+              }
+              auto tileType = RankedTensorType::get(
+                  {block, groups, perByte, bytesPerGroup}, f32);
+              Value tile = buildGeneric(
+                  b, l, tileType, {}, inputs, maps,
+                  [&](OpBuilder &nb, Location nl, ValueRange args) {
+                    Value pos = s < 8 ? (Value)linalg::IndexOp::create(nb, nl, 2)
+                                      : Value();
+                    Value code = unpackCode(nb, nl, args[0], pos, s, bits);
+                    Value zeroPoint = zeroPointOf(nb, nl, args, 2);
+                    Value v = arith::SubFOp::create(nb, nl, code, zeroPoint);
+                    return (Value)arith::MulFOp::create(nb, nl, v, args[1]);
+                  });
+              // [K, block]: the standard matmul operand layout, whose
+              // micro-kernel is the fast one.
+              Value tileNK = collapseDims(b, l, tile, 1, 3);
+              int64_t kk = groups * perByte * bytesPerGroup;
+              Value tile2 =
+                  linalg::TransposeOp::create(
+                      b, l, tileNK,
+                      tensor::EmptyOp::create(b, l, ArrayRef<int64_t>{kk, block},
+                                              f32),
+                      ArrayRef<int64_t>{1, 0})
+                      .getResult()[0];
+              SmallVector<OpFoldResult> accOffsets = {b.getIndexAttr(0), iv};
+              SmallVector<OpFoldResult> accSizes = {rows, b.getIndexAttr(block)};
+              SmallVector<OpFoldResult> ones(2, b.getIndexAttr(1));
+              auto accType = RankedTensorType::get({rowsStatic, block}, f32);
+              Value acc = tensor::ExtractSliceOp::create(
+                  b, l, accType, iterArgs[0], accOffsets, accSizes, ones);
+              Value mm = linalg::MatmulOp::create(b, l, TypeRange{accType},
+                                                  ValueRange{x2, tile2}, acc)
+                             .getResult(0);
+              Value updated = tensor::InsertSliceOp::create(
+                  b, l, mm, iterArgs[0], accOffsets, accSizes, ones);
+              scf::YieldOp::create(b, l, updated);
+            });
+        return loop.getResult(0);
+      };
+      if (rowsStatic == 1) {
+        y = fused();
+      } else if (!ShapedType::isDynamic(rowsStatic)) {
+        y = blocked();
+      } else {
+        // Rows known at run time: decode (1 row) takes the GEMV.
+        Value isOne = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::eq,
+            getValueOrCreateConstantIndexOp(rewriter, loc, rows),
+            arith::ConstantIndexOp::create(rewriter, loc, 1));
+        y = scf::IfOp::create(
+                rewriter, loc, isOne,
+                [&](OpBuilder &b, Location l) {
+                  scf::YieldOp::create(b, l, fused());
+                },
+                [&](OpBuilder &b, Location l) {
+                  scf::YieldOp::create(b, l, blocked());
+                })
+                .getResult(0);
       }
-      maps.push_back(AffineMap::get(3, 0, {d(0), d(1)}, ctx));
-      y = linalg::GenericOp::create(
-              rewriter, loc, yType, inputs, init, maps, {par, par, red},
-              [&](OpBuilder &b, Location l, ValueRange args) {
-                Value corrected = arith::SubFOp::create(
-                    b, l, args[0],
-                    arith::MulFOp::create(b, l, zeroPointOf(b, l, args, 3),
-                                          args[1]));
-                Value acc = arith::AddFOp::create(
-                    b, l, args.back(),
-                    arith::MulFOp::create(b, l, args[2], corrected));
-                linalg::YieldOp::create(b, l, ValueRange{acc});
-              })
-              .getResult(0);
     }
     rewriter.replaceOp(op, expandRows(rewriter, loc, y, adaptor.getX(),
                                       *resultType));
