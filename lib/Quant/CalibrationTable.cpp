@@ -31,8 +31,7 @@ uint64_t qopt::quant::fnv1a64(const void *data, size_t size, uint64_t seed) {
   return h;
 }
 
-const TensorCalibration *
-CalibrationTable::find(const std::string &name) const {
+const TensorCalibration *CalibrationTable::find(const std::string &name) const {
   for (const TensorCalibration &t : tensors)
     if (t.name == name)
       return &t;
@@ -52,11 +51,21 @@ std::string jsonString(const std::string &s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\t': out += "\\t"; break;
-    case '\r': out += "\\r"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
     default:
       if (c < 0x20) {
         char buf[8];
@@ -100,8 +109,8 @@ struct SidecarWriter {
                  values.size() * sizeof(T));
     bytes.resize((bytes.size() + kAlign - 1) / kAlign * kAlign, '\0');
     return "{\"offset\": " + std::to_string(offset) +
-           ", \"count\": " + std::to_string(values.size()) +
-           ", \"dtype\": \"" + dtype + "\"}";
+           ", \"count\": " + std::to_string(values.size()) + ", \"dtype\": \"" +
+           dtype + "\"}";
   }
 };
 
@@ -227,14 +236,30 @@ private:
         return fail("unterminated escape");
       char e = s_[pos_++];
       switch (e) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'u': {
         if (pos_ + 4 > s_.size())
           return fail("bad \\u escape");
@@ -381,17 +406,20 @@ struct Reader {
     return false;
   }
   bool getInt(const Json &obj, const char *key, int64_t &out,
-              const std::string &where, bool required = true) {
+              const std::string &where, bool required = true,
+              bool allowNegative = false) {
     const Json *v = obj.get(key);
     if (!v)
       return !required || fail(where + ": missing \"" + key + "\"");
-    if (v->kind != Json::Number || v->text.find_first_of(".eE") !=
-                                       std::string::npos)
+    if (v->kind != Json::Number ||
+        v->text.find_first_of(".eE") != std::string::npos)
       return fail(where + ": \"" + key + "\" is not an integer");
     errno = 0;
     long long x = std::strtoll(v->text.c_str(), nullptr, 10);
     if (errno)
       return fail(where + ": \"" + key + "\" is out of range");
+    if (x < 0 && !allowNegative)
+      return fail(where + ": \"" + key + "\" is negative");
     out = x;
     return true;
   }
@@ -418,7 +446,8 @@ struct Reader {
     if (ref->kind != Json::Object)
       return fail(at + ": expected {\"offset\", \"count\", \"dtype\"}");
     int64_t offset = 0, count = 0;
-    if (!getInt(*ref, "offset", offset, at) || !getInt(*ref, "count", count, at))
+    if (!getInt(*ref, "offset", offset, at) ||
+        !getInt(*ref, "count", count, at))
       return false;
     const Json *type = ref->get("dtype");
     if (!type || type->kind != Json::String || type->text != dtype)
@@ -427,10 +456,13 @@ struct Reader {
       return fail(at + ": offset " + std::to_string(offset) +
                   " is not a 64-byte aligned offset past the sidecar header");
     if (count < 0 ||
-        uint64_t(count) > (sidecar->size() - std::min<size_t>(offset, sidecar->size())) / sizeof(T) ||
+        uint64_t(count) >
+            (sidecar->size() - std::min<size_t>(offset, sidecar->size())) /
+                sizeof(T) ||
         size_t(offset) > sidecar->size())
       return fail(at + ": " + std::to_string(count) + " values at offset " +
-                  std::to_string(offset) + " run past the end of the sidecar (" +
+                  std::to_string(offset) +
+                  " run past the end of the sidecar (" +
                   std::to_string(sidecar->size()) + " bytes)");
     out.resize(count);
     std::memcpy(out.data(), sidecar->data() + offset, count * sizeof(T));
@@ -479,7 +511,8 @@ Status qopt::quant::writeCalibrationTable(const std::string &path,
       json += ", \"" + std::string(key) + "\": " + jsonFloat(*v);
   };
   for (const TensorCalibration &t : table.tensors) {
-    std::string where = "calibration table '" + path + "': tensor '" + t.name + "'";
+    std::string where =
+        "calibration table '" + path + "': tensor '" + t.name + "'";
     if (t.name.empty())
       return Status::error("calibration table '" + path +
                            "': a tensor has an empty name");
@@ -498,13 +531,17 @@ Status qopt::quant::writeCalibrationTable(const std::string &path,
       return Status::error(where + " has a non-finite array value");
     if (!t.channelAbsMax.empty() && !t.channelMeanAbs.empty() &&
         t.channelAbsMax.size() != t.channelMeanAbs.size())
-      return Status::error(where + ": channel absmax and mean |x| sizes differ");
-    if (!t.gram.empty() && (t.gramK < 1 || int64_t(t.gram.size()) != t.gramK * t.gramK))
-      return Status::error(where + ": XᵀX holds " + std::to_string(t.gram.size()) +
-                           " values, not K x K with K = " + std::to_string(t.gramK));
-    if (!t.reservoir.empty() &&
-        (t.reservoirRowSize < 1 || t.reservoir.size() % t.reservoirRowSize != 0))
-      return Status::error(where + ": reservoir size is not a multiple of the row size");
+      return Status::error(where +
+                           ": channel absmax and mean |x| sizes differ");
+    if (!t.gram.empty() &&
+        (t.gramK < 1 || int64_t(t.gram.size()) != t.gramK * t.gramK))
+      return Status::error(
+          where + ": XᵀX holds " + std::to_string(t.gram.size()) +
+          " values, not K x K with K = " + std::to_string(t.gramK));
+    if (!t.reservoir.empty() && (t.reservoirRowSize < 1 ||
+                                 t.reservoir.size() % t.reservoirRowSize != 0))
+      return Status::error(
+          where + ": reservoir size is not a multiple of the row size");
 
     std::string json = "    {\"name\": " + jsonString(t.name);
     scalar(json, "min", t.min);
@@ -519,14 +556,17 @@ Status qopt::quant::writeCalibrationTable(const std::string &path,
     scalar(json, "kl_threshold", t.klThreshold);
     scalar(json, "mse_threshold", t.mseThreshold);
     if (!t.histogram.empty())
-      json += ",\n     \"histogram\": {\"range\": " + jsonFloat(t.histogramRange) +
-              ", \"bins\": " + sidecar.add(t.histogram, "u64") + "}";
+      json +=
+          ",\n     \"histogram\": {\"range\": " + jsonFloat(t.histogramRange) +
+          ", \"bins\": " + sidecar.add(t.histogram, "u64") + "}";
     if (!t.channelAbsMax.empty() || !t.channelMeanAbs.empty())
       json += ",\n     \"channel_axis\": " + std::to_string(t.channelAxis);
     if (!t.channelAbsMax.empty())
-      json += ",\n     \"channel_absmax\": " + sidecar.add(t.channelAbsMax, "f32");
+      json +=
+          ",\n     \"channel_absmax\": " + sidecar.add(t.channelAbsMax, "f32");
     if (!t.channelMeanAbs.empty())
-      json += ",\n     \"channel_mean_abs\": " + sidecar.add(t.channelMeanAbs, "f32");
+      json += ",\n     \"channel_mean_abs\": " +
+              sidecar.add(t.channelMeanAbs, "f32");
     if (!t.gram.empty())
       json += ",\n     \"xtx\": {\"k\": " + std::to_string(t.gramK) +
               ", \"rows\": " + std::to_string(t.gramRows) +
@@ -545,17 +585,15 @@ Status qopt::quant::writeCalibrationTable(const std::string &path,
   char hash[24];
   std::snprintf(hash, sizeof hash, "%016" PRIx64,
                 fnv1a64(sidecar.bytes.data(), sidecar.bytes.size()));
-  std::string json = "{\n  \"format\": " + jsonString(kCalibrationTableFormat) +
-                     ",\n  \"version\": " +
-                     std::to_string(kCalibrationTableVersion) +
-                     ",\n  \"fingerprint\": " + jsonString(table.fingerprint) +
-                     ",\n  \"sample_count\": " +
-                     std::to_string(table.sampleCount) +
-                     ",\n  \"sidecar\": " + jsonString(baseName(sidecarPath)) +
-                     ",\n  \"sidecar_bytes\": " +
-                     std::to_string(sidecar.bytes.size()) +
-                     ",\n  \"sidecar_fnv1a64\": \"" + hash +
-                     "\",\n  \"tensors\": [\n" + tensors + "\n  ]\n}\n";
+  std::string json =
+      "{\n  \"format\": " + jsonString(kCalibrationTableFormat) +
+      ",\n  \"version\": " + std::to_string(kCalibrationTableVersion) +
+      ",\n  \"fingerprint\": " + jsonString(table.fingerprint) +
+      ",\n  \"sample_count\": " + std::to_string(table.sampleCount) +
+      ",\n  \"sidecar\": " + jsonString(baseName(sidecarPath)) +
+      ",\n  \"sidecar_bytes\": " + std::to_string(sidecar.bytes.size()) +
+      ",\n  \"sidecar_fnv1a64\": \"" + hash + "\",\n  \"tensors\": [\n" +
+      tensors + "\n  ]\n}\n";
   std::string error;
   std::string sidecarTemp = writeTemp(sidecarPath, sidecar.bytes, error);
   if (sidecarTemp.empty())
@@ -584,7 +622,8 @@ Status qopt::quant::readCalibrationTable(const std::string &path,
     return Status::error("calibration table: " + error);
   Json root;
   if (!Parser(text).parse(root, error))
-    return Status::error(path + ": not a valid JSON calibration table: " + error);
+    return Status::error(path +
+                         ": not a valid JSON calibration table: " + error);
   Reader r;
   r.path = path;
   if (root.kind != Json::Object)
@@ -629,10 +668,12 @@ Status qopt::quant::readCalibrationTable(const std::string &path,
   if (!readWholeFile(sidecarPath, sidecar, error))
     return Status::error(path + ": sidecar: " + error);
   if (int64_t(sidecar.size()) != sidecarBytes)
-    return Status::error(sidecarPath + ": sidecar is " +
-                         std::to_string(sidecar.size()) + " bytes, the table says " +
-                         std::to_string(sidecarBytes) + " (truncated or replaced)");
-  if (sidecar.size() < kAlign || std::memcmp(sidecar.data(), kSidecarMagic, 8) != 0)
+    return Status::error(
+        sidecarPath + ": sidecar is " + std::to_string(sidecar.size()) +
+        " bytes, the table says " + std::to_string(sidecarBytes) +
+        " (truncated or replaced)");
+  if (sidecar.size() < kAlign ||
+      std::memcmp(sidecar.data(), kSidecarMagic, 8) != 0)
     return Status::error(sidecarPath + ": not a quant-opt calibration sidecar");
   char actual[24];
   std::snprintf(actual, sizeof actual, "%016" PRIx64,
@@ -670,7 +711,8 @@ Status qopt::quant::readCalibrationTable(const std::string &path,
       return Status::error(r.error);
     if (const Json *p = entry.get("percentile")) {
       if (p->kind != Json::Number)
-        return Status::error(path + ": " + where + ": \"percentile\" is not a number");
+        return Status::error(path + ": " + where +
+                             ": \"percentile\" is not a number");
       t.percentile = p->number;
     }
     if (const Json *h = entry.get("histogram")) {
@@ -678,14 +720,14 @@ Status qopt::quant::readCalibrationTable(const std::string &path,
       if (h->kind != Json::Object || !r.getFloat(*h, "range", range, where) ||
           !range || *range < 0.0f ||
           !r.getArray(*h, "bins", "u64", t.histogram, where + " histogram"))
-        return Status::error(r.error.empty()
-                                 ? path + ": " + where + ": invalid \"histogram\""
-                                 : r.error);
+        return Status::error(r.error.empty() ? path + ": " + where +
+                                                   ": invalid \"histogram\""
+                                             : r.error);
       if (t.histogram.empty())
         return Status::error(path + ": " + where + ": empty histogram");
       t.histogramRange = *range;
     }
-    if (!r.getInt(entry, "channel_axis", t.channelAxis, where, false) ||
+    if (!r.getInt(entry, "channel_axis", t.channelAxis, where, false, true) ||
         !r.getArray(entry, "channel_absmax", "f32", t.channelAbsMax, where) ||
         !r.getArray(entry, "channel_mean_abs", "f32", t.channelMeanAbs, where))
       return Status::error(r.error);
@@ -694,26 +736,29 @@ Status qopt::quant::readCalibrationTable(const std::string &path,
       return Status::error(path + ": " + where +
                            ": channel absmax and mean |x| sizes differ");
     if (const Json *x = entry.get("xtx")) {
-      if (x->kind != Json::Object || !r.getInt(*x, "k", t.gramK, where + " xtx") ||
+      if (x->kind != Json::Object ||
+          !r.getInt(*x, "k", t.gramK, where + " xtx") ||
           !r.getInt(*x, "rows", t.gramRows, where + " xtx") ||
           !r.getArray(*x, "data", "f64", t.gram, where + " xtx"))
-        return Status::error(r.error.empty() ? path + ": " + where + ": invalid \"xtx\""
-                                             : r.error);
+        return Status::error(r.error.empty()
+                                 ? path + ": " + where + ": invalid \"xtx\""
+                                 : r.error);
       if (t.gramK < 1 || int64_t(t.gram.size()) != t.gramK * t.gramK)
-        return Status::error(path + ": " + where + ": xtx holds " +
-                             std::to_string(t.gram.size()) +
-                             " values, not K x K with K = " +
-                             std::to_string(t.gramK));
+        return Status::error(
+            path + ": " + where + ": xtx holds " +
+            std::to_string(t.gram.size()) +
+            " values, not K x K with K = " + std::to_string(t.gramK));
     }
     if (const Json *x = entry.get("reservoir")) {
       if (x->kind != Json::Object ||
           !r.getInt(*x, "row_size", t.reservoirRowSize, where + " reservoir") ||
           !r.getInt(*x, "seen", t.reservoirSeen, where + " reservoir") ||
           !r.getArray(*x, "data", "f32", t.reservoir, where + " reservoir"))
-        return Status::error(r.error.empty()
-                                 ? path + ": " + where + ": invalid \"reservoir\""
-                                 : r.error);
-      if (t.reservoirRowSize < 1 || t.reservoir.size() % t.reservoirRowSize != 0)
+        return Status::error(r.error.empty() ? path + ": " + where +
+                                                   ": invalid \"reservoir\""
+                                             : r.error);
+      if (t.reservoirRowSize < 1 ||
+          t.reservoir.size() % t.reservoirRowSize != 0)
         return Status::error(path + ": " + where +
                              ": reservoir size is not a multiple of row_size");
     }

@@ -46,9 +46,8 @@ static Status checkBatch(size_t size, const ChannelAxis &axis,
 //===----------------------------------------------------------------------===//
 
 MinMaxObserver::MinMaxObserver(ChannelAxis axis)
-    : axis_(axis),
-      min_(std::max<int64_t>(axis.numChannels, 0),
-           std::numeric_limits<float>::infinity()),
+    : axis_(axis), min_(std::max<int64_t>(axis.numChannels, 0),
+                        std::numeric_limits<float>::infinity()),
       max_(std::max<int64_t>(axis.numChannels, 0),
            -std::numeric_limits<float>::infinity()) {}
 
@@ -125,7 +124,7 @@ Status MovingAverageMinMaxObserver::observe(Span<float> batch) {
 Histogram::Histogram(int64_t numBins, float initialRange)
     : counts_(std::max<int64_t>(numBins, 1), 0),
       range_(initialRange > 0.0f && std::isfinite(initialRange) ? initialRange
-                                                                 : 0.0f) {}
+                                                                : 0.0f) {}
 
 Status Histogram::fromCounts(float range, std::vector<uint64_t> counts,
                              Histogram &out) {
@@ -268,7 +267,8 @@ bool smooth(std::vector<double> &p, double eps = 1e-4) {
 }
 
 /// scipy.stats.entropy(p, q): both normalized, sum p log(p / q).
-double klDivergence(const std::vector<double> &p, const std::vector<double> &q) {
+double klDivergence(const std::vector<double> &p,
+                    const std::vector<double> &q) {
   double sp = 0.0, sq = 0.0;
   for (size_t i = 0; i < p.size(); ++i) {
     sp += p[i];
@@ -356,8 +356,9 @@ double qopt::quant::histogramQuantizationMse(const Histogram &histogram,
     if (!counts[b])
       continue;
     double centre = (double(b) + 0.5) * w;
-    double e = centre <= threshold ? inRange
-                                   : (centre - threshold) * (centre - threshold);
+    double e = centre <= threshold
+                   ? inRange
+                   : (centre - threshold) * (centre - threshold);
     error += double(counts[b]) * e;
   }
   return histogram.total() ? error / double(histogram.total()) : 0.0;

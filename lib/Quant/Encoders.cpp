@@ -39,8 +39,8 @@ Status qopt::quant::quantizeRtn(Span<float> weight, int64_t n, int64_t k,
                          std::to_string(bits));
   if (n < 1 || k < 1 || static_cast<int64_t>(weight.size()) != n * k)
     return Status::error("RTN: weight of " + std::to_string(weight.size()) +
-                         " values does not match [" + std::to_string(n) +
-                         ", " + std::to_string(k) + "]");
+                         " values does not match [" + std::to_string(n) + ", " +
+                         std::to_string(k) + "]");
   if (options.groupSize < -1)
     return Status::error("RTN: group size must be -1, 0 or positive, got " +
                          std::to_string(options.groupSize));
@@ -112,10 +112,9 @@ std::vector<float> qopt::quant::dequantizeRtn(const RtnWeight &weight) {
   for (int64_t row = 0; row < weight.n; ++row)
     for (int64_t c = 0; c < weight.k; ++c) {
       int64_t g = row * weight.numGroups + c / weight.groupSize;
-      w[row * weight.k + c] =
-          float(int32_t(weight.codes[row * weight.k + c]) -
-                int32_t(weight.zeroPoints[g])) *
-          weight.scales[g];
+      w[row * weight.k + c] = float(int32_t(weight.codes[row * weight.k + c]) -
+                                    int32_t(weight.zeroPoints[g])) *
+                              weight.scales[g];
     }
   return w;
 }
@@ -150,10 +149,10 @@ Status qopt::quant::packCodes(Span<uint8_t> codes, int64_t n, int64_t k,
     for (int64_t c = 0; c < k; ++c) {
       uint8_t code = codes[row * k + c];
       if (code >> bits)
-        return Status::error("packing: code " + std::to_string(code) +
-                             " at [" + std::to_string(row) + ", " +
-                             std::to_string(c) + "] does not fit in " +
-                             std::to_string(bits) + " bits");
+        return Status::error("packing: code " + std::to_string(code) + " at [" +
+                             std::to_string(row) + ", " + std::to_string(c) +
+                             "] does not fit in " + std::to_string(bits) +
+                             " bits");
       int64_t bit = c * sb;
       result[row * rowBytes + bit / 8] |= uint8_t(code << (bit % 8));
     }
@@ -192,7 +191,8 @@ Status qopt::quant::quantizeInt8PerChannel(Span<float> weight, int64_t rows,
   if (axis != 0 && axis != 1)
     return Status::error("int8 weight: axis must be 0 or 1, got " +
                          std::to_string(axis));
-  if (rows < 1 || cols < 1 || static_cast<int64_t>(weight.size()) != rows * cols)
+  if (rows < 1 || cols < 1 ||
+      static_cast<int64_t>(weight.size()) != rows * cols)
     return Status::error("int8 weight: " + std::to_string(weight.size()) +
                          " values do not match [" + std::to_string(rows) +
                          ", " + std::to_string(cols) + "]");
@@ -216,8 +216,8 @@ Status qopt::quant::quantizeInt8PerChannel(Span<float> weight, int64_t rows,
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
       result.codes[r * cols + c] = static_cast<int8_t>(
-          quantizeValue(weight[r * cols + c],
-                        result.scales[axis == 1 ? c : r], 0, -127, 127));
+          quantizeValue(weight[r * cols + c], result.scales[axis == 1 ? c : r],
+                        0, -127, 127));
   out = std::move(result);
   return Status::ok();
 }

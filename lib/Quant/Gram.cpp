@@ -44,8 +44,7 @@ gramTiles(const double *panels, int64_t rows, int64_t kp, double *upper) {
     for (int64_t j0 = ib / NR * NR; j0 < kp; j0 += NR) {
       const double *jp = panels + (j0 / kPanel) * rows * kPanel + j0 % kPanel;
       for (int64_t i0 = ib; i0 < iend && i0 < j0 + NR; i0 += MR) {
-        const double *ip =
-            panels + (i0 / kPanel) * rows * kPanel + i0 % kPanel;
+        const double *ip = panels + (i0 / kPanel) * rows * kPanel + i0 % kPanel;
         Vec acc[MR][NV] = {};
         for (int64_t r = 0; r < rows; ++r) {
           Vec b[NV];
@@ -96,16 +95,14 @@ GramKernel selectKernel() {
   return gramBaseline;
 }
 
-void gramKernel(const double *panels, int64_t rows, int64_t kp,
-                double *upper) {
+void gramKernel(const double *panels, int64_t rows, int64_t kp, double *upper) {
   static const GramKernel kernel = selectKernel();
   kernel(panels, rows, kp, upper);
 }
 } // namespace
 
 GramAccumulator::GramAccumulator(int64_t k)
-    : k_(std::max<int64_t>(k, 1)),
-      upper_(paddedK(k_) * paddedK(k_), 0.0),
+    : k_(std::max<int64_t>(k, 1)), upper_(paddedK(k_) * paddedK(k_), 0.0),
       block_(kBlockRows * paddedK(k_), 0.0) {}
 
 void GramAccumulator::flush() {
@@ -117,9 +114,9 @@ void GramAccumulator::flush() {
 
 Status GramAccumulator::observe(Span<float> batch) {
   if (batch.size() % static_cast<size_t>(k_) != 0)
-    return Status::error("XᵀX: batch of " + std::to_string(batch.size()) +
-                         " values is not a multiple of K = " +
-                         std::to_string(k_));
+    return Status::error(
+        "XᵀX: batch of " + std::to_string(batch.size()) +
+        " values is not a multiple of K = " + std::to_string(k_));
   const int64_t kp = paddedK(k_);
   const size_t rows = batch.size() / k_;
   for (size_t r = 0; r < rows; ++r) {
@@ -137,8 +134,8 @@ Status GramAccumulator::observe(Span<float> batch) {
     // `pending_` rows of each panel, so the panel stride is the row count at
     // flush time. Write with the full-block stride and compact on flush.
     for (int64_t c = 0; c < kp; ++c)
-      block_[(c / kPanel) * kBlockRows * kPanel + pending_ * kPanel + (c % kPanel)] =
-          c < k_ ? double(row[c]) : 0.0;
+      block_[(c / kPanel) * kBlockRows * kPanel + pending_ * kPanel +
+             (c % kPanel)] = c < k_ ? double(row[c]) : 0.0;
     ++pending_;
     ++numRows_;
   }
@@ -169,9 +166,9 @@ std::vector<double> GramAccumulator::matrix() const {
 
 Status GramAccumulator::assign(std::vector<double> matrix, int64_t numRows) {
   if (static_cast<int64_t>(matrix.size()) != k_ * k_)
-    return Status::error("XᵀX: matrix of " + std::to_string(matrix.size()) +
-                         " values, expected K x K = " +
-                         std::to_string(k_ * k_));
+    return Status::error(
+        "XᵀX: matrix of " + std::to_string(matrix.size()) +
+        " values, expected K x K = " + std::to_string(k_ * k_));
   const int64_t kp = paddedK(k_);
   std::fill(upper_.begin(), upper_.end(), 0.0);
   for (int64_t i = 0; i < k_; ++i)

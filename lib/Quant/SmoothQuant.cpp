@@ -42,8 +42,8 @@ Status qopt::quant::smoothQuantScales(Span<float> actAbsMax,
     if (a > 0.0f && w > 0.0f)
       s = std::pow(double(a), double(alpha)) /
           std::pow(double(w), 1.0 - double(alpha));
-    result[j] = static_cast<float>(
-        std::clamp(s, double(kSmoothQuantMinScale), double(kSmoothQuantMaxScale)));
+    result[j] = static_cast<float>(std::clamp(s, double(kSmoothQuantMinScale),
+                                              double(kSmoothQuantMaxScale)));
   }
   scales = std::move(result);
   return Status::ok();

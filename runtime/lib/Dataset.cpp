@@ -49,9 +49,9 @@ struct Input {
 
 /// How one input's samples come out of an .npy / .npz array.
 struct ArraySource {
-  size_t array = 0;        // Index into qopt_rt_dataset::arrays.
-  int64_t rowsPerSample;   // Rows of dim 0 per sample.
-  bool dropLeadingDim;     // rank(array) == rank(input) + 1.
+  size_t array = 0;      // Index into qopt_rt_dataset::arrays.
+  int64_t rowsPerSample; // Rows of dim 0 per sample.
+  bool dropLeadingDim;   // rank(array) == rank(input) + 1.
 };
 
 bool isDirectory(const std::string &path) {
@@ -242,7 +242,8 @@ bool readNpz(const std::string &path,
     uint32_t nameLength = le16(zip, at + 28), extraLength = le16(zip, at + 30),
              commentLength = le16(zip, at + 32);
     uint64_t local = le32(zip, at + 42);
-    if (zip.size() - at - 46 < uint64_t(nameLength) + extraLength + commentLength)
+    if (zip.size() - at - 46 <
+        uint64_t(nameLength) + extraLength + commentLength)
       return error("corrupt zip central directory");
     std::string name = zip.substr(at + 46, nameLength);
     // ZIP64 extra field: the 0xFFFFFFFF fields in order.
@@ -253,9 +254,18 @@ bool readNpz(const std::string &path,
         break;
       if (id == 0x0001) {
         size_t f = extra + 4, fEnd = f + length;
-        if (size == 0xFFFFFFFFu && f + 8 <= fEnd) { size = le64(zip, f); f += 8; }
-        if (compressed == 0xFFFFFFFFu && f + 8 <= fEnd) { compressed = le64(zip, f); f += 8; }
-        if (local == 0xFFFFFFFFu && f + 8 <= fEnd) { local = le64(zip, f); f += 8; }
+        if (size == 0xFFFFFFFFu && f + 8 <= fEnd) {
+          size = le64(zip, f);
+          f += 8;
+        }
+        if (compressed == 0xFFFFFFFFu && f + 8 <= fEnd) {
+          compressed = le64(zip, f);
+          f += 8;
+        }
+        if (local == 0xFFFFFFFFu && f + 8 <= fEnd) {
+          local = le64(zip, f);
+          f += 8;
+        }
       }
       extra += 4 + length;
     }
@@ -336,7 +346,7 @@ struct qopt_rt_dataset {
   std::vector<int64_t> fileIndex;        // ONNX_DIR: input j <- input_<k>.pb.
   std::vector<ArraySource> arraySources; // NPY_DIR / NPZ.
   enum TokenRole { Tokens, Ones, Positions };
-  std::vector<TokenRole> tokenRoles;     // TOKENS.
+  std::vector<TokenRole> tokenRoles; // TOKENS.
   int64_t numSamples = -1;
   int64_t cursor = 0;
 };
@@ -355,7 +365,7 @@ bool openOnnxDir(qopt_rt_dataset &ds) {
   }
   std::sort(sets.begin(), sets.end());
   if (sets.empty())
-    return fail(ds.path + ": empty dataset: no test_data_set_* directories") ,
+    return fail(ds.path + ": empty dataset: no test_data_set_* directories"),
            false;
   for (auto &set : sets)
     ds.sets.push_back(set.second);
@@ -602,9 +612,10 @@ qopt_rt_tensor *readSampleInput(qopt_rt_dataset &ds, int64_t index, size_t j,
     if (!t)
       return nullptr;
     for (int64_t i = 0; i < ds.window; ++i) {
-      int64_t v = ds.tokenRoles[j] == qopt_rt_dataset::Ones        ? 1
-                  : ds.tokenRoles[j] == qopt_rt_dataset::Positions ? i
-                  : ds.tokens[index * ds.window + i];
+      int64_t v = ds.tokenRoles[j] == qopt_rt_dataset::Ones ? 1
+                  : ds.tokenRoles[j] == qopt_rt_dataset::Positions
+                      ? i
+                      : ds.tokens[index * ds.window + i];
       if (input.dtype == QOPT_DTYPE_INT64)
         static_cast<int64_t *>(t->data)[i] = v;
       else
@@ -694,10 +705,18 @@ qopt_rt_dataset *qopt_rt_dataset_open(const char *path,
   }
   bool ok = false;
   switch (ds->kind) {
-  case QOPT_RT_DATASET_ONNX_DIR: ok = openOnnxDir(*ds); break;
-  case QOPT_RT_DATASET_NPY_DIR: ok = openNpyDir(*ds); break;
-  case QOPT_RT_DATASET_NPZ: ok = openNpz(*ds); break;
-  case QOPT_RT_DATASET_TOKENS: ok = openTokens(*ds, *options); break;
+  case QOPT_RT_DATASET_ONNX_DIR:
+    ok = openOnnxDir(*ds);
+    break;
+  case QOPT_RT_DATASET_NPY_DIR:
+    ok = openNpyDir(*ds);
+    break;
+  case QOPT_RT_DATASET_NPZ:
+    ok = openNpz(*ds);
+    break;
+  case QOPT_RT_DATASET_TOKENS:
+    ok = openTokens(*ds, *options);
+    break;
   default:
     failf("%s: unknown dataset kind %d", ds->path.c_str(), int(ds->kind));
   }

@@ -85,7 +85,8 @@ protected:
   void rehash() {
     std::string bin = read(path_ + ".bin");
     char hash[24];
-    std::snprintf(hash, sizeof hash, "%016" PRIx64, fnv1a64(bin.data(), bin.size()));
+    std::snprintf(hash, sizeof hash, "%016" PRIx64,
+                  fnv1a64(bin.data(), bin.size()));
     std::string json = read(path_);
     size_t at = json.find("\"sidecar_fnv1a64\": \"");
     ASSERT_NE(at, std::string::npos);
@@ -164,15 +165,18 @@ TEST_F(TableTest, RoundTrip) {
 
 TEST_F(TableTest, WrongFormatVersionFingerprint) {
   ASSERT_TRUE(writeCalibrationTable(path_, sample()).isOk());
-  EXPECT_NE(readError("other-model").find(
-                "made for model fingerprint 'onnx-fnv1a64:0123456789abcdef', not "
-                "'other-model'"),
-            std::string::npos);
+  EXPECT_NE(
+      readError("other-model")
+          .find(
+              "made for model fingerprint 'onnx-fnv1a64:0123456789abcdef', not "
+              "'other-model'"),
+      std::string::npos);
   editJson("\"version\": 1", "\"version\": 2");
   EXPECT_NE(readError().find("version 2 is not supported"), std::string::npos);
   editJson("\"version\": 2", "\"version\": 1");
   editJson("quant-opt-calibration", "tensorrt-cache");
-  EXPECT_NE(readError().find("not a quant-opt calibration table"), std::string::npos);
+  EXPECT_NE(readError().find("not a quant-opt calibration table"),
+            std::string::npos);
   write(path_, "{\"format\": ");
   EXPECT_NE(readError().find("not a valid JSON"), std::string::npos);
   std::remove(path_.c_str());
@@ -208,13 +212,15 @@ TEST_F(TableTest, NaNAndBadReferences) {
   write(path_ + ".bin", edited);
   rehash();
   std::string message = readError();
-  EXPECT_NE(message.find("\"channel_absmax\": element 1 is NaN"), std::string::npos)
+  EXPECT_NE(message.find("\"channel_absmax\": element 1 is NaN"),
+            std::string::npos)
       << message;
   // NaN in the JSON is not JSON.
   write(path_ + ".bin", bin);
   write(path_, json);
   editJson("\"min\": -1.5", "\"min\": NaN");
-  EXPECT_NE(readError().find("NaN and Infinity are not JSON"), std::string::npos);
+  EXPECT_NE(readError().find("NaN and Infinity are not JSON"),
+            std::string::npos);
   // An offset past the end / misaligned.
   write(path_, json);
   std::string offsetText = "\"offset\": " + std::to_string(offset);
@@ -223,6 +229,11 @@ TEST_F(TableTest, NaNAndBadReferences) {
   write(path_, json);
   editJson(offsetText, "\"offset\": " + std::to_string(offset + 4));
   EXPECT_NE(readError().find("64-byte aligned"), std::string::npos);
+  // Negative counts.
+  write(path_, json);
+  editJson("\"sample_count\": 32", "\"sample_count\": -1");
+  EXPECT_NE(readError().find("\"sample_count\" is negative"),
+            std::string::npos);
   // Wrong dtype for the array.
   write(path_, json);
   editJson("\"dtype\": \"f64\"", "\"dtype\": \"f32\"");

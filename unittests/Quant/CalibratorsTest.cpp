@@ -50,9 +50,9 @@ Histogram analyticGaussianHistogram(double total = 1e13) {
   std::vector<uint64_t> counts(bins);
   for (int b = 0; b < bins; ++b) {
     double lo = b * w, hi = (b + 1) * w;
-    double mass = b == bins - 1
-                      ? std::erfc(lo / std::sqrt(2.0))
-                      : std::erf(hi / std::sqrt(2.0)) - std::erf(lo / std::sqrt(2.0));
+    double mass = b == bins - 1 ? std::erfc(lo / std::sqrt(2.0))
+                                : std::erf(hi / std::sqrt(2.0)) -
+                                      std::erf(lo / std::sqrt(2.0));
     counts[b] = uint64_t(std::llround(total * mass));
   }
   Histogram h;
@@ -161,7 +161,8 @@ TEST(Histogram, BinsAndGrowth) {
   // edges: allow a handful of moves between neighbouring bins.
   int64_t diff = 0;
   for (int b = 0; b < 64; ++b)
-    diff += std::llabs(int64_t(streamed.counts()[b]) - int64_t(fixed.counts()[b]));
+    diff +=
+        std::llabs(int64_t(streamed.counts()[b]) - int64_t(fixed.counts()[b]));
   EXPECT_LE(diff, 4);
 }
 
@@ -291,7 +292,8 @@ TEST(Mse, GaussianOptimum) {
     double best = 1e30;
     for (float c = 1.5f; c < 6.0f; c += 0.05f)
       best = std::min(best, empiricalMse(x, c, bits));
-    EXPECT_LE(empiricalMse(x, t, bits), best * 1.02) << bits << " bits, T=" << t;
+    EXPECT_LE(empiricalMse(x, t, bits), best * 1.02)
+        << bits << " bits, T=" << t;
     EXPECT_NEAR(t, argminGaussianMse(bits), bits == 8 ? 0.4 : 0.1) << bits;
   }
 }
@@ -312,7 +314,8 @@ TEST(Gram, MatchesNaive) {
     std::vector<float> all;
     int64_t rows = 0;
     for (int64_t batchRows : {3, 64, 1, 100, 0, 17}) {
-      std::vector<float> batch = uniform(batchRows * k, -2.0f, 2.0f, unsigned(k + batchRows));
+      std::vector<float> batch =
+          uniform(batchRows * k, -2.0f, 2.0f, unsigned(k + batchRows));
       ASSERT_TRUE(acc.observe(batch).isOk());
       all.insert(all.end(), batch.begin(), batch.end());
       rows += batchRows;
@@ -326,10 +329,31 @@ TEST(Gram, MatchesNaive) {
     std::vector<double> got = acc.matrix(), want = naiveGram(all, rows, k);
     ASSERT_EQ(got.size(), want.size());
     for (size_t i = 0; i < got.size(); ++i)
-      ASSERT_NEAR(got[i], want[i], 1e-9 * (1 + std::fabs(want[i]))) << "K=" << k << " i=" << i;
+      ASSERT_NEAR(got[i], want[i], 1e-9 * (1 + std::fabs(want[i])))
+          << "K=" << k << " i=" << i;
   }
   GramAccumulator acc(4);
   EXPECT_TRUE(acc.observe(std::vector<float>{1, 2, 3}).failed());
+}
+
+TEST(Gram, AssignThenContinue) {
+  // Resuming from a stored matrix (calibration table) and adding rows gives
+  // the matrix of all rows.
+  const int64_t k = 13;
+  std::vector<float> first = uniform(20 * k, -1.0f, 1.0f, 1);
+  std::vector<float> second = uniform(30 * k, -1.0f, 1.0f, 2);
+  GramAccumulator a(k);
+  ASSERT_TRUE(a.observe(first).isOk());
+  GramAccumulator b(k);
+  ASSERT_TRUE(b.assign(a.matrix(), a.numRows()).isOk());
+  ASSERT_TRUE(b.observe(second).isOk());
+  std::vector<float> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  std::vector<double> want = naiveGram(all, 50, k), got = b.matrix();
+  EXPECT_EQ(b.numRows(), 50);
+  for (size_t i = 0; i < got.size(); ++i)
+    ASSERT_NEAR(got[i], want[i], 1e-9 * (1 + std::fabs(want[i])));
+  EXPECT_TRUE(b.assign(std::vector<double>(3), 1).failed());
 }
 
 TEST(Gram, Throughput4096) {
@@ -341,7 +365,9 @@ TEST(Gram, Throughput4096) {
   auto start = std::chrono::steady_clock::now();
   std::clock_t cpuStart = std::clock();
   ASSERT_TRUE(acc.observe(x).isOk());
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   double cpu = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
   std::printf("[ perf     ] XtX K=4096, %lld rows, one thread: %.0f rows/s, "
               "%.1f GFLOP/s (upper triangle); per CPU second: %.0f rows/s, "
@@ -366,11 +392,14 @@ TEST(Histogram, Throughput) {
   std::clock_t cpuStart = std::clock();
   for (int i = 0; i < 4; ++i)
     h.observe(x);
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   double cpu = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
-  std::printf("[ perf     ] 2048-bin |x| histogram, one thread: %.0f M values/s; "
-              "per CPU second: %.0f M values/s\n",
-              4.0 * x.size() / s * 1e-6, 4.0 * x.size() / cpu * 1e-6);
+  std::printf(
+      "[ perf     ] 2048-bin |x| histogram, one thread: %.0f M values/s; "
+      "per CPU second: %.0f M values/s\n",
+      4.0 * x.size() / s * 1e-6, 4.0 * x.size() / cpu * 1e-6);
   EXPECT_EQ(h.total(), 4u * x.size());
 }
 
@@ -379,7 +408,8 @@ TEST(Reservoir, BoundDeterminismUniformity) {
   std::vector<float> rows(n * rowSize);
   for (int64_t r = 0; r < n; ++r)
     rows[r * 2] = rows[r * 2 + 1] = float(r);
-  Reservoir a(capacity, rowSize, 42), b(capacity, rowSize, 42), c(capacity, rowSize, 43);
+  Reservoir a(capacity, rowSize, 42), b(capacity, rowSize, 42),
+      c(capacity, rowSize, 43);
   ASSERT_TRUE(a.observe(Span<float>(rows.data(), 6)).isOk());
   EXPECT_EQ(a.numKept(), 3); // Fewer rows than capacity: all kept, in order.
   EXPECT_EQ(a.rows(), (std::vector<float>{0, 0, 1, 1, 2, 2}));

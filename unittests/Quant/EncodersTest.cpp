@@ -102,7 +102,8 @@ TEST(Rtn, Errors) {
   std::vector<float> w = {1, 2, 3, 4};
   RtnOptions options;
   options.bits = 5;
-  EXPECT_NE(quantizeRtn(w, 2, 2, options, q).message().find("bits"), std::string::npos);
+  EXPECT_NE(quantizeRtn(w, 2, 2, options, q).message().find("bits"),
+            std::string::npos);
   options.bits = 4;
   EXPECT_NE(quantizeRtn(w, 3, 2, options, q).message().find("does not match"),
             std::string::npos);
@@ -119,7 +120,8 @@ TEST(Rtn, Errors) {
 TEST(Packing, BytesByHand) {
   std::vector<uint8_t> packed, codes;
   // 4-bit: first code in the low nibble.
-  ASSERT_TRUE(packCodes(std::vector<uint8_t>{1, 12, 10, 8}, 1, 4, 4, packed).isOk());
+  ASSERT_TRUE(
+      packCodes(std::vector<uint8_t>{1, 12, 10, 8}, 1, 4, 4, packed).isOk());
   EXPECT_EQ(packed, (std::vector<uint8_t>{0xC1, 0x8A}));
   // 2-bit: 4 codes per byte; rows start on a byte (K = 5 -> 2 bytes/row).
   ASSERT_TRUE(packCodes(std::vector<uint8_t>{1, 2, 3, 0, 3, 0, 0, 0, 0, 1}, 2,
@@ -188,7 +190,8 @@ TEST(Activation, OnnxDynamicQuantizeLinearExample) {
   EXPECT_FLOAT_EQ(p.scale, 0.1f);
   EXPECT_EQ(p.zeroPoint, 0);
   EXPECT_FALSE(p.isUnsigned);
-  std::vector<int32_t> q = quantizeActivation(std::vector<float>{0.25f, -100.0f, 1.0f}, p);
+  std::vector<int32_t> q =
+      quantizeActivation(std::vector<float>{0.25f, -100.0f, 1.0f}, p);
   EXPECT_EQ(q, (std::vector<int32_t>{2, -128, 10}));
   std::vector<float> d = dequantizeActivation(q, p);
   EXPECT_FLOAT_EQ(d[2], 1.0f);
@@ -208,27 +211,34 @@ TEST(SmoothQuant, HandCase) {
   std::vector<float> act = {4, 0, 9, 1e12f}, wmax = {1, 5, 4, 1e-12f};
   std::vector<float> s;
   ASSERT_TRUE(smoothQuantScales(act, wmax, 0.5f, s).isOk());
-  EXPECT_FLOAT_EQ(s[0], 2.0f);  // sqrt(4) / sqrt(1)
-  EXPECT_FLOAT_EQ(s[1], 1.0f);  // zero activation channel
-  EXPECT_FLOAT_EQ(s[2], 1.5f);  // 3 / 2
-  EXPECT_FLOAT_EQ(s[3], 1e5f);  // 1e12 clamped
+  EXPECT_FLOAT_EQ(s[0], 2.0f); // sqrt(4) / sqrt(1)
+  EXPECT_FLOAT_EQ(s[1], 1.0f); // zero activation channel
+  EXPECT_FLOAT_EQ(s[2], 1.5f); // 3 / 2
+  EXPECT_FLOAT_EQ(s[3], 1e5f); // 1e12 clamped
   ASSERT_TRUE(smoothQuantScales(act, wmax, 1.0f, s).isOk());
   EXPECT_FLOAT_EQ(s[2], 9.0f);
-  ASSERT_TRUE(smoothQuantScales(std::vector<float>{1e-12f}, std::vector<float>{1e12f}, 0.5f, s).isOk());
+  ASSERT_TRUE(smoothQuantScales(std::vector<float>{1e-12f},
+                                std::vector<float>{1e12f}, 0.5f, s)
+                  .isOk());
   EXPECT_FLOAT_EQ(s[0], 1e-5f);
   // Smoothing keeps X W: (x / s) (s w) = x w, and equalizes the ranges at
   // alpha 0.5: max|X_j| / s_j == s_j * max|W_j|.
-  ASSERT_TRUE(smoothQuantScales(std::vector<float>{16}, std::vector<float>{0.25f}, 0.5f, s).isOk());
+  ASSERT_TRUE(smoothQuantScales(std::vector<float>{16},
+                                std::vector<float>{0.25f}, 0.5f, s)
+                  .isOk());
   EXPECT_FLOAT_EQ(16 / s[0], s[0] * 0.25f);
   Status bad = smoothQuantScales(act, std::vector<float>{1}, 0.5f, s);
-  EXPECT_NE(bad.message().find("4 activation channels but 1"), std::string::npos);
+  EXPECT_NE(bad.message().find("4 activation channels but 1"),
+            std::string::npos);
   EXPECT_TRUE(smoothQuantScales(act, wmax, 1.5f, s).failed());
-  bad = smoothQuantScales(std::vector<float>{1, -1}, std::vector<float>{1, 1}, 0.5f, s);
+  bad = smoothQuantScales(std::vector<float>{1, -1}, std::vector<float>{1, 1},
+                          0.5f, s);
   EXPECT_NE(bad.message().find("channel 1"), std::string::npos);
 }
 
 TEST(SmoothQuant, WeightRowAbsMax) {
   // [K = 2, N = 3].
-  EXPECT_EQ(weightRowAbsMax(std::vector<float>{1, -3, 2, 0, 0.5f, -0.25f}, 2, 3),
-            (std::vector<float>{3, 0.5f}));
+  EXPECT_EQ(
+      weightRowAbsMax(std::vector<float>{1, -3, 2, 0, 0.5f, -0.25f}, 2, 3),
+      (std::vector<float>{3, 0.5f}));
 }

@@ -42,8 +42,10 @@ struct Inputs {
 };
 
 Tensor makeInt64(std::vector<int64_t> dims, std::vector<int64_t> values) {
-  Tensor t(qopt_rt_tensor_create(QOPT_DTYPE_INT64, int32_t(dims.size()), dims.data()));
-  std::copy(values.begin(), values.end(), static_cast<int64_t *>(qopt_rt_tensor_data(t.get())));
+  Tensor t(qopt_rt_tensor_create(QOPT_DTYPE_INT64, int32_t(dims.size()),
+                                 dims.data()));
+  std::copy(values.begin(), values.end(),
+            static_cast<int64_t *>(qopt_rt_tensor_data(t.get())));
   return t;
 }
 
@@ -58,22 +60,26 @@ std::string readBytes(const std::string &path) {
 }
 
 /// Writes test_data_set_<s>/input_<k>.pb.
-void writeSet(const TempDir &dir, int s, std::vector<const qopt_rt_tensor *> tensors) {
+void writeSet(const TempDir &dir, int s,
+              std::vector<const qopt_rt_tensor *> tensors) {
   std::string set = dir.file("test_data_set_" + std::to_string(s));
   mkdir(set.c_str(), 0755);
   for (size_t k = 0; k < tensors.size(); ++k)
-    ASSERT_EQ(qopt_rt_write_pb((set + "/input_" + std::to_string(k) + ".pb").c_str(),
-                               tensors[k]),
-              0)
+    ASSERT_EQ(
+        qopt_rt_write_pb((set + "/input_" + std::to_string(k) + ".pb").c_str(),
+                         tensors[k]),
+        0)
         << qopt_rt_last_error();
 }
 
 std::vector<float> floats(const qopt_rt_tensor *t) {
-  const float *p = static_cast<const float *>(qopt_rt_tensor_data(const_cast<qopt_rt_tensor *>(t)));
+  const float *p = static_cast<const float *>(
+      qopt_rt_tensor_data(const_cast<qopt_rt_tensor *>(t)));
   return std::vector<float>(p, p + qopt_rt_tensor_num_elements(t));
 }
 std::vector<int64_t> int64s(const qopt_rt_tensor *t) {
-  const int64_t *p = static_cast<const int64_t *>(qopt_rt_tensor_data(const_cast<qopt_rt_tensor *>(t)));
+  const int64_t *p = static_cast<const int64_t *>(
+      qopt_rt_tensor_data(const_cast<qopt_rt_tensor *>(t)));
   return std::vector<int64_t>(p, p + qopt_rt_tensor_num_elements(t));
 }
 
@@ -127,7 +133,8 @@ TEST(Dataset, OnnxDirByNameAndPosition) {
   qopt_rt_tensor_free(sample[0]);
   qopt_rt_tensor_free(sample[1]);
   EXPECT_EQ(qopt_rt_dataset_get(d.get(), 3, sample), -1);
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("out of range"), std::string::npos);
+  EXPECT_NE(std::string(qopt_rt_last_error()).find("out of range"),
+            std::string::npos);
   EXPECT_EQ(sample[0], nullptr);
 
   // max_samples.
@@ -174,17 +181,20 @@ TEST(Dataset, OnnxDirErrors) {
   Dataset strict(qopt_rt_dataset_open(dir.path().c_str(), &options));
   ASSERT_EQ(good.bind(strict.get()), 0);
   EXPECT_EQ(qopt_rt_dataset_get(strict.get(), 0, sample), -1);
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("input_0.pb: input 'x' element 1 is NaN"),
+  EXPECT_NE(std::string(qopt_rt_last_error())
+                .find("input_0.pb: input 'x' element 1 is NaN"),
             std::string::npos)
       << qopt_rt_last_error();
   // A directory without sets is an empty .npy directory; a missing path.
   TempDir empty;
   EXPECT_FALSE(qopt_rt_dataset_open(empty.path().c_str(), nullptr));
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("empty dataset: no .npy files"),
-            std::string::npos);
+  EXPECT_NE(
+      std::string(qopt_rt_last_error()).find("empty dataset: no .npy files"),
+      std::string::npos);
   EXPECT_FALSE(qopt_rt_dataset_open(dir.file("nope").c_str(), nullptr));
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("nope: cannot open the dataset"),
-            std::string::npos);
+  EXPECT_NE(
+      std::string(qopt_rt_last_error()).find("nope: cannot open the dataset"),
+      std::string::npos);
 }
 
 TEST(Dataset, NpyDirectory) {
@@ -219,19 +229,23 @@ TEST(Dataset, NpyDirectory) {
   ASSERT_EQ(qopt_rt_write_npy(dir.file("mask.npy").c_str(), two.get()), 0);
   Dataset d2(qopt_rt_dataset_open(dir.path().c_str(), nullptr));
   EXPECT_EQ(inputs.bind(d2.get()), -1);
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("mask.npy: input 'mask' has 2 samples, the other inputs 3"),
-            std::string::npos)
+  EXPECT_NE(
+      std::string(qopt_rt_last_error())
+          .find("mask.npy: input 'mask' has 2 samples, the other inputs 3"),
+      std::string::npos)
       << qopt_rt_last_error();
   // A missing input names it.
   Inputs missing;
   missing.add("y", QOPT_DTYPE_FLOAT, {2, 2});
   EXPECT_EQ(missing.bind(d2.get()), -1);
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("missing input 'y'"), std::string::npos);
+  EXPECT_NE(std::string(qopt_rt_last_error()).find("missing input 'y'"),
+            std::string::npos);
   // Rank mismatch.
   Inputs rank;
   rank.add("x", QOPT_DTYPE_FLOAT, {2, 2, 1, 1});
   EXPECT_EQ(rank.bind(d2.get()), -1);
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("x.npy: input 'x': array of shape [3, 2, 2]"),
+  EXPECT_NE(std::string(qopt_rt_last_error())
+                .find("x.npy: input 'x': array of shape [3, 2, 2]"),
             std::string::npos)
       << qopt_rt_last_error();
   // Inf rejected at bind when asked.
@@ -244,7 +258,8 @@ TEST(Dataset, NpyDirectory) {
   Inputs onlyX;
   onlyX.add("x", QOPT_DTYPE_FLOAT, {2, 2});
   EXPECT_EQ(onlyX.bind(d3.get()), -1);
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("x.npy: input 'x' element 2 is infinite"),
+  EXPECT_NE(std::string(qopt_rt_last_error())
+                .find("x.npy: input 'x' element 2 is infinite"),
             std::string::npos)
       << qopt_rt_last_error();
 }
@@ -260,12 +275,14 @@ TEST(Dataset, NpzFromNumpy) {
 #ifndef QOPT_RT_HAVE_ZLIB
     if (std::string(name) == "deflated.npz") {
       EXPECT_FALSE(qopt_rt_dataset_open(path.c_str(), nullptr));
-      EXPECT_NE(std::string(qopt_rt_last_error()).find("built without zlib"), std::string::npos);
+      EXPECT_NE(std::string(qopt_rt_last_error()).find("built without zlib"),
+                std::string::npos);
       continue;
     }
 #endif
     qopt_rt_tensor **arrays = nullptr;
-    ASSERT_EQ(qopt_rt_read_npz(path.c_str(), &arrays), 2) << qopt_rt_last_error();
+    ASSERT_EQ(qopt_rt_read_npz(path.c_str(), &arrays), 2)
+        << qopt_rt_last_error();
     EXPECT_STREQ(qopt_rt_tensor_name(arrays[0]), "x");
     EXPECT_EQ(floats(arrays[0])[23], 23.0f / 4);
     qopt_rt_tensor_free(arrays[0]);
@@ -301,15 +318,18 @@ TEST(Dataset, NpzCorrupt) {
   flipped[zip.find("\x93NUMPY") + 200] ^= 1;
   writeBytes(dir.file("bad.npz"), flipped);
   EXPECT_FALSE(qopt_rt_dataset_open(dir.file("bad.npz").c_str(), nullptr));
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("CRC mismatch"), std::string::npos)
+  EXPECT_NE(std::string(qopt_rt_last_error()).find("CRC mismatch"),
+            std::string::npos)
       << qopt_rt_last_error();
   writeBytes(dir.file("short.npz"), zip.substr(0, zip.size() / 2));
   EXPECT_FALSE(qopt_rt_dataset_open(dir.file("short.npz").c_str(), nullptr));
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("short.npz: "), std::string::npos);
+  EXPECT_NE(std::string(qopt_rt_last_error()).find("short.npz: "),
+            std::string::npos);
   writeBytes(dir.file("text.npz"), "not a zip file at all, just some text");
   EXPECT_FALSE(qopt_rt_dataset_open(dir.file("text.npz").c_str(), nullptr));
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("no zip end-of-central-directory"),
-            std::string::npos);
+  EXPECT_NE(
+      std::string(qopt_rt_last_error()).find("no zip end-of-central-directory"),
+      std::string::npos);
 }
 
 TEST(Dataset, TokenWindows) {
@@ -369,27 +389,32 @@ TEST(Dataset, TokenWindows) {
   // Errors.
   writeBytes(dir.file("odd.bin"), std::string("\x01\x02\x03", 3));
   EXPECT_FALSE(qopt_rt_dataset_open(dir.file("odd.bin").c_str(), &options));
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("odd.bin: 3 bytes is not a whole number of uint16"),
+  EXPECT_NE(std::string(qopt_rt_last_error())
+                .find("odd.bin: 3 bytes is not a whole number of uint16"),
             std::string::npos);
   options.window = 100;
   EXPECT_FALSE(qopt_rt_dataset_open(dir.file("ids16.bin").c_str(), &options));
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("empty dataset"), std::string::npos);
+  EXPECT_NE(std::string(qopt_rt_last_error()).find("empty dataset"),
+            std::string::npos);
   Inputs extra;
   extra.add("input_ids", QOPT_DTYPE_INT64, {1, 4});
   extra.add("pixel_values", QOPT_DTYPE_FLOAT, {1, 4});
   EXPECT_EQ(extra.bind(d.get()), -1);
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("missing input 'pixel_values'"),
-            std::string::npos);
+  EXPECT_NE(
+      std::string(qopt_rt_last_error()).find("missing input 'pixel_values'"),
+      std::string::npos);
   Inputs floatIds;
   floatIds.add("input_ids", QOPT_DTYPE_FLOAT, {1, 4});
   EXPECT_EQ(floatIds.bind(d.get()), -1);
   Inputs badWindow;
   badWindow.add("input_ids", QOPT_DTYPE_INT64, {1, 8});
   EXPECT_EQ(badWindow.bind(d.get()), -1);
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("dim 1: expected 8, got 4"), std::string::npos);
+  EXPECT_NE(std::string(qopt_rt_last_error()).find("dim 1: expected 8, got 4"),
+            std::string::npos);
   // A token file needs kind TOKENS.
   EXPECT_FALSE(qopt_rt_dataset_open(dir.file("bytes.bin").c_str(), nullptr));
-  EXPECT_NE(std::string(qopt_rt_last_error()).find("needs kind TOKENS"), std::string::npos);
+  EXPECT_NE(std::string(qopt_rt_last_error()).find("needs kind TOKENS"),
+            std::string::npos);
 }
 
 TEST(Dataset, BindModelAndRun) {
@@ -404,7 +429,8 @@ TEST(Dataset, BindModelAndRun) {
   Dataset d(qopt_rt_dataset_open(dir.path().c_str(), nullptr));
   ASSERT_TRUE(d) << qopt_rt_last_error();
   // The model's inputs are [?, ?]: each [1, 3] array slice is one sample.
-  ASSERT_EQ(qopt_rt_dataset_bind_model(d.get(), model.get()), 0) << qopt_rt_last_error();
+  ASSERT_EQ(qopt_rt_dataset_bind_model(d.get(), model.get()), 0)
+      << qopt_rt_last_error();
   EXPECT_EQ(qopt_rt_dataset_num_samples(d.get()), 2);
   qopt_rt_tensor *sample[2];
   std::vector<float> sums;
@@ -413,7 +439,8 @@ TEST(Dataset, BindModelAndRun) {
     Tensor x(sample[0]), y(sample[1]);
     qopt_rt_tensor *out[1];
     const qopt_rt_tensor *in[2] = {x.get(), y.get()};
-    ASSERT_EQ(qopt_rt_model_run(model.get(), in, out), 0) << qopt_rt_last_error();
+    ASSERT_EQ(qopt_rt_model_run(model.get(), in, out), 0)
+        << qopt_rt_last_error();
     Tensor sum(out[0]);
     for (float v : floats(sum.get()))
       sums.push_back(v);

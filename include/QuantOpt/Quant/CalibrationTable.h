@@ -107,8 +107,8 @@ Status readCalibrationTable(const std::string &path,
 
 /// FNV-1a 64-bit hash of `size` bytes; the calibrate pass may use it to
 /// fingerprint a model, the table uses it as the sidecar checksum.
-uint64_t fnv1a64(const void *data, size_t size, uint64_t seed =
-                                                    0xcbf29ce484222325ULL);
+uint64_t fnv1a64(const void *data, size_t size,
+                 uint64_t seed = 0xcbf29ce484222325ULL);
 
 } // namespace qopt::quant
 

@@ -229,8 +229,8 @@ public:
 private:
   void flush();
   int64_t k_;
-  std::vector<double> upper_;  // K x K, upper triangle valid.
-  std::vector<double> block_;  // Pending rows (double), kBlockRows x K.
+  std::vector<double> upper_; // K x K, upper triangle valid.
+  std::vector<double> block_; // Pending rows (double), kBlockRows x K.
   int64_t pending_ = 0, numRows_ = 0, numSkippedRows_ = 0;
 };
 
@@ -245,7 +245,8 @@ std::vector<double> naiveGram(Span<float> x, int64_t rows, int64_t k);
 /// floats) from a stream, by Vitter's Algorithm R with a seeded splitmix64
 /// generator: row n (0-based) is kept outright while n < capacity, else it
 /// replaces slot j = rand() mod (n + 1) when j < capacity. Deterministic for
-/// a seed; memory is bounded by capacity * rowSize floats.
+/// a seed; memory is bounded by capacity * rowSize floats. Rows are kept as
+/// given (a non-finite value is not filtered here).
 class Reservoir {
 public:
   /// capacity >= 1 rows of rowSize >= 1 floats.

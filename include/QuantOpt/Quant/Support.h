@@ -27,7 +27,8 @@ public:
   /// `size` elements starting at `data`.
   Span(const T *data, size_t size) : data_(data), size_(size) {}
   /// All elements of `vector`.
-  Span(const std::vector<T> &vector) : data_(vector.data()), size_(vector.size()) {}
+  Span(const std::vector<T> &vector)
+      : data_(vector.data()), size_(vector.size()) {}
   /// Number of elements.
   size_t size() const { return size_; }
   /// True when there are no elements.

@@ -1,9 +1,10 @@
 /*===- quant_opt/runtime.h - quant-opt runtime C API ----------------------===*\
 |*                                                                            *|
 |* Loads models compiled by `quant-opt --emit=shared` (compiled-model ABI     *|
-|* version 1, see docs/cpu-codegen.md), runs them, and reads / writes tensors *|
-|* as ONNX TensorProto `.pb` and NumPy `.npy` files. Links neither LLVM nor   *|
-|* MLIR: only libc, libdl and libpthread.                                     *|
+|* version 1, see docs/cpu-codegen.md), runs them, reads / writes tensors as  *|
+|* ONNX TensorProto `.pb` and NumPy `.npy` / `.npz` files and iterates        *|
+|* calibration datasets. Links neither LLVM nor MLIR: only libc, libdl,       *|
+|* libpthread and (when the build found it) zlib.                             *|
 |*                                                                            *|
 |* Errors: functions that can fail return NULL, -1 or a negative value and    *|
 |* set a per-thread message read with qopt_rt_last_error(). Nothing aborts.   *|
@@ -324,9 +325,10 @@ typedef struct qopt_rt_dataset_options {
   int64_t max_samples;          /**< > 0: use at most this many samples.   */
 } qopt_rt_dataset_options;
 
-/** Opens a dataset and indexes its samples (files are read lazily, except
- *  a token file and an npz directory). Returns NULL with an error naming the
- *  path on a missing / unreadable / empty source. */
+/** Opens a dataset. ONNX_DIR indexes the test_data_set_* directories and
+ *  reads their .pb files sample by sample; NPY_DIR, NPZ and TOKENS read every
+ *  array / the token file now. Returns NULL with an error naming the path on
+ *  a missing, unreadable, corrupt or empty source. */
 qopt_rt_dataset *qopt_rt_dataset_open(const char *path,
                                       const qopt_rt_dataset_options *options);
 
@@ -344,7 +346,9 @@ int qopt_rt_dataset_bind(qopt_rt_dataset *dataset, int32_t count,
 int qopt_rt_dataset_bind_model(qopt_rt_dataset *dataset,
                                const qopt_rt_model *model);
 
-/** Number of samples. */
+/** Number of samples (after max_samples). Before qopt_rt_dataset_bind it
+ *  is known for ONNX_DIR and TOKENS only; NPY_DIR / NPZ return -1 until the
+ *  input shapes say how the arrays split into samples. */
 int64_t qopt_rt_dataset_num_samples(const qopt_rt_dataset *dataset);
 
 /** Reads sample `index` into `tensors[0..count)` (count = bound inputs, in
