@@ -7,6 +7,7 @@
 
 #include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/Dialect/ONNX/Passes.h"
+#include "QuantOpt/Dialect/QOpt/Passes.h"
 #include "QuantOpt/Dialect/QOpt/QOptOps.h"
 #include "QuantOpt/Target/CPU/Emit.h"
 #include "QuantOpt/Target/CPU/Passes.h"
@@ -127,6 +128,41 @@ static llvm::cl::opt<bool> noParallel(
     "no-parallel",
     llvm::cl::desc("Run the compiled model on one thread (no OpenMP)"),
     llvm::cl::cat(codegenCategory));
+
+static llvm::cl::OptionCategory quantCategory("Quantization options");
+
+static llvm::cl::opt<std::string> quantizePreset(
+    "quantize",
+    llvm::cl::desc("Quantize with a preset pass pipeline (--list-presets; "
+                   "docs/quantization.md lists each expansion)"),
+    llvm::cl::value_desc("PRESET"), llvm::cl::cat(quantCategory));
+
+static llvm::cl::opt<bool> listPresets(
+    "list-presets", llvm::cl::desc("Print the --quantize presets, one a line"),
+    llvm::cl::cat(quantCategory));
+
+static llvm::cl::opt<std::string> calibrationData(
+    "calibration-data",
+    llvm::cl::desc("Dataset for --quantize calibration (test_data_set_* "
+                   "directories)"),
+    llvm::cl::value_desc("DIR"), llvm::cl::cat(quantCategory));
+
+static llvm::cl::opt<std::string> calibrationTable(
+    "calibration-table",
+    llvm::cl::desc("Calibration table: written when --calibration-data is "
+                   "given, else read"),
+    llvm::cl::value_desc("FILE"), llvm::cl::cat(quantCategory));
+
+static llvm::cl::opt<int64_t> calibrationSamples(
+    "calibration-samples",
+    llvm::cl::desc("Use at most N calibration samples (0: all)"),
+    llvm::cl::init(0), llvm::cl::cat(quantCategory));
+
+static llvm::cl::opt<std::string> quantizeReport(
+    "quantize-report",
+    llvm::cl::desc("With --quantize: write the quantization report to FILE "
+                   "('-': stderr)"),
+    llvm::cl::value_desc("FILE"), llvm::cl::cat(quantCategory));
 
 /// True once the module is in the LLVM dialect (nothing left to lower).
 static bool isLoweredToLLVM(ModuleOp module) {
@@ -387,6 +423,19 @@ static LogicalResult runCompiler(StringRef inputFile, StringRef outputFile,
   pm.enableVerifier(config.shouldVerifyPasses());
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
+  if (!quantizePreset.empty()) {
+    quant_opt::qopt::QuantizePresetOptions presetOptions;
+    presetOptions.calibrationData = calibrationData;
+    presetOptions.calibrationTable = calibrationTable;
+    presetOptions.calibrationSamples = calibrationSamples;
+    presetOptions.reportFile = quantizeReport;
+    std::string error;
+    if (failed(quant_opt::qopt::buildQuantizePipeline(pm, quantizePreset,
+                                                      presetOptions, error))) {
+      llvm::errs() << "error: --quantize: " << error << "\n";
+      return failure();
+    }
+  }
   if (failed(config.setupPassPipeline(pm)))
     return failure();
   if (failed(pm.run(*module)))
@@ -436,11 +485,26 @@ int main(int argc, char **argv) {
   quant_opt::registerQOptNVPTXPasses();
   quant_opt::registerNVPTXPipeline();
   quant_opt::registerNVPTXTargetExtensions(registry);
+  quant_opt::qopt::registerQOptTransformsPasses();
+  quant_opt::qopt::registerQuantizePipeline();
 
   auto [inputFile, outputFile] = registerAndParseCLIOptions(
       argc, argv, "quant-opt: ONNX quantization compiler driver\n", registry);
 
-  if (StringRef(inputFile).ends_with(".onnx") || emit != Emit::MLIR)
+  if (listPresets) {
+    for (const std::string &name : quant_opt::qopt::getQuantizePresetNames())
+      llvm::outs() << name << "\n";
+    return 0;
+  }
+  bool quantizing = !quantizePreset.empty();
+  if (!quantizing && (!calibrationData.empty() ||
+                      !calibrationTable.empty() || !quantizeReport.empty())) {
+    llvm::errs() << "error: --calibration-data, --calibration-table and "
+                    "--quantize-report apply to --quantize only\n";
+    return 1;
+  }
+  if (StringRef(inputFile).ends_with(".onnx") || emit != Emit::MLIR ||
+      quantizing)
     return asMainReturnCode(runCompiler(inputFile, outputFile, registry));
   if (summary || !inputShapes.empty()) {
     llvm::errs() << "error: --summary and --input-shape apply to .onnx "

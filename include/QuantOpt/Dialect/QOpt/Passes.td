@@ -1,0 +1,150 @@
+//===- Passes.td - quantization passes ----------------------*- tablegen -*-===//
+//
+// The quantization passes of issue 4: calibration, weight-only RTN,
+// SmoothQuant and the quantization report. They run on the onnx dialect,
+// before --qopt-cpu-pipeline.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTOPT_DIALECT_QOPT_PASSES_TD
+#define QUANTOPT_DIALECT_QOPT_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def Calibrate : Pass<"qopt-calibrate", "mlir::ModuleOp"> {
+  let summary = "Collect activation statistics over a dataset and write a "
+                "calibration table";
+  let description = [{
+    Picks the tensors later passes need statistics of: the activation input
+    of every MatMul / Gemm / Conv whose weight is a constant (for
+    SmoothQuant these are LayerNorm outputs feeding Q/K/V, shared by their
+    consumers) and the outputs of those layers. A copy of the module
+    returns these tensors as extra outputs; it is compiled by the normal
+    CPU pipeline to a temporary shared object and loaded with the runtime
+    (one execution path). The dataset directory holds `test_data_set_*`
+    sub-directories with `input_<i>.pb` / `.npy` files (bound by position)
+    and is run sample by sample: statistics are accumulated, tensors freed
+    after each sample. NaN or Inf in an input or a probed tensor is an
+    error naming the sample. Statistics (lib/Quant calibrators): min/max,
+    moving-average min/max, the |x| histogram with its percentile, KL and
+    MSE clipping thresholds, per-channel absmax and mean |x|; optionally XᵀX
+    and a reservoir of rows of linear-layer inputs (large: off by default).
+    Writes the calibration table (lib/Quant format: JSON + binary sidecar)
+    with the module's fingerprint; the module itself is left unchanged.
+    Prints a progress line (samples done, samples/s, ETA) on stderr.
+  }];
+  let options = [
+    Option<"data", "data", "std::string", /*default=*/"\"\"",
+           "Dataset directory (test_data_set_* sub-directories)">,
+    Option<"table", "table", "std::string", /*default=*/"\"\"",
+           "Calibration table to write (JSON)">,
+    Option<"samples", "samples", "int64_t", /*default=*/"0",
+           "Use at most this many samples (0: all)">,
+    Option<"progress", "progress", "bool", /*default=*/"true",
+           "Print a progress line on stderr">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile of |x| for the percentile clipping threshold">,
+    Option<"xtx", "xtx", "bool", /*default=*/"false",
+           "Accumulate XᵀX (K x K doubles) of every linear-layer input">,
+    Option<"reservoirRows", "reservoir-rows", "int64_t", /*default=*/"0",
+           "Keep a uniform sample of this many input rows per linear layer">,
+  ];
+}
+
+def RTN : Pass<"qopt-rtn", "mlir::ModuleOp"> {
+  let summary = "Weight-only round-to-nearest quantization of constant "
+                "MatMul / Gemm / Conv weights";
+  let description = [{
+    Quantizes the constant float weight of every MatMul / Gemm (B) and Conv
+    (W) with per-output-channel (group-size=0) or per-group scales along the
+    reduction dimension: w = (q - zp) * scale. A MatMul whose input has a
+    static last dimension becomes `qopt.weight_matmul` (codes packed 8/bits
+    per byte, dequantized inside the contraction; lib/Quant encoder). Gemm
+    and Conv keep their op and read an integer constant through
+    `onnx.DequantizeLinear` (symmetric: signed i8 codes in
+    [-(2^(b-1)-1), 2^(b-1)-1], no zero point; asymmetric: ui8 codes in
+    [0, 2^b-1] and a zero point; one code per byte; Conv always per output
+    channel). Each quantized layer
+    gets the attributes `qopt.scheme` and `qopt.weight_sqnr_db` (read by
+    --qopt-report); a layer that is skipped gets `qopt.float_reason`.
+  }];
+  let dependentDialects = ["::quant_opt::qopt::QOptDialect"];
+  let options = [
+    Option<"bits", "bits", "int64_t", /*default=*/"8",
+           "Bits per weight code: 8, 4, 3 or 2">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"0",
+           "Weights per scale along the reduction dimension (0: one scale "
+           "per output channel)">,
+    Option<"symmetric", "sym", "bool", /*default=*/"true",
+           "Symmetric codes (no zero point)">,
+  ];
+}
+
+def SmoothQuant : Pass<"qopt-smoothquant", "mlir::ModuleOp"> {
+  let summary = "Migrate activation outliers into the weights (SmoothQuant)";
+  let description = [{
+    For every activation X whose consumers are all MatMul / Gemm with
+    constant weights W (e.g. the Q, K and V projections of one LayerNorm),
+    computes per input channel j: s_j = max|X_j|^alpha / max|W_j|^(1-alpha)
+    (max|X_j| from the calibration table, max|W_j| over the rows j of all
+    consumers), multiplies row j of every W by s_j and divides the producer
+    by s_j: the LayerNorm's scale and bias, or the producing MatMul / Gemm
+    (weight columns and bias). When nothing can absorb 1/s an explicit
+    `onnx.Mul` is inserted. The float function is unchanged up to rounding.
+    `layer-alpha` overrides alpha per producer node name.
+  }];
+  let options = [
+    Option<"alpha", "alpha", "double", /*default=*/"0.5",
+           "Migration strength in [0, 1]">,
+    Option<"calibrationTable", "calibration-table", "std::string",
+           /*default=*/"\"\"", "Calibration table written by --qopt-calibrate">,
+    Option<"layerAlpha", "layer-alpha", "std::string", /*default=*/"\"\"",
+           "Per-layer alpha: name:0.7,other:0.3 (the producer's node name)">,
+  ];
+}
+
+def W8A8 : Pass<"qopt-w8a8", "mlir::ModuleOp"> {
+  let summary = "Int8 activations and int8 weights for MatMul / Gemm / Conv";
+  let description = [{
+    For every MatMul / Gemm / Conv with a constant weight: int8 symmetric
+    per-output-channel weight codes, int8 activations. A MatMul whose input
+    has a static last dimension becomes `qopt.quantize` (static) or
+    `qopt.dynamic_quantize` (dynamic; per tensor or per token) +
+    `qopt.qmatmul` (integer contraction, i32 accumulation). Gemm and Conv
+    keep their op in QDQ form: the weight behind onnx.DequantizeLinear, the
+    activation through QuantizeLinear (static) or DynamicQuantizeLinear
+    (dynamic, per tensor) + DequantizeLinear. Static scales are symmetric
+    per tensor, max|x| / 127 from the calibration table: `method=minmax`
+    (range over all samples), `ema` (moving average of the per-sample
+    ranges), `percentile` / `kl` / `mse` (clipping thresholds of the |x|
+    histogram); after --qopt-smoothquant, the smoothed range it recorded.
+  }];
+  let dependentDialects = ["::quant_opt::qopt::QOptDialect"];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"static\"",
+           "static (calibrated scales) or dynamic (run-time scales)">,
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"per-tensor\"",
+           "Activation scales: per-tensor, or per-token (mode=dynamic)">,
+    Option<"calibrationTable", "calibration-table", "std::string",
+           /*default=*/"\"\"", "Calibration table (mode=static)">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "Static range: minmax, ema, percentile, kl or mse">,
+  ];
+}
+
+def Report : Pass<"qopt-report", "mlir::ModuleOp"> {
+  let summary = "Report how each layer was quantized and what stayed float";
+  let description = [{
+    Lists, per MatMul / Gemm / Conv: the scheme and bits the quantization
+    passes chose and the weight SQNR; and every such op left in float with
+    the reason (`qopt.float_reason`, or "not quantized by any pass"). Writes
+    to `file` (default: stderr). The module is unchanged.
+  }];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"-\"",
+           "Where to write the report ('-': stderr)">,
+  ];
+}
+
+#endif // QUANTOPT_DIALECT_QOPT_PASSES_TD

@@ -1,0 +1,239 @@
+//===- QuantUtils.cpp - helpers shared by the quantization passes ---------===//
+
+#include "QuantUtils.h"
+#include "CalibrationTable.h"
+
+#include "QuantOpt/Dialect/ONNX/ONNXOps.h"
+#include "QuantOpt/Dialect/ONNX/ShapeHelpers.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace quant_opt::qopt {
+
+static std::optional<std::string> nameOfLoc(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (auto name = nameOfLoc(inner))
+        return name;
+  return std::nullopt;
+}
+
+std::string nodeName(Operation *op) {
+  if (auto name = nameOfLoc(op->getLoc()))
+    return *name;
+  // Position in the block: deterministic for a given module.
+  unsigned index = 0;
+  for (Operation &other : *op->getBlock()) {
+    if (&other == op)
+      break;
+    ++index;
+  }
+  return (op->getName().getStringRef() + "@" + llvm::Twine(index)).str();
+}
+
+std::string tensorName(Value value) {
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                        "onnx.name"))
+        return name.str();
+    return "arg" + std::to_string(arg.getArgNumber());
+  }
+  auto result = cast<OpResult>(value);
+  std::string name = nodeName(result.getOwner());
+  if (result.getResultNumber() > 0)
+    name += ":" + std::to_string(result.getResultNumber());
+  return name;
+}
+
+bool isConstant(Value value) {
+  return value && value.getDefiningOp<onnx::ConstantOp>();
+}
+
+std::optional<std::vector<float>> readFloatConstant(Value value) {
+  if (!isConstant(value))
+    return std::nullopt;
+  auto doubles = onnx::getConstantFloats(value);
+  if (!doubles)
+    return std::nullopt;
+  return std::vector<float>(doubles->begin(), doubles->end());
+}
+
+Value createConstant(OpBuilder &builder, Location loc, RankedTensorType type,
+                     ArrayRef<char> bytes, StringRef blobName) {
+  ElementsAttr attr;
+  if (type.getNumElements() <= 16) {
+    attr = DenseElementsAttr::getFromRawBuffer(type, bytes);
+  } else {
+    AsmResourceBlob blob =
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64);
+    attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  }
+  return onnx::ConstantOp::create(builder, loc, attr);
+}
+
+Value createF32Constant(OpBuilder &builder, Location loc,
+                        ArrayRef<int64_t> shape, ArrayRef<float> values,
+                        StringRef blobName) {
+  auto type = RankedTensorType::get(shape, builder.getF32Type());
+  return createConstant(
+      builder, loc, type,
+      ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                     values.size() * sizeof(float)),
+      blobName);
+}
+
+Operation *getGraphFunction(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>())
+    if (!func.isExternal())
+      return func;
+  emitError(module.getLoc(), "no function with a body: nothing to quantize");
+  return nullptr;
+}
+
+std::string moduleFingerprint(ModuleOp module) {
+  // FNV-1a over a stream of 64-bit digests: the printed op name, types and
+  // attributes, and xxh3 of each weight blob (printing would elide them).
+  uint64_t hash = 1469598103934665603ull;
+  auto mix = [&](uint64_t digest) {
+    for (int i = 0; i < 8; ++i) {
+      hash ^= (digest >> (8 * i)) & 0xff;
+      hash *= 1099511628211ull;
+    }
+  };
+  auto mixText = [&](StringRef text) { mix(llvm::xxh3_64bits(text)); };
+  module.walk([&](Operation *op) {
+    mixText(op->getName().getStringRef());
+    for (NamedAttribute attr : op->getAttrs()) {
+      // Annotations of the quantization passes are not the model.
+      if (attr.getName().getValue().starts_with("qopt."))
+        continue;
+      mixText(attr.getName().getValue());
+      if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr.getValue())) {
+        std::string type;
+        llvm::raw_string_ostream os(type);
+        resource.getType().print(os);
+        mixText(type);
+        if (AsmResourceBlob *blob = resource.getRawHandle().getBlob()) {
+          ArrayRef<char> data = blob->getData();
+          mix(llvm::xxh3_64bits(ArrayRef<uint8_t>(
+              reinterpret_cast<const uint8_t *>(data.data()), data.size())));
+        }
+        continue;
+      }
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      attr.getValue().print(os);
+      mixText(text);
+    }
+    for (Type type : op->getResultTypes()) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      type.print(os);
+      mixText(text);
+    }
+    mix(op->getNumOperands());
+  });
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << llvm::format_hex_no_prefix(hash, 16);
+  return out;
+}
+
+std::optional<CalibrationTable>
+readCalibrationTableFor(ModuleOp module, StringRef path, std::string &error) {
+  auto table = CalibrationTable::read(path, error);
+  if (!table)
+    return std::nullopt;
+  std::string own = moduleFingerprint(module);
+  auto recorded = module->getAttrOfType<StringAttr>(kCalibrationFingerprintAttr);
+  if (table->fingerprint != own &&
+      !(recorded && table->fingerprint == recorded.getValue())) {
+    error = "calibration table '" + path.str() +
+            "': written for another model (fingerprint " + table->fingerprint +
+            ", this model is " + own + ")";
+    return std::nullopt;
+  }
+  return table;
+}
+
+RTNResult quantizeRTN(ArrayRef<float> w, int64_t rows, int64_t cols,
+                      int64_t groupSize, int64_t bits, bool symmetric) {
+  RTNResult result;
+  int64_t group = groupSize <= 0 ? rows : groupSize;
+  int64_t numGroups = (rows + group - 1) / group;
+  result.codes.resize(rows * cols);
+  result.scales.resize(numGroups * cols);
+  if (!symmetric)
+    result.zeroPoints.resize(numGroups * cols);
+  std::vector<float> dequantized(rows * cols);
+  const int64_t qmaxSym = (int64_t(1) << (bits - 1)) - 1;
+  const int64_t qmaxAsym = (int64_t(1) << bits) - 1;
+  for (int64_t g = 0; g < numGroups; ++g) {
+    int64_t r0 = g * group, r1 = std::min(rows, r0 + group);
+    for (int64_t c = 0; c < cols; ++c) {
+      float lo = 0, hi = 0, amax = 0;
+      for (int64_t r = r0; r < r1; ++r) {
+        float v = w[r * cols + c];
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+        amax = std::max(amax, std::fabs(v));
+      }
+      float scale;
+      int64_t zp = 0;
+      if (symmetric) {
+        scale = amax > 0 ? amax / float(qmaxSym) : 1.0f;
+      } else {
+        // The range always contains 0, so 0 is exactly representable.
+        scale = hi > lo ? (hi - lo) / float(qmaxAsym) : 1.0f;
+        zp = std::clamp<int64_t>(std::llrint(-lo / scale), 0, qmaxAsym);
+        result.zeroPoints[g * cols + c] = static_cast<uint8_t>(zp);
+      }
+      result.scales[g * cols + c] = scale;
+      for (int64_t r = r0; r < r1; ++r) {
+        float v = w[r * cols + c];
+        int64_t q = std::llrint(v / scale);
+        if (symmetric) {
+          q = std::clamp<int64_t>(q, -qmaxSym, qmaxSym);
+          result.codes[r * cols + c] = static_cast<int8_t>(q);
+          dequantized[r * cols + c] = float(q) * scale;
+        } else {
+          q = std::clamp<int64_t>(q + zp, 0, qmaxAsym);
+          result.codes[r * cols + c] =
+              static_cast<int8_t>(static_cast<uint8_t>(q));
+          dequantized[r * cols + c] = float(q - zp) * scale;
+        }
+      }
+    }
+  }
+  result.sqnrDb = sqnrDb(w, dequantized);
+  return result;
+}
+
+double sqnrDb(ArrayRef<float> reference, ArrayRef<float> test) {
+  double signal = 0, noise = 0;
+  for (size_t i = 0; i < reference.size(); ++i) {
+    double d = double(reference[i]) - double(test[i]);
+    signal += double(reference[i]) * reference[i];
+    noise += d * d;
+  }
+  if (noise == 0)
+    return 300.0;
+  if (signal == 0)
+    return -300.0;
+  return std::min(300.0, 10.0 * std::log10(signal / noise));
+}
+
+} // namespace quant_opt::qopt
