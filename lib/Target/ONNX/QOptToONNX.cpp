@@ -450,5 +450,24 @@ LogicalResult quant_opt::convertQOptToONNXForExport(ModuleOp module) {
     if (failed(result))
       return failure();
   }
+  // Constants made among the nodes move to the front: the exporter writes
+  // the leading constants as initializers.
+  module.walk([](func::FuncOp func) {
+    if (func.isExternal())
+      return;
+    Block &block = func.getBody().front();
+    // The packed weights that were repacked are no longer read.
+    for (Operation &op : llvm::make_early_inc_range(block))
+      if (isa<onnx::ConstantOp, onnx::NoValueOp>(op) && op.use_empty())
+        op.erase();
+    Operation *firstNode = nullptr;
+    for (Operation &op : llvm::make_early_inc_range(block)) {
+      bool leading = isa<onnx::ConstantOp, onnx::NoValueOp>(op);
+      if (!leading && !firstNode)
+        firstNode = &op;
+      else if (leading && firstNode && isa<onnx::ConstantOp>(op))
+        op.moveBefore(firstNode);
+    }
+  });
   return success();
 }
