@@ -378,21 +378,23 @@ LogicalResult rewriteWeightMatMul(qopt::WeightMatMulOp op) {
 
   // Unpacked codes [N, K] (uint4 for 4 bits, else uint8) and zero points
   // [N, G] of the same type, DequantizeLinear per block along K.
+  // One byte per code: MLIR's storage of 4- and 8-bit dense elements.
   Type element = bits == 4 ? ui4 : ui8;
-  unsigned width = bits == 4 ? 4 : 8;
-  SmallVector<APInt> codes;
-  codes.reserve(n * k);
+  auto rawConstant = [&](ArrayRef<int64_t> shape,
+                         const std::vector<uint8_t> &bytes) {
+    return r.constant(DenseElementsAttr::getFromRawBuffer(
+        RankedTensorType::get(shape, element),
+        ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                       bytes.size())));
+  };
+  std::vector<uint8_t> codes(n * k);
   for (int64_t row = 0; row < n; ++row)
     for (int64_t col = 0; col < k; ++col)
-      codes.push_back(APInt(width, code(row, col)));
-  Value wConst = r.constant(
-      DenseElementsAttr::get(RankedTensorType::get({n, k}, element), codes));
-  SmallVector<APInt> zps;
-  for (int64_t i = 0; i < n * groups; ++i)
-    zps.push_back(APInt(width, zpBytes.empty() ? (1 << (bits - 1))
-                                               : zpBytes[i]));
-  Value zpConst = r.constant(DenseElementsAttr::get(
-      RankedTensorType::get({n, groups}, element), zps));
+      codes[row * k + col] = code(row, col);
+  Value wConst = rawConstant({n, k}, codes);
+  if (zpBytes.empty())
+    zpBytes.assign(n * groups, uint8_t(1) << (bits - 1));
+  Value zpConst = rawConstant({n, groups}, zpBytes);
   Value wf = r.op("DequantizeLinear", {wConst, op.getScale(), zpConst},
                   RankedTensorType::get({n, k}, r.b.getF32Type()),
                   {r.attr("axis", 1), r.attr("block_size", block)});
