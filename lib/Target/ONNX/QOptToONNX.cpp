@@ -146,10 +146,9 @@ LogicalResult rewriteQuantize(qopt::QuantizeOp op) {
       zp = *filled;
     }
   }
-  Value q = r.op("QuantizeLinear", {op.getX(), op.getScale(), zp},
-                 op.getQ().getType(),
-                 {r.attr("axis", op.getAxis()),
-                  r.attr("block_size", op.getBlockSize())});
+  Value q = r.op(
+      "QuantizeLinear", {op.getX(), op.getScale(), zp}, op.getQ().getType(),
+      {r.attr("axis", op.getAxis()), r.attr("block_size", op.getBlockSize())});
   op.getQ().replaceAllUsesWith(q);
   op.erase();
   return success();
@@ -158,10 +157,9 @@ LogicalResult rewriteQuantize(qopt::QuantizeOp op) {
 LogicalResult rewriteDequantize(qopt::DequantizeOp op) {
   Rewriter r(op);
   Value zp = op.getZeroPoint() ? op.getZeroPoint() : r.none();
-  Value x = r.op("DequantizeLinear", {op.getQ(), op.getScale(), zp},
-                 op.getX().getType(),
-                 {r.attr("axis", op.getAxis()),
-                  r.attr("block_size", op.getBlockSize())});
+  Value x = r.op(
+      "DequantizeLinear", {op.getQ(), op.getScale(), zp}, op.getX().getType(),
+      {r.attr("axis", op.getAxis()), r.attr("block_size", op.getBlockSize())});
   op.getX().replaceAllUsesWith(x);
   op.erase();
   return success();
@@ -173,8 +171,8 @@ LogicalResult rewriteDynamicQuantize(qopt::DynamicQuantizeOp op) {
   Type qElement = op.getQ().getType().getElementType();
   bool isU8 = qElement.isUnsignedInteger(8);
   if (!perRow && !op.getSymmetric() && isU8) {
-    Operation *dql = r.make("DynamicQuantizeLinear", {op.getX()},
-                            op->getResultTypes());
+    Operation *dql =
+        r.make("DynamicQuantizeLinear", {op.getX()}, op->getResultTypes());
     op->replaceAllUsesWith(dql->getResults());
     op.erase();
     return success();
@@ -199,26 +197,26 @@ LogicalResult rewriteDynamicQuantize(qopt::DynamicQuantizeOp op) {
     Value zero = r.f32Scalar(0);
     lo = r.op("Min", {reduce("ReduceMin", op.getX()), zero}, fu);
     Value hi = r.op("Max", {reduce("ReduceMax", op.getX()), zero}, fu);
-    scale = r.op("Div", {r.op("Sub", {hi, lo}, fu), r.f32Scalar(qmax - qmin)},
-                 fu);
+    scale =
+        r.op("Div", {r.op("Sub", {hi, lo}, fu), r.f32Scalar(qmax - qmin)}, fu);
   }
   // A zero scale divides by 1 (q = zero point).
-  Value isZero = r.op("Equal", {scale, r.f32Scalar(0)},
-                      r.unranked(r.b.getI1Type()));
+  Value isZero =
+      r.op("Equal", {scale, r.f32Scalar(0)}, r.unranked(r.b.getI1Type()));
   Value divisor = r.op("Where", {isZero, r.f32Scalar(1), scale}, fu);
   Value qminV = r.f32Scalar(qmin), qmaxV = r.f32Scalar(qmax);
   if (!op.getSymmetric()) {
-    zpF = r.op("Clip",
-               {r.op("Round",
-                     {r.op("Sub", {qminV, r.op("Div", {lo, divisor}, fu)}, fu)},
-                     fu),
-                qminV, qmaxV},
-               fu);
+    zpF = r.op(
+        "Clip",
+        {r.op("Round",
+              {r.op("Sub", {qminV, r.op("Div", {lo, divisor}, fu)}, fu)}, fu),
+         qminV, qmaxV},
+        fu);
   }
   Value qF = r.op(
       "Clip",
-      {r.op("Add", {r.op("Round", {r.op("Div", {op.getX(), divisor}, fu)}, fu),
-                    zpF},
+      {r.op("Add",
+            {r.op("Round", {r.op("Div", {op.getX(), divisor}, fu)}, fu), zpF},
             fu),
        qminV, qmaxV},
       fu);
@@ -237,16 +235,12 @@ LogicalResult rewriteDynamicQuantize(qopt::DynamicQuantizeOp op) {
     return r.op("Reshape", {v, r.i64s({})}, target);
   };
   Value scaleOut = squeeze(scale, op.getScale().getType());
-  Value zpOut =
-      r.op("Cast", {squeeze(r.op("Expand", {zpF, r.op("Shape", {scale},
-                                                       r.unranked(r.b.getI64Type()))},
-                                 fu),
-                            RankedTensorType::get(
-                                cast<RankedTensorType>(
-                                    op.getZeroPoint().getType())
-                                    .getShape(),
-                                f32))},
-           op.getZeroPoint().getType(), {r.attr("to", to)});
+  // The zero point (a scalar constant when symmetric) at the scale's shape.
+  Value scaleShape = r.op("Shape", {scale}, r.unranked(r.b.getI64Type()));
+  Value zpFull = r.op("Expand", {zpF, scaleShape}, fu);
+  auto zpType = cast<RankedTensorType>(op.getZeroPoint().getType());
+  Value zpOut = r.op("Cast", {squeeze(zpFull, zpType.clone(f32))}, zpType,
+                     {r.attr("to", to)});
   op.getQ().replaceAllUsesWith(q);
   op.getScale().replaceAllUsesWith(scaleOut);
   op.getZeroPoint().replaceAllUsesWith(zpOut);
@@ -275,11 +269,10 @@ Value dequantizeActivation(Rewriter &r, Value a, Value scale, Value zp) {
 
 LogicalResult rewriteQMatMul(qopt::QMatMulOp op) {
   Rewriter r(op);
-  Value a = dequantizeActivation(r, op.getA(), op.getAScale(),
-                                 op.getAZeroPoint());
+  Value a =
+      dequantizeActivation(r, op.getA(), op.getAScale(), op.getAZeroPoint());
   Value b = r.op("DequantizeLinear", {op.getB(), op.getBScale(), r.none()},
-                 r.f32Like(op.getB()),
-                 {r.attr("axis", 1)});
+                 r.f32Like(op.getB()), {r.attr("axis", 1)});
   Value y = r.op("MatMul", {a, b}, op.getY().getType());
   if (op.getBias())
     y = r.op("Add", {y, op.getBias()}, op.getY().getType());
@@ -290,9 +283,9 @@ LogicalResult rewriteQMatMul(qopt::QMatMulOp op) {
 
 LogicalResult rewriteQConv(qopt::QConvOp op) {
   Rewriter r(op);
-  Value x = r.op("DequantizeLinear",
-                 {op.getX(), op.getXScale(), op.getXZeroPoint()},
-                 r.f32Like(op.getX()));
+  Value x =
+      r.op("DequantizeLinear", {op.getX(), op.getXScale(), op.getXZeroPoint()},
+           r.f32Like(op.getX()));
   Value w = r.op("DequantizeLinear", {op.getW(), op.getWScale(), r.none()},
                  r.f32Like(op.getW()), {r.attr("axis", 0)});
   SmallVector<NamedAttribute> attrs = {
@@ -345,14 +338,13 @@ LogicalResult rewriteWeightMatMul(qopt::WeightMatMulOp op) {
     std::vector<uint8_t> packed(n * groups * (block / 2), 0);
     for (int64_t row = 0; row < n; ++row)
       for (int64_t col = 0; col < k; ++col)
-        packed[row * groups * (block / 2) + col / 2] |=
-            code(row, col) << ((col % 2) * 4);
+        packed[row * groups * (block / 2) + col / 2] |= code(row, col)
+                                                        << ((col % 2) * 4);
     auto bType = RankedTensorType::get({n, groups, block / 2}, ui8);
     Value bConst = r.constant(DenseElementsAttr::get(
         bType, ArrayRef<uint8_t>(packed.data(), packed.size())));
     Value scales = r.op("Reshape", {op.getScale(), r.i64s({n * groups})},
-                        RankedTensorType::get({n * groups},
-                                              r.b.getF32Type()));
+                        RankedTensorType::get({n * groups}, r.b.getF32Type()));
     Value zp = r.none();
     if (!zpBytes.empty()) {
       int64_t zpRow = (groups + 1) / 2;
@@ -398,9 +390,9 @@ LogicalResult rewriteWeightMatMul(qopt::WeightMatMulOp op) {
   Value wf = r.op("DequantizeLinear", {wConst, op.getScale(), zpConst},
                   RankedTensorType::get({n, k}, r.b.getF32Type()),
                   {r.attr("axis", 1), r.attr("block_size", block)});
-  Value wt = r.op("Transpose", {wf},
-                  RankedTensorType::get({k, n}, r.b.getF32Type()),
-                  {r.attr("perm", ArrayRef<int64_t>{1, 0})});
+  Value wt =
+      r.op("Transpose", {wf}, RankedTensorType::get({k, n}, r.b.getF32Type()),
+           {r.attr("perm", ArrayRef<int64_t>{1, 0})});
   Value y = r.op("MatMul", {op.getX(), wt}, yType);
   if (op.getBias())
     y = r.op("Add", {y, op.getBias()}, yType);
@@ -431,24 +423,23 @@ LogicalResult quant_opt::convertQOptToONNXForExport(ModuleOp module) {
       ops.push_back(op);
   });
   for (Operation *op : ops) {
-    LogicalResult result =
-        TypeSwitch<Operation *, LogicalResult>(op)
-            .Case([](qopt::ProbeOp p) {
-              p.getY().replaceAllUsesWith(p.getX());
-              p.erase();
-              return success();
-            })
-            .Case(rewriteQuantize)
-            .Case(rewriteDequantize)
-            .Case(rewriteDynamicQuantize)
-            .Case(rewriteQMatMul)
-            .Case(rewriteQConv)
-            .Case(rewriteWeightMatMul)
-            .Default([](Operation *other) {
-              return other->emitError()
-                     << "ONNX export: '" << other->getName()
-                     << "' has no ONNX form";
-            });
+    LogicalResult result = TypeSwitch<Operation *, LogicalResult>(op)
+                               .Case([](qopt::ProbeOp p) {
+                                 p.getY().replaceAllUsesWith(p.getX());
+                                 p.erase();
+                                 return success();
+                               })
+                               .Case(rewriteQuantize)
+                               .Case(rewriteDequantize)
+                               .Case(rewriteDynamicQuantize)
+                               .Case(rewriteQMatMul)
+                               .Case(rewriteQConv)
+                               .Case(rewriteWeightMatMul)
+                               .Default([](Operation *other) {
+                                 return other->emitError()
+                                        << "ONNX export: '" << other->getName()
+                                        << "' has no ONNX form";
+                               });
     if (failed(result))
       return failure();
   }
