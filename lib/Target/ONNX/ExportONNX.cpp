@@ -832,6 +832,21 @@ LogicalResult Exporter::write() {
 
 LogicalResult quant_opt::exportONNXFile(ModuleOp module, StringRef path,
                                         const ExportOptions &options) {
+  // qopt ops (and the arith constants next to them) are rewritten into onnx
+  // ops on a clone (QOptToONNX.cpp); the caller's module is left as it is.
+  OwningOpRef<ModuleOp> converted;
+  bool needsConversion = false;
+  module.walk([&](Operation *op) {
+    StringRef ns = op->getName().getDialectNamespace();
+    if (ns == "qopt" || ns == "arith")
+      needsConversion = true;
+  });
+  if (needsConversion) {
+    converted = module.clone();
+    if (failed(convertQOptToONNXForExport(*converted)))
+      return failure();
+    module = *converted;
+  }
   Exporter exporter(module, options, path);
   if (failed(exporter.build()))
     return failure();

@@ -42,6 +42,11 @@ inline constexpr llvm::StringLiteral kExternalDataAttrName =
 mlir::LogicalResult exportONNXFile(mlir::ModuleOp module, llvm::StringRef path,
                                    const ExportOptions &options = {});
 
+/// Rewrites the `qopt` ops of `module` into standard ONNX ops (and
+/// arith.constant into onnx.Constant) for export; an op ONNX cannot express
+/// is an error naming it. exportONNXFile runs it on a clone of the module.
+mlir::LogicalResult convertQOptToONNXForExport(mlir::ModuleOp module);
+
 } // namespace quant_opt
 
 #endif // QUANTOPT_TARGET_ONNX_EXPORTONNX_H
