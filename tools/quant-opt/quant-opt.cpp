@@ -418,6 +418,7 @@ static LogicalResult runCompiler(StringRef inputFile, StringRef outputFile,
       return failure();
   }
 
+  llvm::FileRemover temporaryTable, temporarySidecar;
   PassManager pm(&context, ModuleOp::getOperationName(),
                  OpPassManager::Nesting::Implicit);
   pm.enableVerifier(config.shouldVerifyPasses());
@@ -427,6 +428,19 @@ static LogicalResult runCompiler(StringRef inputFile, StringRef outputFile,
     quant_opt::qopt::QuantizePresetOptions presetOptions;
     presetOptions.calibrationData = calibrationData;
     presetOptions.calibrationTable = calibrationTable;
+    if (!calibrationData.empty() && calibrationTable.empty()) {
+      // No table asked for: calibrate into a temporary one, removed below.
+      llvm::SmallString<128> path;
+      if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+              "quant-opt-calibration", "json", path)) {
+        llvm::errs() << "error: cannot create a temporary calibration table: "
+                     << ec.message() << "\n";
+        return failure();
+      }
+      presetOptions.calibrationTable = path.str().str();
+      temporaryTable.setFile(path);
+      temporarySidecar.setFile(path + ".bin");
+    }
     presetOptions.calibrationSamples = calibrationSamples;
     presetOptions.reportFile = quantizeReport;
     std::string error;

@@ -43,14 +43,19 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
             "or --calibration-table FILE";
     return failure();
   }
-  if (!options.calibrationData.empty()) {
+  bool weightOnly = preset == "w8a16-rtn" || preset == "w4a16-rtn";
+  if (weightOnly && !options.calibrationData.empty())
+    llvm::errs() << "note: preset '" << preset
+                 << "' quantizes weights only; --calibration-data is not "
+                    "used\n";
+  if (!weightOnly && !options.calibrationData.empty()) {
     CalibrateOptions calibrate;
     calibrate.data = options.calibrationData;
     calibrate.table = options.calibrationTable;
     calibrate.samples = options.calibrationSamples;
     pm.addPass(createCalibrate(calibrate));
   }
-  if (preset == "w8a16-rtn" || preset == "w4a16-rtn") {
+  if (weightOnly) {
     RTNOptions rtn;
     rtn.symmetric = true;
     rtn.bits = preset == "w8a16-rtn" ? 8 : 4;
