@@ -300,3 +300,90 @@ double qopt::quant::sqnrDb(Span<float> reference, Span<float> reconstruction) {
     return -std::numeric_limits<double>::infinity();
   return 10.0 * std::log10(signal / noise);
 }
+
+static double ratioDb(double signal, double noise) {
+  if (std::isnan(signal) || std::isnan(noise))
+    return std::numeric_limits<double>::quiet_NaN();
+  if (noise == 0.0)
+    return std::numeric_limits<double>::infinity();
+  if (signal == 0.0)
+    return -std::numeric_limits<double>::infinity();
+  return 10.0 * std::log10(signal / noise);
+}
+
+double qopt::quant::layerOutputSqnrDb(Span<float> rows, int64_t numRows,
+                                      int64_t k, Span<float> weight,
+                                      Span<float> weightRecon, int64_t n,
+                                      const ActivationParams *activation) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (numRows < 0 || k <= 0 || n <= 0 ||
+      (int64_t)rows.size() != numRows * k ||
+      (int64_t)weight.size() != k * n || (int64_t)weightRecon.size() != k * n)
+    return nan;
+  std::vector<double> x(k), xq(k), y(n), yq(n);
+  double signal = 0.0, noise = 0.0;
+  for (int64_t r = 0; r < numRows; ++r) {
+    for (int64_t i = 0; i < k; ++i) {
+      float v = rows[r * k + i];
+      if (!std::isfinite(v))
+        return nan;
+      x[i] = v;
+      if (activation) {
+        int32_t q = quantizeValue(v, activation->scale, activation->zeroPoint,
+                                activation->qmin(), activation->qmax());
+        xq[i] = (double)(q - activation->zeroPoint) * activation->scale;
+      } else {
+        xq[i] = v;
+      }
+    }
+    std::fill(y.begin(), y.end(), 0.0);
+    std::fill(yq.begin(), yq.end(), 0.0);
+    for (int64_t i = 0; i < k; ++i) {
+      const float *w = weight.data() + i * n;
+      const float *wr = weightRecon.data() + i * n;
+      for (int64_t j = 0; j < n; ++j) {
+        y[j] += x[i] * w[j];
+        yq[j] += xq[i] * wr[j];
+      }
+    }
+    for (int64_t j = 0; j < n; ++j) {
+      signal += y[j] * y[j];
+      noise += (y[j] - yq[j]) * (y[j] - yq[j]);
+    }
+  }
+  if (!std::isfinite(signal) || !std::isfinite(noise))
+    return nan;
+  return ratioDb(signal, noise);
+}
+
+double qopt::quant::layerOutputSqnrDbFromGram(Span<double> gram, int64_t k,
+                                              Span<float> weight,
+                                              Span<float> weightRecon,
+                                              int64_t n) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (k <= 0 || n <= 0 || (int64_t)gram.size() != k * k ||
+      (int64_t)weight.size() != k * n || (int64_t)weightRecon.size() != k * n)
+    return nan;
+  // tr(Aᵀ G A) = sum_j a_jᵀ G a_j over the columns a_j of A.
+  double signal = 0.0, noise = 0.0;
+  std::vector<double> w(k), e(k);
+  for (int64_t j = 0; j < n; ++j) {
+    for (int64_t i = 0; i < k; ++i) {
+      w[i] = weight[i * n + j];
+      e[i] = w[i] - (double)weightRecon[i * n + j];
+    }
+    for (int64_t a = 0; a < k; ++a) {
+      const double *g = gram.data() + a * k;
+      double gw = 0.0, ge = 0.0;
+      for (int64_t b = 0; b < k; ++b) {
+        gw += g[b] * w[b];
+        ge += g[b] * e[b];
+      }
+      signal += w[a] * gw;
+      noise += e[a] * ge;
+    }
+  }
+  if (!std::isfinite(signal) || !std::isfinite(noise))
+    return nan;
+  return ratioDb(signal, std::max(noise, 0.0));
+}

@@ -207,6 +207,59 @@ TEST(Sqnr, ClosedForm) {
   EXPECT_TRUE(std::isinf(sqnrDb(zero, x)) && sqnrDb(zero, x) < 0);
 }
 
+TEST(LayerOutputSqnr, IdentityRowsGiveWeightSqnr) {
+  // X = I (k rows): Y = W, so the output SQNR is the weight SQNR.
+  const int64_t k = 3, n = 2;
+  std::vector<float> rows = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+  std::vector<float> w = {1, 2, 3, 4, 5, 6}, wr = {1.1f, 2, 3, 3.9f, 5, 6};
+  EXPECT_NEAR(layerOutputSqnrDb(rows, k, k, w, wr, n, nullptr), sqnrDb(w, wr),
+              1e-5);
+}
+
+TEST(LayerOutputSqnr, ActivationQuantizationHandCase) {
+  // x = 0.26 quantized with scale 0.1 (int8, zp 0) is 0.3; w = 2:
+  // y = 0.52, ŷ = 0.6, SQNR = 10 log10(0.2704 / 0.0064).
+  ActivationParams act;
+  act.scale = 0.1f;
+  act.zeroPoint = 0;
+  act.isUnsigned = false;
+  std::vector<float> x = {0.26f}, w = {2.0f};
+  EXPECT_NEAR(layerOutputSqnrDb(x, 1, 1, w, w, 1, &act),
+              10.0 * std::log10(0.2704 / 0.0064), 1e-4);
+  EXPECT_TRUE(std::isinf(layerOutputSqnrDb(x, 1, 1, w, w, 1, nullptr)));
+}
+
+TEST(LayerOutputSqnr, GramMatchesRows) {
+  const int64_t rowsN = 37, k = 8, n = 5;
+  std::mt19937 rng(7);
+  std::normal_distribution<float> gauss;
+  std::vector<float> x(rowsN * k), w(k * n), wr(k * n);
+  for (float &v : x)
+    v = gauss(rng);
+  for (size_t i = 0; i < w.size(); ++i) {
+    w[i] = gauss(rng);
+    wr[i] = w[i] + 0.05f * gauss(rng);
+  }
+  std::vector<double> gram(k * k, 0.0);
+  for (int64_t r = 0; r < rowsN; ++r)
+    for (int64_t a = 0; a < k; ++a)
+      for (int64_t b = 0; b < k; ++b)
+        gram[a * k + b] += (double)x[r * k + a] * x[r * k + b];
+  double fromRows = layerOutputSqnrDb(x, rowsN, k, w, wr, n, nullptr);
+  double fromGram = layerOutputSqnrDbFromGram(gram, k, w, wr, n);
+  EXPECT_GT(fromRows, 10.0);
+  EXPECT_NEAR(fromGram, fromRows, 1e-6 * std::abs(fromRows));
+}
+
+TEST(LayerOutputSqnr, BadSizesAndValuesAreNaN) {
+  std::vector<float> x = {1, 2}, w = {1, 2}, wr = {1};
+  EXPECT_TRUE(std::isnan(layerOutputSqnrDb(x, 1, 2, w, wr, 1, nullptr)));
+  std::vector<float> nanRow = {NAN, 1};
+  EXPECT_TRUE(std::isnan(layerOutputSqnrDb(nanRow, 1, 2, w, w, 1, nullptr)));
+  std::vector<double> gram = {1, 0, 0};
+  EXPECT_TRUE(std::isnan(layerOutputSqnrDbFromGram(gram, 2, w, w, 1)));
+}
+
 TEST(SmoothQuant, HandCase) {
   std::vector<float> act = {4, 0, 9, 1e12f}, wmax = {1, 5, 4, 1e-12f};
   std::vector<float> s;

@@ -156,6 +156,24 @@ std::vector<float> dequantizeActivation(Span<int32_t> q,
 /// is not. NaN when sizes differ or a value is non-finite.
 double sqnrDb(Span<float> reference, Span<float> reconstruction);
 
+/// Output SQNR (dB) of a quantized linear layer on calibration rows:
+/// reference Y = X W, reconstruction Ŷ = X̂ Ŵ, with X the `numRows` x `k`
+/// rows (row-major), W and Ŵ (`weight`, `weightRecon`) k x n row-major, and
+/// X̂ = dequantize(quantize(X)) with `activation` when it is given (W8A8),
+/// X otherwise (weight-only). Accumulates in double. NaN when sizes do not
+/// match or a value is non-finite.
+double layerOutputSqnrDb(Span<float> rows, int64_t numRows, int64_t k,
+                         Span<float> weight, Span<float> weightRecon,
+                         int64_t n, const ActivationParams *activation);
+
+/// The same for weight-only quantization from the calibration Gram matrix
+/// G = XᵀX (k x k, double, row-major) instead of the rows:
+/// signal tr(Wᵀ G W), noise tr(Eᵀ G E) with E = W − Ŵ. Exact for the data
+/// G was accumulated over.
+double layerOutputSqnrDbFromGram(Span<double> gram, int64_t k,
+                                 Span<float> weight, Span<float> weightRecon,
+                                 int64_t n);
+
 } // namespace qopt::quant
 
 #endif // QUANTOPT_QUANT_ENCODERS_H
