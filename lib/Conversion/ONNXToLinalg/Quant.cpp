@@ -2,10 +2,13 @@
 //
 // QuantizeLinear / DequantizeLinear are one linalg.generic each (scales and
 // zero points read per tensor, per axis or per block through the indexing
-// maps; rounding is half to even, results saturate). The integer ops widen
-// their operands to i32 minus the zero points and reuse the matmul / conv
-// builders of NN.cpp (named linalg ops, i32 accumulation); QLinear* then
-// requantize. MatMulNBits dequantizes its packed weight to a float [N, K]
+// maps; rounding is half to even, results saturate). MatMulInteger and
+// QLinearMatMul with a 2-D B build the canonical int8 contraction (the form
+// lib/Target/CPU's VNNI kernel matches; a uint8 B shifted to int8) and
+// correct for the zero points after it; other shapes and ConvInteger /
+// QLinearConv widen their operands to i32 minus the zero points and reuse
+// the matmul / conv builders of NN.cpp (named linalg ops, i32
+// accumulation). QLinear* then requantize. MatMulNBits dequantizes its packed weight to a float [N, K]
 // matrix that a linalg.matmul reads transposed.
 //
 //===----------------------------------------------------------------------===//
@@ -14,6 +17,7 @@
 #include "QuantUtils.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace quant_opt;
@@ -262,6 +266,174 @@ static FailureOr<Value> matmulOperand(ConversionPatternRewriter &rewriter,
   return subtractZeroPoint(rewriter, op->getLoc(), operand, zp, map, onnxType);
 }
 
+/// True when `v` is a constant whose elements are all zero.
+static bool isZeroConstant(Value v) {
+  return matchPattern(v, m_Zero()) ||
+         (getConstantBytes(v) &&
+          llvm::all_of(*getConstantBytes(v), [](int8_t x) { return x == 0; }));
+}
+
+/// rowsum(a)[m] = sum_k ext(a[m, k]) ([M, K] 8-bit) as an [M] i32 tensor.
+static Value rowSums(OpBuilder &b, Location loc, Value a, bool aSigned) {
+  auto at = cast<RankedTensorType>(a.getType());
+  Type i32 = b.getI32Type();
+  auto type = RankedTensorType::get({at.getDimSize(0)}, i32);
+  Value init = createFilledTensor(b, loc, type, {dimOf(b, loc, a, 0)},
+                                  arith::ConstantIntOp::create(b, loc, i32, 0));
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(2, ctx),
+      AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx)};
+  return linalg::GenericOp::create(
+             b, loc, type, a, init, maps,
+             {utils::IteratorType::parallel, utils::IteratorType::reduction},
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value x = aSigned
+                             ? (Value)arith::ExtSIOp::create(nb, l, i32, args[0])
+                             : (Value)arith::ExtUIOp::create(nb, l, i32, args[0]);
+               linalg::YieldOp::create(
+                   nb, l, ValueRange{arith::AddIOp::create(nb, l, args[1], x)});
+             })
+      .getResult(0);
+}
+
+/// The map of a matmul zero point over the [R, N] rows of the contraction:
+/// one element, or 1-D along `dim` (0: per row of A, 1: per column of B)
+/// with `size` elements (dynamic sizes accepted).
+static std::optional<AffineMap> rowsParamMap(Value zp, unsigned dim,
+                                             int64_t size, MLIRContext *ctx) {
+  auto t = dyn_cast<RankedTensorType>(zp.getType());
+  if (!t)
+    return std::nullopt;
+  if (isOneElement(t)) {
+    SmallVector<AffineExpr> exprs;
+    if (t.getRank() == 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    return AffineMap::get(2, 0, exprs, ctx);
+  }
+  if (t.getRank() == 1 &&
+      (t.isDynamicDim(0) || ShapedType::isDynamic(size) ||
+       t.getDimSize(0) == size))
+    return AffineMap::get(2, 0, {getAffineDimExpr(dim, ctx)}, ctx);
+  return std::nullopt;
+}
+
+/// The zero-point-corrected i32 product of an integer matmul, in
+/// `accType` (the result's shape), built on the canonical int8 contraction
+/// so that lib/Target/CPU's VNNI kernel runs it:
+///
+///   sum_k (a - a_zp)(b - b_zp)
+///     = acc - a_zp * colsum(b) - b_zp * rowsum(a) + K * a_zp * b_zp
+///
+/// with acc = sum_k a * b over the 8-bit operands. A uint8 B becomes the
+/// signed i8 B' = B - 128 (the bytes with their top bit flipped, folded
+/// when B is a constant) with b_zp' = b_zp - 128, which leaves the product
+/// unchanged. Leading dims of A collapse into M; colsum of a constant B is
+/// a constant. Terms whose zero point is absent or a zero constant are
+/// left out. Fails (the caller keeps the widening lowering) unless B is
+/// 2-D and the zero points are per tensor, per row of a 2-D A, or per
+/// column of B.
+static FailureOr<Value> buildZeroPointMatMul(OpBuilder &b, Location loc,
+                                             Value a, Value azp, Type aType,
+                                             Value bv, Value bzp, Type bType,
+                                             RankedTensorType accType) {
+  auto at = dyn_cast<RankedTensorType>(a.getType());
+  auto bt = dyn_cast<RankedTensorType>(bv.getType());
+  if (!at || !bt || bt.getRank() != 2 || at.getRank() < 1 ||
+      !aType.isInteger(8) || !bType.isInteger(8))
+    return failure();
+  MLIRContext *ctx = b.getContext();
+  int64_t rows = at.getRank() == 2 ? at.getDimSize(0) : ShapedType::kDynamic;
+  std::optional<AffineMap> aMap, bMap;
+  if (azp && !(aMap = rowsParamMap(azp, 0, rows, ctx)))
+    return failure();
+  if (azp && at.getRank() != 2 && !isOneElement(cast<RankedTensorType>(
+                                      azp.getType())))
+    return failure();
+  if (bzp && !(bMap = rowsParamMap(bzp, 1, bt.getDimSize(1), ctx)))
+    return failure();
+  bool aSigned = !aType.isUnsignedInteger();
+  bool bUnsigned = bType.isUnsignedInteger();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+
+  // B as signed i8.
+  std::optional<SmallVector<int8_t>> bBytes = getConstantBytes(bv);
+  if (bUnsigned) {
+    if (bBytes) {
+      for (int8_t &x : *bBytes)
+        x = static_cast<int8_t>(static_cast<uint8_t>(x) ^ 0x80);
+      auto type = RankedTensorType::get(bt.getShape(), i8);
+      bv = arith::ConstantOp::create(
+          b, loc, type, DenseElementsAttr::get(type, ArrayRef<int8_t>(*bBytes)));
+    } else {
+      Value bias = arith::ConstantIntOp::create(b, loc, i8, 0x80);
+      bv = mapElements(b, loc, bv, i8, [&](OpBuilder &nb, Location l, Value x) {
+        return arith::XOrIOp::create(nb, l, x, bias);
+      });
+    }
+  }
+  bool useAzp = azp && !isZeroConstant(azp);
+  bool useBzp = bUnsigned || (bzp && !isZeroConstant(bzp));
+
+  Value a2 = collapseToRows(b, loc, a);
+  Value acc = buildInt8Contraction(b, loc, a2, bv, aSigned);
+  SmallVector<Value> inputs = {acc};
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(2, ctx)};
+  auto row = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+  auto col = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+  int colsumAt = -1, azpAt = -1, rowsumAt = -1, bzpAt = -1;
+  if (useAzp) {
+    colsumAt = inputs.size();
+    inputs.push_back(columnSums(b, loc, bv, bBytes));
+    maps.push_back(col);
+    azpAt = inputs.size();
+    inputs.push_back(azp);
+    maps.push_back(*aMap);
+  }
+  if (useBzp) {
+    rowsumAt = inputs.size();
+    inputs.push_back(rowSums(b, loc, a2, aSigned));
+    maps.push_back(row);
+    if (bzp) {
+      bzpAt = inputs.size();
+      inputs.push_back(bzp);
+      maps.push_back(*bMap);
+    }
+  }
+  Value result = acc;
+  if (useAzp || useBzp) {
+    Value k = arith::IndexCastOp::create(
+        b, loc, i32, tensor::DimOp::create(b, loc, a2, 1));
+    result = buildGeneric(
+        b, loc, cast<RankedTensorType>(acc.getType()), getDims(b, loc, acc),
+        inputs, maps, [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value v = args[0];
+          Value za = useAzp ? toI32(nb, l, args[azpAt], aType) : Value();
+          Value zb;
+          if (useBzp) {
+            zb = bzpAt >= 0 ? toI32(nb, l, args[bzpAt], bType)
+                            : arith::ConstantIntOp::create(nb, l, i32, 0);
+            if (bUnsigned)
+              zb = arith::SubIOp::create(
+                  nb, l, zb, arith::ConstantIntOp::create(nb, l, i32, 128));
+          }
+          if (useAzp)
+            v = arith::SubIOp::create(
+                nb, l, v, arith::MulIOp::create(nb, l, za, args[colsumAt]));
+          if (useBzp)
+            v = arith::SubIOp::create(
+                nb, l, v, arith::MulIOp::create(nb, l, zb, args[rowsumAt]));
+          if (useAzp && useBzp)
+            v = arith::AddIOp::create(
+                nb, l, v,
+                arith::MulIOp::create(nb, l, k,
+                                      arith::MulIOp::create(nb, l, za, zb)));
+          return v;
+        });
+  }
+  return expandRows(b, loc, result, a, accType);
+}
+
 struct MatMulIntegerLowering : OpConversionPattern<onnx::MatMulIntegerOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -278,10 +450,17 @@ struct MatMulIntegerLowering : OpConversionPattern<onnx::MatMulIntegerOp> {
                                                     : adaptor.getAZeroPoint();
     Value bzp = onnx::isNoValue(op.getBZeroPoint()) ? Value()
                                                     : adaptor.getBZeroPoint();
-    auto a = matmulOperand(rewriter, op, adaptor.getA(), azp,
-                           onnx::elementTypeOf(op.getA()), true);
-    auto b = matmulOperand(rewriter, op, adaptor.getB(), bzp,
-                           onnx::elementTypeOf(op.getB()), false);
+    Type aType = onnx::elementTypeOf(op.getA());
+    Type bType = onnx::elementTypeOf(op.getB());
+    auto fast = buildZeroPointMatMul(rewriter, op.getLoc(), adaptor.getA(), azp,
+                                     aType, adaptor.getB(), bzp, bType,
+                                     *resultType);
+    if (succeeded(fast)) {
+      rewriter.replaceOp(op, *fast);
+      return success();
+    }
+    auto a = matmulOperand(rewriter, op, adaptor.getA(), azp, aType, true);
+    auto b = matmulOperand(rewriter, op, adaptor.getB(), bzp, bType, false);
     if (failed(a) || failed(b))
       return failure();
     rewriter.replaceOp(op, buildMatMul(rewriter, op.getLoc(), *a, *b,
@@ -337,15 +516,24 @@ struct QLinearMatMulLowering : OpConversionPattern<onnx::QLinearMatMulOp> {
     auto bt = dyn_cast<RankedTensorType>(adaptor.getB().getType());
     if (!at || !bt)
       return rewriter.notifyMatchFailure(op, "unranked operands");
-    auto a = matmulOperand(rewriter, op, adaptor.getA(),
-                           adaptor.getAZeroPoint(), aType, true);
-    auto b = matmulOperand(rewriter, op, adaptor.getB(),
-                           adaptor.getBZeroPoint(), bType, false);
-    if (failed(a) || failed(b))
-      return failure();
     Location loc = op.getLoc();
     auto accType = resultType->clone(rewriter.getI32Type());
-    Value acc = buildMatMul(rewriter, loc, *a, *b, accType);
+    Value acc;
+    auto fast = buildZeroPointMatMul(rewriter, loc, adaptor.getA(),
+                                     adaptor.getAZeroPoint(), aType,
+                                     adaptor.getB(), adaptor.getBZeroPoint(),
+                                     bType, accType);
+    if (succeeded(fast)) {
+      acc = *fast;
+    } else {
+      auto a = matmulOperand(rewriter, op, adaptor.getA(),
+                             adaptor.getAZeroPoint(), aType, true);
+      auto b = matmulOperand(rewriter, op, adaptor.getB(),
+                             adaptor.getBZeroPoint(), bType, false);
+      if (failed(a) || failed(b))
+        return failure();
+      acc = buildMatMul(rewriter, loc, *a, *b, accType);
+    }
     // Per-row scales follow the result's row dim, per-column ones its last.
     int64_t rr = resultType->getRank();
     int64_t rowDim = at.getRank() == 1 ? -1 : rr - (bt.getRank() == 1 ? 1 : 2);

@@ -1,6 +1,10 @@
 //===- QuantUtils.cpp - scalar quantization helpers of the lowerings ------===//
 
 #include "QuantUtils.h"
+#include "NNBuilders.h"
+
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 
@@ -79,5 +83,132 @@ quant_opt::lowering::paramMap(RankedTensorType paramType,
     return getBroadcastMap(paramType,
                            RankedTensorType::get(shape, paramType.getElementType()));
   return failure();
+}
+
+
+//===----------------------------------------------------------------------===//
+// The canonical int8 contraction (shared with lib/Conversion/QOptToLinalg)
+//===----------------------------------------------------------------------===//
+
+std::optional<SmallVector<int8_t>>
+quant_opt::lowering::getConstantBytes(Value v) {
+  Attribute attr;
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape() ||
+      type.getElementType().getIntOrFloatBitWidth() != 8 ||
+      !matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int8_t> bytes;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+    bytes.reserve(type.getNumElements());
+    for (APInt x : dense.getValues<APInt>())
+      bytes.push_back(static_cast<int8_t>(x.getZExtValue()));
+    return bytes;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    ArrayRef<char> data = blob->getData();
+    if (static_cast<int64_t>(data.size()) != type.getNumElements())
+      return std::nullopt;
+    bytes.assign(data.begin(), data.end());
+    return bytes;
+  }
+  return std::nullopt;
+}
+
+Value quant_opt::lowering::collapseToRows(OpBuilder &b, Location loc,
+                                          Value v) {
+  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+  if (rank == 1)
+    return expandDim(b, loc, v, 0, {b.getIndexAttr(1), dimOf(b, loc, v, 0)});
+  return collapseDims(b, loc, v, 0, rank - 1);
+}
+
+Value quant_opt::lowering::expandRows(OpBuilder &b, Location loc, Value rows,
+                                      Value like, RankedTensorType resultType) {
+  int64_t rank = resultType.getRank();
+  if (rank == 2)
+    return castTo(b, loc, rows, resultType);
+  if (rank == 1)
+    return tensor::CollapseShapeOp::create(
+        b, loc, resultType, rows, SmallVector<ReassociationIndices>{{0, 1}});
+  SmallVector<ReassociationIndices> groups(1);
+  SmallVector<OpFoldResult> dims;
+  for (int64_t i = 0; i + 1 < rank; ++i) {
+    groups[0].push_back(i);
+    dims.push_back(dimOf(b, loc, like, i));
+  }
+  groups.push_back({rank - 1});
+  dims.push_back(dimOf(b, loc, rows, 1));
+  return expandTo(b, loc, rows, resultType, groups, dims);
+}
+
+/// The canonical int8 contraction of `a` ([M, K] i8) and `bv` ([K, N] i8)
+/// into a new [M, N] i32 tensor.
+Value quant_opt::lowering::buildInt8Contraction(OpBuilder &b, Location loc, Value a,
+                                  Value bv, bool aSigned) {
+  auto at = cast<RankedTensorType>(a.getType());
+  auto bt = cast<RankedTensorType>(bv.getType());
+  Type i32 = b.getI32Type();
+  auto accType = RankedTensorType::get({at.getDimSize(0), bt.getDimSize(1)},
+                                       i32);
+  Value acc = createFilledTensor(
+      b, loc, accType, {dimOf(b, loc, a, 0), dimOf(b, loc, bv, 1)},
+      arith::ConstantIntOp::create(b, loc, i32, 0));
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                                 AffineMap::get(3, 0, {d(2), d(1)}, ctx),
+                                 AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+  return linalg::GenericOp::create(
+             b, loc, accType, ValueRange{a, bv}, acc, maps,
+             {utils::IteratorType::parallel, utils::IteratorType::parallel,
+              utils::IteratorType::reduction},
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value x = aSigned
+                             ? (Value)arith::ExtSIOp::create(nb, l, i32, args[0])
+                             : (Value)arith::ExtUIOp::create(nb, l, i32, args[0]);
+               Value y = arith::ExtSIOp::create(nb, l, i32, args[1]);
+               Value p = arith::MulIOp::create(nb, l, x, y);
+               linalg::YieldOp::create(
+                   nb, l, ValueRange{arith::AddIOp::create(nb, l, args[2], p)});
+             })
+      .getResult(0);
+}
+
+/// colsum(b)[n] = sum_k b[k, n] as an [N] i32 tensor: a constant when `bv`
+/// is one (`bytes`, row-major [K, N]), else a reduction.
+Value quant_opt::lowering::columnSums(OpBuilder &b, Location loc, Value bv,
+                        const std::optional<SmallVector<int8_t>> &bytes) {
+  auto bt = cast<RankedTensorType>(bv.getType());
+  Type i32 = b.getI32Type();
+  if (bytes) {
+    int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
+    SmallVector<int32_t> sums(n, 0);
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        sums[j] += (*bytes)[i * n + j];
+    auto type = RankedTensorType::get({n}, i32);
+    return arith::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, ArrayRef<int32_t>(sums)));
+  }
+  auto type = RankedTensorType::get({bt.getDimSize(1)}, i32);
+  Value init = createFilledTensor(b, loc, type, {dimOf(b, loc, bv, 1)},
+                                  arith::ConstantIntOp::create(b, loc, i32, 0));
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(2, ctx),
+      AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)};
+  return linalg::GenericOp::create(
+             b, loc, type, bv, init, maps,
+             {utils::IteratorType::reduction, utils::IteratorType::parallel},
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value x = arith::ExtSIOp::create(nb, l, i32, args[0]);
+               linalg::YieldOp::create(
+                   nb, l, ValueRange{arith::AddIOp::create(nb, l, args[1], x)});
+             })
+      .getResult(0);
 }
 

@@ -12,6 +12,8 @@
 
 #include "ConversionUtils.h"
 
+#include <optional>
+
 namespace quant_opt::lowering {
 
 /// Scalar `v` of ONNX element type `onnxType` as f32.
@@ -40,6 +42,34 @@ mlir::FailureOr<mlir::AffineMap> paramMap(mlir::RankedTensorType paramType,
                                           llvm::ArrayRef<int64_t> shape,
                                           int64_t axis, int64_t blockSize,
                                           mlir::MLIRContext *ctx);
+
+/// The bytes of constant `v` (an 8-bit tensor: dense elements or a
+/// dense_resource blob), row-major; none when `v` is not such a constant.
+std::optional<llvm::SmallVector<int8_t>> getConstantBytes(mlir::Value v);
+
+/// `v` of rank >= 2 with all dimensions but the last collapsed into one
+/// ([..., K] -> [R, K]); rank-1 `v` becomes [1, K].
+mlir::Value collapseToRows(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value v);
+
+/// `rows` ([R, N]) expanded back to `resultType` ([..., N]) whose leading
+/// dimensions are those of `like` (the operand collapsed by collapseToRows).
+mlir::Value expandRows(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value rows, mlir::Value like,
+                       mlir::RankedTensorType resultType);
+
+/// The canonical int8 contraction (the form lib/Target/CPU's VNNI kernel
+/// matches) of `a` ([M, K], 8-bit; extui when `aSigned` is false, else
+/// extsi) and `bv` ([K, N] signed i8) into a new zero-filled [M, N] i32
+/// tensor.
+mlir::Value buildInt8Contraction(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Value a, mlir::Value bv, bool aSigned);
+
+/// colsum(bv)[n] = sum_k bv[k, n] ([K, N] signed i8) as an [N] i32 tensor:
+/// a constant when `bytes` (bv's row-major bytes) are given, else a
+/// reduction.
+mlir::Value columnSums(mlir::OpBuilder &b, mlir::Location loc, mlir::Value bv,
+                       const std::optional<llvm::SmallVector<int8_t>> &bytes);
 
 } // namespace quant_opt::lowering
 

@@ -84,16 +84,41 @@ func.func @dynamic_quantize(%x: tensor<?x4xf32>) -> (tensor<?x4xui8>, tensor<f32
 
 // -----
 
-// MatMulInteger: operands widened to i32 minus the zero points (per column
-// of B), then the rows of the 3-D A in one i32 linalg.matmul.
+// MatMulInteger: the canonical int8 contraction of the 8-bit operands (rows
+// of the 3-D A collapsed into M), then the zero-point correction
+// acc - a_zp * colsum(B) - b_zp * rowsum(A) + K * a_zp * b_zp in i32 (b_zp
+// per column of B).
+// CHECK-DAG: #[[MK:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[KN:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-DAG: #[[MN:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[SCALAR:.*]] = affine_map<(d0, d1) -> ()>
 // CHECK-LABEL: func.func @matmul_integer
-// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%arg0, %arg2 : tensor<?x?x8xi8>, tensor<i8>) outs(%{{.*}} : tensor<?x?x8xi32>)
+// CHECK: %[[A:.*]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2]] : tensor<?x?x8xi8> into tensor<?x8xi8>
+// CHECK: %[[FILL:.*]] = linalg.fill
+// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[MK]], #[[KN]], #[[MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[A]], %arg1 : tensor<?x8xi8>, tensor<8x16xi8>) outs(%[[FILL]] : tensor<?x16xi32>)
+// CHECK-NEXT: ^bb0(%[[X:.*]]: i8, %[[Y:.*]]: i8, %[[Z:.*]]: i32):
+// CHECK-NEXT: %[[XA:.*]] = arith.extui %[[X]] : i8 to i32
+// CHECK-NEXT: %[[YB:.*]] = arith.extsi %[[Y]] : i8 to i32
+// CHECK-NEXT: %[[P:.*]] = arith.muli %[[XA]], %[[YB]]
+// CHECK-NEXT: %[[S:.*]] = arith.addi %[[Z]], %[[P]]
+// CHECK-NEXT: linalg.yield %[[S]]
+// CHECK: %[[COLSUM:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%arg1 : tensor<8x16xi8>) outs(%{{.*}} : tensor<16xi32>)
+// CHECK: %[[ROWSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[A]] : tensor<?x8xi8>) outs(%{{.*}} : tensor<?xi32>)
 // CHECK: arith.extui
-// CHECK: %[[B:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[COL]], #{{.*}}]{{.*}} ins(%arg1, %arg3 : tensor<8x16xi8>, tensor<16xi8>) outs(%{{.*}} : tensor<8x16xi32>)
-// CHECK: arith.extsi
-// CHECK: %[[A2:.*]] = tensor.collapse_shape %[[A]]
-// CHECK: linalg.matmul ins(%[[A2]], %[[B]] : tensor<?x8xi32>, tensor<8x16xi32>)
+// CHECK: %[[Y2:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]], #[[SCALAR]], #[[ROW]], #[[COL]], #[[ID]]]{{.*}} ins(%[[ACC]], %[[COLSUM]], %arg2, %[[ROWSUM]], %arg3 : tensor<?x16xi32>, tensor<16xi32>, tensor<i8>, tensor<?xi32>, tensor<16xi8>)
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: arith.extsi %{{.*}} : i8 to i32
+// CHECK: arith.muli
+// CHECK: arith.subi
+// CHECK: arith.muli
+// CHECK: arith.subi
+// CHECK: arith.muli
+// CHECK: arith.muli
+// CHECK: arith.addi
+// CHECK: tensor.reshape %[[Y2]]
 func.func @matmul_integer(%a: tensor<?x?x8xui8>, %b: tensor<8x16xi8>, %az: tensor<ui8>, %bz: tensor<16xi8>) -> tensor<?x?x16xi32> {
   %0 = onnx.MatMulInteger %a, %b, %az, %bz : (tensor<?x?x8xui8>, tensor<8x16xi8>, tensor<ui8>, tensor<16xi8>) -> tensor<?x?x16xi32>
   return %0 : tensor<?x?x16xi32>
@@ -101,11 +126,63 @@ func.func @matmul_integer(%a: tensor<?x?x8xui8>, %b: tensor<8x16xi8>, %az: tenso
 
 // -----
 
-// QLinearMatMul: i32 matmul, then requantized with a_scale * b_scale /
-// y_scale, rounded half to even, saturated.
+// MatMulInteger without zero points: the contraction alone.
+// CHECK-LABEL: func.func @matmul_integer_no_zero_points
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<4x8xi8>, tensor<8x16xi8>)
+// CHECK: arith.extsi
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[ACC]]
+func.func @matmul_integer_no_zero_points(%a: tensor<4x8xi8>, %b: tensor<8x16xi8>) -> tensor<4x16xi32> {
+  %n = onnx.NoValue
+  %0 = onnx.MatMulInteger %a, %b, %n, %n : (tensor<4x8xi8>, tensor<8x16xi8>, none, none) -> tensor<4x16xi32>
+  return %0 : tensor<4x16xi32>
+}
+
+// -----
+
+// A constant uint8 B becomes the int8 constant B - 128 (top bit flipped)
+// and its colsum a constant; the zero point is corrected by -128 (a zero
+// a_zp constant drops the colsum term).
+// CHECK-LABEL: func.func @matmul_integer_const_uint8_b
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<{{\[}}[-128, 127], [0, -1]]> : tensor<2x2xi8>
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}} ins(%arg0, %[[B]] : tensor<3x2xi8>, tensor<2x2xi8>)
+// CHECK: %[[ROWSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<3x2xi8>)
+// CHECK: linalg.generic {{.*}} ins(%[[ACC]], %[[ROWSUM]], %{{.*}} : tensor<3x2xi32>, tensor<3xi32>, tensor<i8>)
+// CHECK: arith.extui
+// CHECK-NEXT: %[[C128:.*]] = arith.constant 128 : i32
+// CHECK-NEXT: arith.subi %{{.*}}, %[[C128]]
+func.func @matmul_integer_const_uint8_b(%a: tensor<3x2xui8>) -> tensor<3x2xi32> {
+  %b = onnx.Constant dense<[[0, 255], [128, 127]]> : tensor<2x2xui8>
+  %az = onnx.Constant dense<0> : tensor<ui8>
+  %bz = onnx.Constant dense<3> : tensor<ui8>
+  %0 = onnx.MatMulInteger %a, %b, %az, %bz : (tensor<3x2xui8>, tensor<2x2xui8>, tensor<ui8>, tensor<ui8>) -> tensor<3x2xi32>
+  return %0 : tensor<3x2xi32>
+}
+
+// -----
+
+// A batched B (rank 3) keeps the widening lowering: operands minus their
+// zero points in i32, an i32 batch matmul.
+// CHECK-LABEL: func.func @matmul_integer_batched_b
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x4x8xi32>)
+// CHECK: linalg.batch_matmul
+func.func @matmul_integer_batched_b(%a: tensor<2x4x8xi8>, %b: tensor<2x8x16xi8>, %az: tensor<i8>) -> tensor<2x4x16xi32> {
+  %n = onnx.NoValue
+  %0 = onnx.MatMulInteger %a, %b, %az, %n : (tensor<2x4x8xi8>, tensor<2x8x16xi8>, tensor<i8>, none) -> tensor<2x4x16xi32>
+  return %0 : tensor<2x4x16xi32>
+}
+
+// -----
+
+// QLinearMatMul: the int8 contraction (uint8 B shifted to int8 at run
+// time), the zero-point correction, then requantized with a_scale *
+// b_scale / y_scale, rounded half to even, saturated.
 // CHECK-LABEL: func.func @qlinear_matmul
-// CHECK: %[[ACC:.*]] = linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x4xi32>, tensor<4x3xi32>)
-// CHECK: linalg.generic {{.*}} ins(%[[ACC]], %arg1, %arg4, %arg6, %arg7
+// CHECK: %[[B:.*]] = linalg.generic {{.*}} ins(%arg3 : tensor<4x3xi8>)
+// CHECK: arith.xori
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %[[B]] : tensor<?x4xi8>, tensor<4x3xi8>)
+// CHECK: %[[COR:.*]] = linalg.generic {{.*}} ins(%[[ACC]], %{{.*}}, %arg2, %{{.*}}, %arg5 :
+// CHECK: linalg.generic {{.*}} ins(%[[COR]], %arg1, %arg4, %arg6, %arg7
 // CHECK: arith.divf
 // CHECK: arith.sitofp
 // CHECK: math.roundeven
