@@ -314,8 +314,10 @@ static double ratioDb(double signal, double noise) {
 double qopt::quant::layerOutputSqnrDb(Span<float> rows, int64_t numRows,
                                       int64_t k, Span<float> weight,
                                       Span<float> weightRecon, int64_t n,
-                                      const ActivationParams *activation) {
+                                      Span<ActivationParams> activation) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (activation.size() > 1 && (int64_t)activation.size() != numRows)
+    return nan;
   if (numRows < 0 || k <= 0 || n <= 0 ||
       (int64_t)rows.size() != numRows * k ||
       (int64_t)weight.size() != k * n || (int64_t)weightRecon.size() != k * n)
@@ -323,15 +325,18 @@ double qopt::quant::layerOutputSqnrDb(Span<float> rows, int64_t numRows,
   std::vector<double> x(k), xq(k), y(n), yq(n);
   double signal = 0.0, noise = 0.0;
   for (int64_t r = 0; r < numRows; ++r) {
+    const ActivationParams *act =
+        activation.empty() ? nullptr
+                           : &activation[activation.size() == 1 ? 0 : r];
     for (int64_t i = 0; i < k; ++i) {
       float v = rows[r * k + i];
       if (!std::isfinite(v))
         return nan;
       x[i] = v;
-      if (activation) {
-        int32_t q = quantizeValue(v, activation->scale, activation->zeroPoint,
-                                activation->qmin(), activation->qmax());
-        xq[i] = (double)(q - activation->zeroPoint) * activation->scale;
+      if (act) {
+        int32_t q = quantizeValue(v, act->scale, act->zeroPoint, act->qmin(),
+                                  act->qmax());
+        xq[i] = (double)(q - act->zeroPoint) * act->scale;
       } else {
         xq[i] = v;
       }

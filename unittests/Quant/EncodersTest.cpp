@@ -212,7 +212,7 @@ TEST(LayerOutputSqnr, IdentityRowsGiveWeightSqnr) {
   const int64_t k = 3, n = 2;
   std::vector<float> rows = {1, 0, 0, 0, 1, 0, 0, 0, 1};
   std::vector<float> w = {1, 2, 3, 4, 5, 6}, wr = {1.1f, 2, 3, 3.9f, 5, 6};
-  EXPECT_NEAR(layerOutputSqnrDb(rows, k, k, w, wr, n, nullptr), sqnrDb(w, wr),
+  EXPECT_NEAR(layerOutputSqnrDb(rows, k, k, w, wr, n, {}), sqnrDb(w, wr),
               1e-5);
 }
 
@@ -224,9 +224,19 @@ TEST(LayerOutputSqnr, ActivationQuantizationHandCase) {
   act.zeroPoint = 0;
   act.isUnsigned = false;
   std::vector<float> x = {0.26f}, w = {2.0f};
-  EXPECT_NEAR(layerOutputSqnrDb(x, 1, 1, w, w, 1, &act),
+  std::vector<ActivationParams> acts = {act};
+  EXPECT_NEAR(layerOutputSqnrDb(x, 1, 1, w, w, 1, acts),
               10.0 * std::log10(0.2704 / 0.0064), 1e-4);
-  EXPECT_TRUE(std::isinf(layerOutputSqnrDb(x, 1, 1, w, w, 1, nullptr)));
+  EXPECT_TRUE(std::isinf(layerOutputSqnrDb(x, 1, 1, w, w, 1, {})));
+  // Per-row parameters: the second row is exact with scale 0.02.
+  std::vector<float> two = {0.26f, 0.26f};
+  ActivationParams fine = act;
+  fine.scale = 0.02f;
+  std::vector<ActivationParams> perRow = {act, fine};
+  EXPECT_NEAR(layerOutputSqnrDb(two, 2, 1, w, w, 1, perRow),
+              10.0 * std::log10(2 * 0.2704 / 0.0064), 1e-3);
+  EXPECT_TRUE(std::isnan(layerOutputSqnrDb(two, 2, 1, w, w, 1,
+                                           std::vector<ActivationParams>(3))));
 }
 
 TEST(LayerOutputSqnr, GramMatchesRows) {
@@ -245,7 +255,7 @@ TEST(LayerOutputSqnr, GramMatchesRows) {
     for (int64_t a = 0; a < k; ++a)
       for (int64_t b = 0; b < k; ++b)
         gram[a * k + b] += (double)x[r * k + a] * x[r * k + b];
-  double fromRows = layerOutputSqnrDb(x, rowsN, k, w, wr, n, nullptr);
+  double fromRows = layerOutputSqnrDb(x, rowsN, k, w, wr, n, {});
   double fromGram = layerOutputSqnrDbFromGram(gram, k, w, wr, n);
   EXPECT_GT(fromRows, 10.0);
   EXPECT_NEAR(fromGram, fromRows, 1e-6 * std::abs(fromRows));
@@ -253,9 +263,9 @@ TEST(LayerOutputSqnr, GramMatchesRows) {
 
 TEST(LayerOutputSqnr, BadSizesAndValuesAreNaN) {
   std::vector<float> x = {1, 2}, w = {1, 2}, wr = {1};
-  EXPECT_TRUE(std::isnan(layerOutputSqnrDb(x, 1, 2, w, wr, 1, nullptr)));
+  EXPECT_TRUE(std::isnan(layerOutputSqnrDb(x, 1, 2, w, wr, 1, {})));
   std::vector<float> nanRow = {NAN, 1};
-  EXPECT_TRUE(std::isnan(layerOutputSqnrDb(nanRow, 1, 2, w, w, 1, nullptr)));
+  EXPECT_TRUE(std::isnan(layerOutputSqnrDb(nanRow, 1, 2, w, w, 1, {})));
   std::vector<double> gram = {1, 0, 0};
   EXPECT_TRUE(std::isnan(layerOutputSqnrDbFromGram(gram, 2, w, w, 1)));
 }

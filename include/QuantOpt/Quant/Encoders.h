@@ -159,12 +159,13 @@ double sqnrDb(Span<float> reference, Span<float> reconstruction);
 /// Output SQNR (dB) of a quantized linear layer on calibration rows:
 /// reference Y = X W, reconstruction Ŷ = X̂ Ŵ, with X the `numRows` x `k`
 /// rows (row-major), W and Ŵ (`weight`, `weightRecon`) k x n row-major, and
-/// X̂ = dequantize(quantize(X)) with `activation` when it is given (W8A8),
-/// X otherwise (weight-only). Accumulates in double. NaN when sizes do not
-/// match or a value is non-finite.
+/// X̂ = dequantize(quantize(X)) with `activation`: empty for weight-only
+/// quantization (X̂ = X), one entry for per-tensor activation parameters,
+/// or `numRows` entries for per-row (per-token) parameters. Accumulates in
+/// double. NaN when sizes do not match or a value is non-finite.
 double layerOutputSqnrDb(Span<float> rows, int64_t numRows, int64_t k,
                          Span<float> weight, Span<float> weightRecon,
-                         int64_t n, const ActivationParams *activation);
+                         int64_t n, Span<ActivationParams> activation);
 
 /// The same for weight-only quantization from the calibration Gram matrix
 /// G = XᵀX (k x k, double, row-major) instead of the rows:
