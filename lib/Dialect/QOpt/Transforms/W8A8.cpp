@@ -244,63 +244,11 @@ struct W8A8Pass : qopt::impl::W8A8Base<W8A8Pass> {
   /// does not fit.
   FailureOr<Operation *> toQMatMul(onnx::GemmOp gemm, double absMax,
                                    std::string &reason) {
-    auto xType = dyn_cast<RankedTensorType>(gemm.getA().getType());
-    auto bType = dyn_cast<RankedTensorType>(gemm.getB().getType());
-    auto yType = dyn_cast<RankedTensorType>(gemm.getY().getType());
-    Operation *none = nullptr;
-    if (gemm.getTransA() != 0) {
-      reason = "transA=1 (qopt.qmatmul reads A as [M, K])";
-      return none;
-    }
-    if (!xType || !bType || !yType || xType.getRank() != 2 ||
-        xType.isDynamicDim(1) || bType.getRank() != 2 ||
-        !bType.hasStaticShape() || !bType.getElementType().isF32() ||
-        yType.getRank() != 2) {
-      reason = "A's K or B's shape is not static 2-D f32";
-      return none;
-    }
-    bool transB = gemm.getTransB() != 0;
-    int64_t k = bType.getDimSize(transB ? 1 : 0),
-            n = bType.getDimSize(transB ? 0 : 1);
-    // C: absent, or a constant broadcastable to [N] along M (shape [], [1],
-    // [N], [1, 1] or [1, N]).
-    std::optional<std::vector<float>> bias;
-    Value c = gemm.getC();
-    if (c && !isa<NoneType>(c.getType())) {
-      auto cType = dyn_cast<RankedTensorType>(c.getType());
-      std::optional<std::vector<float>> cValues;
-      if (isConstant(c))
-        cValues = readFloatConstant(c);
-      if (!cType || !cType.hasStaticShape() || !cValues) {
-        reason = "bias C is not a float constant";
-        return none;
-      }
-      ArrayRef<int64_t> shape = cType.getShape();
-      bool rowBroadcast =
-          shape.size() <= 1 || (shape.size() == 2 && shape[0] == 1);
-      int64_t last = shape.empty() ? 1 : shape.back();
-      if (!rowBroadcast || (last != 1 && last != n)) {
-        reason = "bias C varies along M (cannot fold into a [N] bias)";
-        return none;
-      }
-      float beta = gemm.getBeta().convertToFloat();
-      bias.emplace(n);
-      for (int64_t j = 0; j < n; ++j)
-        (*bias)[j] = beta * (*cValues)[last == 1 ? 0 : j];
-    }
-    auto values = readFloatConstant(gemm.getB());
-    if (!values)
-      return gemm.emitError("cannot read the constant weight");
-    std::vector<float> w(k * n);
-    if (transB) {
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < k; ++j)
-          w[j * n + i] = (*values)[i * k + j];
-    } else {
-      w = std::move(*values);
-    }
-    return emitQMatMul(gemm, gemm.getA(), w, k, n,
-                       gemm.getAlpha().convertToFloat(), std::move(bias),
+    auto folded = foldGemm(gemm, reason);
+    if (!folded)
+      return static_cast<Operation *>(nullptr);
+    return emitQMatMul(gemm, gemm.getA(), folded->weight, folded->k,
+                       folded->n, folded->alpha, std::move(folded->bias),
                        absMax);
   }
 

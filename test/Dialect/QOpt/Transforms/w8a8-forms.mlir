@@ -52,7 +52,7 @@ func.func @conv1d(%x: tensor<1x1x8xf32> {onnx.name = "x"}) -> tensor<1x2x7xf32> 
 // CHECK-LABEL: func.func @gemm_transa
 // CHECK: onnx.DequantizeLinear {{.*}} : (tensor<4x3xi8>, tensor<3xf32>, none) -> tensor<4x3xf32>
 // CHECK: onnx.DynamicQuantizeLinear %arg0
-// CHECK: onnx.Gemm {{.*}}qopt.qdq_reason = "transA=1 (qopt.qmatmul reads A as [M, K])"
+// CHECK: onnx.Gemm {{.*}}qopt.qdq_reason = "transA=1 (the quantized matmuls read A as [M, K])"
 // CHECK-NOT: qopt.qmatmul
 func.func @gemm_transa(%x: tensor<4x2xf32> {onnx.name = "x"}) -> tensor<2x3xf32> {
   %w = onnx.Constant dense<[[0.5, -1.0, 0.25], [1.0, 0.5, -0.5], [0.2, 0.3, 0.4], [-0.7, 0.1, 0.9]]> : tensor<4x3xf32>
