@@ -238,7 +238,8 @@ double sqnrDb(ArrayRef<float> reference, ArrayRef<float> test) {
 
 } // namespace quant_opt::qopt
 
-std::optional<GemmWeight> quant_opt::qopt::foldGemm(Operation *op,
+std::optional<quant_opt::qopt::GemmWeight>
+quant_opt::qopt::foldGemm(Operation *op,
                                                    std::string &reason) {
   auto gemm = cast<onnx::GemmOp>(op);
   auto xType = dyn_cast<RankedTensorType>(gemm.getA().getType());

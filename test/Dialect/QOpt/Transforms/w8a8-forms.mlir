@@ -26,7 +26,7 @@ func.func @conv(%x: tensor<1x1x4x4xf32> {onnx.name = "x"}) -> tensor<1x2x3x3xf32
 // CHECK-LABEL: func.func @conv_same
 // CHECK: onnx.DynamicQuantizeLinear %arg0
 // CHECK: onnx.Conv {{.*}}qopt.qdq_reason = "auto_pad SAME_UPPER (qopt.qconv takes explicit pads)", qopt.scheme = "w8a8 dynamic per-tensor (per-token needs qopt.qmatmul)"
-// CHECK-NOT: qopt.qconv
+// CHECK-NOT: = qopt.qconv
 func.func @conv_same(%x: tensor<1x1x4x4xf32> {onnx.name = "x"}) -> tensor<1x2x4x4xf32> {
   %w = onnx.Constant dense<[[[[1.0, -0.5], [0.25, 0.75]]], [[[0.1, 0.2], [-0.3, 0.4]]]]> : tensor<2x1x2x2xf32>
   %n = onnx.NoValue
@@ -53,7 +53,7 @@ func.func @conv1d(%x: tensor<1x1x8xf32> {onnx.name = "x"}) -> tensor<1x2x7xf32> 
 // CHECK: onnx.DequantizeLinear {{.*}} : (tensor<4x3xi8>, tensor<3xf32>, none) -> tensor<4x3xf32>
 // CHECK: onnx.DynamicQuantizeLinear %arg0
 // CHECK: onnx.Gemm {{.*}}qopt.qdq_reason = "transA=1 (the quantized matmuls read A as [M, K])"
-// CHECK-NOT: qopt.qmatmul
+// CHECK-NOT: = qopt.qmatmul
 func.func @gemm_transa(%x: tensor<4x2xf32> {onnx.name = "x"}) -> tensor<2x3xf32> {
   %w = onnx.Constant dense<[[0.5, -1.0, 0.25], [1.0, 0.5, -0.5], [0.2, 0.3, 0.4], [-0.7, 0.1, 0.9]]> : tensor<4x3xf32>
   %n = onnx.NoValue
@@ -66,7 +66,7 @@ func.func @gemm_transa(%x: tensor<4x2xf32> {onnx.name = "x"}) -> tensor<2x3xf32>
 // C [M, N] varies along M: no [N] bias; QDQ form.
 // CHECK-LABEL: func.func @gemm_bias_mn
 // CHECK: onnx.Gemm {{.*}}qopt.qdq_reason = "bias C varies along M (cannot fold into a [N] bias)"
-// CHECK-NOT: qopt.qmatmul
+// CHECK-NOT: = qopt.qmatmul
 func.func @gemm_bias_mn(%x: tensor<2x4xf32> {onnx.name = "x"}) -> tensor<2x3xf32> {
   %w = onnx.Constant dense<[[0.5, -1.0, 0.25], [1.0, 0.5, -0.5], [0.2, 0.3, 0.4], [-0.7, 0.1, 0.9]]> : tensor<4x3xf32>
   %c = onnx.Constant dense<[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]> : tensor<2x3xf32>
@@ -79,7 +79,7 @@ func.func @gemm_bias_mn(%x: tensor<2x4xf32> {onnx.name = "x"}) -> tensor<2x3xf32
 // C is a graph input: not foldable; QDQ form.
 // CHECK-LABEL: func.func @gemm_bias_input
 // CHECK: onnx.Gemm {{.*}}qopt.qdq_reason = "bias C is not a float constant"
-// CHECK-NOT: qopt.qmatmul
+// CHECK-NOT: = qopt.qmatmul
 func.func @gemm_bias_input(%x: tensor<2x4xf32> {onnx.name = "x"}, %c: tensor<3xf32> {onnx.name = "c"}) -> tensor<2x3xf32> {
   %w = onnx.Constant dense<[[0.5, -1.0, 0.25], [1.0, 0.5, -0.5], [0.2, 0.3, 0.4], [-0.7, 0.1, 0.9]]> : tensor<4x3xf32>
   %y = onnx.Gemm %x, %w, %c : (tensor<2x4xf32>, tensor<4x3xf32>, tensor<3xf32>) -> tensor<2x3xf32> loc("gemm")
@@ -91,7 +91,7 @@ func.func @gemm_bias_input(%x: tensor<2x4xf32> {onnx.name = "x"}, %c: tensor<3xf
 // B is not a constant: stays float (no weight to quantize).
 // CHECK-LABEL: func.func @gemm_b_input
 // CHECK: onnx.Gemm {{.*}}qopt.float_reason = "weight is not a constant (activation x activation)"
-// CHECK-NOT: qopt.qmatmul
+// CHECK-NOT: = qopt.qmatmul
 func.func @gemm_b_input(%x: tensor<2x4xf32> {onnx.name = "x"}, %b: tensor<4x3xf32> {onnx.name = "b"}) -> tensor<2x3xf32> {
   %n = onnx.NoValue
   %y = onnx.Gemm %x, %b, %n : (tensor<2x4xf32>, tensor<4x3xf32>, none) -> tensor<2x3xf32> loc("gemm")
