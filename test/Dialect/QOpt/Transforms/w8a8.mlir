@@ -27,10 +27,10 @@
 // DYN: qopt.qmatmul %[[Q2]], %{{.*}}, %[[S2]], %[[Z2]], %{{.*}} bias %[[GB]] {qopt.bits = 8 : i64, qopt.scheme = "w8a8 dynamic per-token", qopt.weight_sqnr_db = {{.*}}} : tensor<2x4xui8>, tensor<4x3xi8>, tensor<2xf32>, tensor<2xui8>, tensor<3xf32>, tensor<3xf32> -> tensor<2x3xf32>
 // alpha = -0.5 folds into the scales (0.5x) and the codes (negated): the
 // weight [[0.5, -1, 0.25], ...] has column scales 1/127, 1/127, 0.9/127, so
-// the first row's codes become -64, 64, -35 (half to even: 63.5 -> 64).
+// the first row's codes become -64, 127, -35 (half to even: 63.5 -> 64).
 // beta * C = 2 * [0.5, -1, 0.25].
-// DYN: onnx.Constant dense<{{\[}}[-64, 64, -35]{{.*}}> : tensor<4x3xi8>
-// DYN: onnx.Constant dense<[3.93700786E-3, 3.93700786E-3, 0.00354330707]> : tensor<3xf32>
+// DYN: onnx.Constant dense<{{\[}}[-64, 127, -35]{{.*}}> : tensor<4x3xi8>
+// DYN: onnx.Constant dense<[0.00393700786, 0.00393700786, 0.00354330707]> : tensor<3xf32>
 // DYN: onnx.Constant dense<[1.000000e+00, -2.000000e+00, 5.000000e-01]> : tensor<3xf32>
 // DYN: qopt.qmatmul {{.*}} bias {{.*}} : tensor<2x4xui8>, tensor<4x3xi8>, tensor<2xf32>, tensor<2xui8>, tensor<3xf32>, tensor<3xf32> -> tensor<2x3xf32>
 // DYN-NOT: onnx.Gemm
