@@ -237,3 +237,68 @@ double sqnrDb(ArrayRef<float> reference, ArrayRef<float> test) {
 }
 
 } // namespace quant_opt::qopt
+
+std::optional<quant_opt::qopt::GemmWeight>
+quant_opt::qopt::foldGemm(Operation *op,
+                                                   std::string &reason) {
+  auto gemm = cast<onnx::GemmOp>(op);
+  auto xType = dyn_cast<RankedTensorType>(gemm.getA().getType());
+  auto bType = dyn_cast<RankedTensorType>(gemm.getB().getType());
+  auto yType = dyn_cast<RankedTensorType>(gemm.getY().getType());
+  if (gemm.getTransA() != 0) {
+    reason = "transA=1 (the quantized matmuls read A as [M, K])";
+    return std::nullopt;
+  }
+  if (!xType || !bType || !yType || xType.getRank() != 2 ||
+      xType.isDynamicDim(1) || !xType.getElementType().isF32() ||
+      bType.getRank() != 2 || !bType.hasStaticShape() ||
+      !bType.getElementType().isF32() || yType.getRank() != 2 ||
+      !isConstant(gemm.getB())) {
+    reason = "A's K is dynamic or B is not a static 2-D f32 constant";
+    return std::nullopt;
+  }
+  GemmWeight out;
+  bool transB = gemm.getTransB() != 0;
+  out.k = bType.getDimSize(transB ? 1 : 0);
+  out.n = bType.getDimSize(transB ? 0 : 1);
+  out.alpha = gemm.getAlpha().convertToFloat();
+  // C: absent, or a constant broadcastable to [N] along M (shape [], [1],
+  // [N], [1, 1] or [1, N]).
+  Value c = gemm.getC();
+  if (c && !isa<NoneType>(c.getType())) {
+    auto cType = dyn_cast<RankedTensorType>(c.getType());
+    std::optional<std::vector<float>> cValues;
+    if (isConstant(c))
+      cValues = readFloatConstant(c);
+    if (!cType || !cType.hasStaticShape() || !cValues) {
+      reason = "bias C is not a float constant";
+      return std::nullopt;
+    }
+    ArrayRef<int64_t> shape = cType.getShape();
+    bool rowBroadcast =
+        shape.size() <= 1 || (shape.size() == 2 && shape[0] == 1);
+    int64_t last = shape.empty() ? 1 : shape.back();
+    if (!rowBroadcast || (last != 1 && last != out.n)) {
+      reason = "bias C varies along M (cannot fold into a [N] bias)";
+      return std::nullopt;
+    }
+    float beta = gemm.getBeta().convertToFloat();
+    out.bias.emplace(out.n);
+    for (int64_t j = 0; j < out.n; ++j)
+      (*out.bias)[j] = beta * (*cValues)[last == 1 ? 0 : j];
+  }
+  auto values = readFloatConstant(gemm.getB());
+  if (!values) {
+    reason = "cannot read the constant weight B";
+    return std::nullopt;
+  }
+  if (transB) {
+    out.weight.resize(out.k * out.n);
+    for (int64_t i = 0; i < out.n; ++i)
+      for (int64_t j = 0; j < out.k; ++j)
+        out.weight[j * out.n + i] = (*values)[i * out.k + j];
+  } else {
+    out.weight = std::move(*values);
+  }
+  return out;
+}

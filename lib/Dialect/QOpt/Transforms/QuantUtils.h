@@ -96,6 +96,20 @@ llvm::LogicalResult quantizeWeightRTN(mlir::Operation *op, int64_t bits,
                                       int64_t groupSize, bool symmetric,
                                       WeightQuantization &out);
 
+/// A Gemm with a constant B folded for a [K, N] matmul with an [N] bias.
+struct GemmWeight {
+  std::vector<float> weight;             ///< B as [K, N] (transB undone)
+  int64_t k = 0, n = 0;
+  float alpha = 1;                       ///< not applied to `weight`
+  std::optional<std::vector<float>> bias; ///< beta * C broadcast to [N]
+};
+
+/// Reads the Gemm `gemm`'s constant B ([K, N], a transB constant
+/// transposed) and folds beta * C into an [N] bias. Nullopt with `reason`
+/// set when the Gemm does not fit: transA=1, A's K not static, B not a
+/// static 2-D f32 constant, C not a float constant or varying along M.
+std::optional<GemmWeight> foldGemm(mlir::Operation *gemm, std::string &reason);
+
 /// The attribute (on the module) naming the fingerprint a calibration
 /// table must have once --qopt-smoothquant changed the weights.
 constexpr const char *kCalibrationFingerprintAttr =

@@ -4,10 +4,13 @@
 // by onnx.DequantizeLinear (per output channel or per group along the
 // reduction dimension).
 //
-// A MatMul whose A has a static last dimension becomes `qopt.weight_matmul`
-// (packed codes, dequantized inside the contraction; encoder and packing
-// from lib/Quant). Gemm and Conv weights keep their op and get an integer
-// constant (one code per byte) behind onnx.DequantizeLinear.
+// A MatMul whose A has a static last dimension, and a Gemm with a constant
+// B (transA=0, C absent or a float constant broadcast along M; see
+// foldGemm), become `qopt.weight_matmul` (packed codes, dequantized inside
+// the contraction; encoder and packing from lib/Quant; a Gemm's alpha is
+// folded into the weight before quantization, beta * C is the bias). Other
+// Gemms (reason in qopt.dq_reason) and Conv weights keep their op and get
+// an integer constant (one code per byte) behind onnx.DequantizeLinear.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +24,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Format.h"
+
+#include <optional>
 
 namespace quant_opt::qopt {
 #define GEN_PASS_DEF_RTN
@@ -83,29 +88,20 @@ std::optional<WeightSlot> getWeightSlot(Operation *op, std::string &reason) {
   return std::nullopt;
 }
 
-/// MatMul(A, constant B [K, N]) -> qopt.weight_matmul with B's transpose
-/// quantized by lib/Quant. Returns the new op, or null when the MatMul does
-/// not fit (then the DequantizeLinear form is used).
-FailureOr<Operation *> toWeightMatMul(onnx::MatMulOp matmul, int64_t bits,
-                                      int64_t groupSize, bool symmetric,
-                                      double &sqnr) {
-  auto aType = dyn_cast<RankedTensorType>(matmul.getA().getType());
-  auto bType = dyn_cast<RankedTensorType>(matmul.getB().getType());
-  auto yType = dyn_cast<RankedTensorType>(matmul.getY().getType());
-  if (!aType || !bType || !yType || aType.getRank() < 2 ||
-      bType.getRank() != 2 || !bType.hasStaticShape() ||
-      aType.isDynamicDim(aType.getRank() - 1) ||
-      !aType.getElementType().isF32() || !bType.getElementType().isF32() ||
-      !isConstant(matmul.getB()))
-    return static_cast<Operation *>(nullptr);
-  int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
-  auto values = readFloatConstant(matmul.getB());
-  if (!values)
-    return matmul.emitError("cannot read the constant weight");
+/// `op` (MatMul or Gemm) with input `a` and the f32 weight `values` [K, N]
+/// times `alpha` -> qopt.weight_matmul with the weight's transpose quantized
+/// by lib/Quant and the optional f32 `bias` [N].
+FailureOr<Operation *> emitWeightMatMul(Operation *op, Value a,
+                                        ArrayRef<float> values, int64_t k,
+                                        int64_t n, float alpha,
+                                        std::optional<std::vector<float>> bias,
+                                        int64_t bits, int64_t groupSize,
+                                        bool symmetric, double &sqnr) {
+  auto yType = cast<RankedTensorType>(op->getResult(0).getType());
   std::vector<float> transposed(n * k);
   for (int64_t r = 0; r < k; ++r)
     for (int64_t c = 0; c < n; ++c)
-      transposed[c * k + r] = (*values)[r * n + c];
+      transposed[c * k + r] = alpha * values[r * n + c];
   ::qopt::quant::RtnOptions options;
   options.bits = static_cast<int>(bits);
   options.groupSize = groupSize >= k ? 0 : groupSize;
@@ -118,13 +114,13 @@ FailureOr<Operation *> toWeightMatMul(onnx::MatMulOp matmul, int64_t bits,
     status = ::qopt::quant::packCodes(
         ::qopt::quant::Span<uint8_t>(rtn.codes), n, k, options.bits, packed);
   if (status.failed())
-    return matmul.emitError() << "--qopt-rtn: " << status.message();
+    return op->emitError() << "--qopt-rtn: " << status.message();
   sqnr = sqnrDb(transposed, ::qopt::quant::dequantizeRtn(rtn));
 
-  MLIRContext *context = matmul.getContext();
-  OpBuilder builder(matmul);
-  Location loc = matmul.getLoc();
-  std::string name = nodeName(matmul);
+  MLIRContext *context = op->getContext();
+  OpBuilder builder(op);
+  Location loc = op->getLoc();
+  std::string name = nodeName(op);
   auto u8 = IntegerType::get(context, 8, IntegerType::Unsigned);
   int64_t rowBytes = ::qopt::quant::packedRowBytes(k, options.bits);
   Value w = createConstant(
@@ -141,16 +137,56 @@ FailureOr<Operation *> toWeightMatMul(onnx::MatMulOp matmul, int64_t bits,
         ArrayRef<char>(reinterpret_cast<const char *>(rtn.zeroPoints.data()),
                        rtn.zeroPoints.size()),
         name + ".zero_point");
-  auto op = WeightMatMulOp::create(
-      builder, loc, yType, matmul.getA(), w, scale, zp, Value(),
+  Value biasValue;
+  if (bias)
+    biasValue = createF32Constant(builder, loc, {n}, *bias, name + ".bias");
+  auto wmm = WeightMatMulOp::create(
+      builder, loc, yType, a, w, scale, zp, biasValue,
       builder.getI64IntegerAttr(bits),
       builder.getI64IntegerAttr(options.groupSize));
-  matmul.getY().replaceAllUsesWith(op.getY());
-  Value oldWeight = matmul.getB();
-  matmul.erase();
-  if (oldWeight.use_empty())
-    oldWeight.getDefiningOp()->erase();
-  return op.getOperation();
+  op->getResult(0).replaceAllUsesWith(wmm.getY());
+  SmallVector<Value> operands(op->getOperands());
+  op->erase();
+  for (Value old : operands)
+    if (old && old.use_empty() && isConstant(old))
+      old.getDefiningOp()->erase();
+  return wmm.getOperation();
+}
+
+/// MatMul(A, constant B [K, N]) -> qopt.weight_matmul. Null when the
+/// MatMul does not fit (then the DequantizeLinear form is used).
+FailureOr<Operation *> toWeightMatMul(onnx::MatMulOp matmul, int64_t bits,
+                                      int64_t groupSize, bool symmetric,
+                                      double &sqnr) {
+  auto aType = dyn_cast<RankedTensorType>(matmul.getA().getType());
+  auto bType = dyn_cast<RankedTensorType>(matmul.getB().getType());
+  auto yType = dyn_cast<RankedTensorType>(matmul.getY().getType());
+  if (!aType || !bType || !yType || aType.getRank() < 2 ||
+      bType.getRank() != 2 || !bType.hasStaticShape() ||
+      aType.isDynamicDim(aType.getRank() - 1) ||
+      !aType.getElementType().isF32() || !bType.getElementType().isF32() ||
+      !isConstant(matmul.getB()))
+    return static_cast<Operation *>(nullptr);
+  auto values = readFloatConstant(matmul.getB());
+  if (!values)
+    return matmul.emitError("cannot read the constant weight");
+  return emitWeightMatMul(matmul, matmul.getA(), *values, bType.getDimSize(0),
+                          bType.getDimSize(1), 1.0f, std::nullopt, bits,
+                          groupSize, symmetric, sqnr);
+}
+
+/// Gemm(A, constant B, C) -> qopt.weight_matmul (B as [K, N], alpha folded
+/// into the weight, beta * C the bias). Null with `reason` set when the
+/// Gemm does not fit.
+FailureOr<Operation *> toWeightMatMul(onnx::GemmOp gemm, int64_t bits,
+                                      int64_t groupSize, bool symmetric,
+                                      double &sqnr, std::string &reason) {
+  auto folded = foldGemm(gemm, reason);
+  if (!folded)
+    return static_cast<Operation *>(nullptr);
+  return emitWeightMatMul(gemm, gemm.getA(), folded->weight, folded->k,
+                          folded->n, folded->alpha, std::move(folded->bias),
+                          bits, groupSize, symmetric, sqnr);
 }
 
 struct RTNPass : quant_opt::qopt::impl::RTNBase<RTNPass> {
@@ -183,9 +219,15 @@ struct RTNPass : quant_opt::qopt::impl::RTNBase<RTNPass> {
     if (op->hasAttr("qopt.scheme"))
       return success(); // quantized by an earlier pass
     WeightQuantization result;
-    if (auto matmul = dyn_cast<onnx::MatMulOp>(op)) {
+    std::string reason;
+    if (isa<onnx::MatMulOp, onnx::GemmOp>(op)) {
       double sqnr = 0;
-      auto fused = toWeightMatMul(matmul, bits, groupSize, symmetric, sqnr);
+      FailureOr<Operation *> fused =
+          isa<onnx::MatMulOp>(op)
+              ? toWeightMatMul(cast<onnx::MatMulOp>(op), bits, groupSize,
+                               symmetric, sqnr)
+              : toWeightMatMul(cast<onnx::GemmOp>(op), bits, groupSize,
+                               symmetric, sqnr, reason);
       if (failed(fused))
         return failure();
       if (*fused) {
@@ -214,6 +256,8 @@ struct RTNPass : quant_opt::qopt::impl::RTNBase<RTNPass> {
       os << " (conv: per output channel, group-size applies to matmuls)";
     Builder builder(context);
     op->setAttr("qopt.scheme", StringAttr::get(context, scheme));
+    if (!reason.empty() && isa<onnx::GemmOp>(op))
+      op->setAttr("qopt.dq_reason", StringAttr::get(context, reason));
     op->setAttr("qopt.bits", builder.getI64IntegerAttr(bits));
     op->setAttr("qopt.weight_sqnr_db",
                 builder.getF64FloatAttr(result.weightSqnrDb));

@@ -33,7 +33,7 @@ struct ReportPass : qopt::impl::ReportBase<ReportPass> {
     SmallVector<Operation *> layers;
     getOperation().walk([&](Operation *op) {
       if (isa<onnx::MatMulOp, onnx::GemmOp, onnx::ConvOp, WeightMatMulOp,
-              QMatMulOp>(op))
+              QMatMulOp, QConvOp>(op))
         layers.push_back(op);
     });
     int quantized = 0;

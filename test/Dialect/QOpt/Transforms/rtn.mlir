@@ -23,16 +23,49 @@ func.func @matmul(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
 
 // -----
 
-// Gemm with transB = 1: B is [N, K], the channel axis is 0.
+// Gemm with transB = 1: B is already [N, K], the weight_matmul layout
+// (row 0: 4/127 scale, codes 32, 64, 95, 127 + 128).
 // CHECK-LABEL: func.func @gemm_trans_b
-// CHECK: onnx.DequantizeLinear {{.*}} {axis = 0 : i64} : (tensor<3x4xi8>, tensor<3xf32>, none) -> tensor<3x4xf32>
-// CHECK: onnx.Gemm {{.*}}qopt.scheme = "w8a16-rtn sym per-channel"
+// CHECK: %[[W:.*]] = onnx.Constant dense<{{\[}}[160, 192, 223, 255], [64, 160, 128, 255], [160, 192, 223, 255]]> : tensor<3x4xui8>
+// CHECK: qopt.weight_matmul %arg0, %[[W]], %{{.*}} {bits = 8 : i64, qopt.bits = 8 : i64, qopt.scheme = "w8a16-rtn sym per-channel", qopt.weight_sqnr_db = {{.*}}} : tensor<2x4xf32>, tensor<3x4xui8>, tensor<3x1xf32> -> tensor<2x3xf32>
+// CHECK-NOT: onnx.Gemm
 // ASYM-LABEL: func.func @gemm_trans_b
-// ASYM: onnx.DequantizeLinear {{.*}} {block_size = 2 : i64} : (tensor<3x4xui8>, tensor<3x2xf32>, tensor<3x2xui8>) -> tensor<3x4xf32>
+// ASYM: qopt.weight_matmul %arg0, %{{.*}}, %{{.*}} zero_point %{{.*}} {bits = 4 : i64, group_size = 2 : i64, {{.*}}} : tensor<2x4xf32>, tensor<3x2xui8>, tensor<3x2xf32>, tensor<3x2xui8> -> tensor<2x3xf32>
 func.func @gemm_trans_b(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   %w = onnx.Constant dense<[[1.0, 2.0, 3.0, 4.0], [-1.0, 0.5, 0.0, 2.0], [0.1, 0.2, 0.3, 0.4]]> : tensor<3x4xf32>
   %none = onnx.NoValue
   %y = onnx.Gemm %x, %w, %none {transB = 1 : i64} : (tensor<2x4xf32>, tensor<3x4xf32>, none) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// Gemm with transB = 0, alpha and beta: B [K, N] is transposed, alpha = 2
+// is folded into the weight (scales 2x those of @gemm_trans_b, same codes),
+// beta * C = 0.5 * [2, 4, 6] is the bias.
+// CHECK-LABEL: func.func @gemm_alpha_beta
+// CHECK-DAG: %[[W:.*]] = onnx.Constant dense<{{\[}}[160, 192, 223, 255], [64, 160, 128, 255], [160, 192, 223, 255]]> : tensor<3x4xui8>
+// CHECK-DAG: %[[S:.*]] = onnx.Constant dense<{{\[}}[0.0629{{[0-9]+}}], [0.0314{{[0-9]+}}], [0.0062{{[0-9]+}}]]> : tensor<3x1xf32>
+// CHECK-DAG: %[[B:.*]] = onnx.Constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>
+// CHECK: qopt.weight_matmul %arg0, %[[W]], %[[S]] bias %[[B]] {{.*}} : tensor<2x4xf32>, tensor<3x4xui8>, tensor<3x1xf32>, tensor<3xf32> -> tensor<2x3xf32>
+func.func @gemm_alpha_beta(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %w = onnx.Constant dense<[[1.0, -1.0, 0.1], [2.0, 0.5, 0.2], [3.0, 0.0, 0.3], [4.0, 2.0, 0.4]]> : tensor<4x3xf32>
+  %c = onnx.Constant dense<[2.0, 4.0, 6.0]> : tensor<3xf32>
+  %y = onnx.Gemm %x, %w, %c {alpha = 2.0 : f32, beta = 0.5 : f32} : (tensor<2x4xf32>, tensor<4x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// transA = 1: keeps the Gemm with the weight behind DequantizeLinear, and
+// says why.
+// CHECK-LABEL: func.func @gemm_trans_a
+// CHECK: onnx.DequantizeLinear {{.*}} : (tensor<4x3xi8>, tensor<3xf32>, none) -> tensor<4x3xf32>
+// CHECK: onnx.Gemm {{.*}}qopt.dq_reason = "transA=1 (the quantized matmuls read A as [M, K])", qopt.scheme = "w8a16-rtn sym per-channel"
+func.func @gemm_trans_a(%x: tensor<4x2xf32>) -> tensor<2x3xf32> {
+  %w = onnx.Constant dense<[[1.0, -1.0, 0.1], [2.0, 0.5, 0.2], [3.0, 0.0, 0.3], [4.0, 2.0, 0.4]]> : tensor<4x3xf32>
+  %none = onnx.NoValue
+  %y = onnx.Gemm %x, %w, %none {transA = 1 : i64} : (tensor<4x2xf32>, tensor<4x3xf32>, none) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
 }
 
