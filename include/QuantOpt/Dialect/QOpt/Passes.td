@@ -137,7 +137,9 @@ def Report : Pass<"qopt-report", "mlir::ModuleOp"> {
   let summary = "Report how each layer was quantized and what stayed float";
   let description = [{
     Lists, per MatMul / Gemm / Conv: the scheme and bits the quantization
-    passes chose and the weight SQNR; and every such op left in float with
+    passes chose, the weight SQNR and (where the quantizing pass had
+    calibration rows: `qopt.output_sqnr_db`) the output SQNR on calibration
+    data; and every such op left in float with
     the reason (`qopt.float_reason`, or "not quantized by any pass"). Writes
     to `file` (default: stderr). The module is unchanged.
   }];

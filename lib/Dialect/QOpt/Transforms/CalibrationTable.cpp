@@ -180,6 +180,8 @@ std::optional<CalibrationTable> CalibrationTable::read(StringRef path,
     s.reservoirRows =
         t.reservoirRowSize ? int64_t(t.reservoir.size()) / t.reservoirRowSize
                            : 0;
+    s.reservoir = t.reservoir;
+    s.reservoirRowSize = t.reservoirRowSize;
     result.tensors.emplace(t.name, std::move(s));
   }
   return result;

@@ -41,6 +41,10 @@ struct TensorStats {
   int64_t channelAxis = -1; ///< -1: no per-channel statistics
   std::vector<float> channelAbsMax, channelMeanAbs;
   int64_t gramK = 0, gramRows = 0, reservoirRows = 0;
+  /// The kept activation rows (reservoirRows x reservoirRowSize), read back
+  /// from a table; empty unless the table has them.
+  std::vector<float> reservoir;
+  int64_t reservoirRowSize = 0;
 
   TensorStats();
   ~TensorStats();

@@ -53,6 +53,9 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
     calibrate.data = options.calibrationData;
     calibrate.table = options.calibrationTable;
     calibrate.samples = options.calibrationSamples;
+    // The report's per-layer output SQNR needs activation rows.
+    if (!options.reportFile.empty())
+      calibrate.reservoirRows = 256;
     pm.addPass(createCalibrate(calibrate));
   }
   if (weightOnly) {
@@ -72,7 +75,8 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
     w8a8.mode = preset == "w8a8-dynamic" ? "dynamic" : "static";
     w8a8.granularity = preset == "w8a8-dynamic" ? "per-token" : "per-tensor";
     w8a8.method = "minmax";
-    if (isStatic)
+    // Dynamic presets read a table only for the report's output SQNR.
+    if (isStatic || !options.calibrationData.empty())
       w8a8.calibrationTable = options.calibrationTable;
     pm.addPass(createW8A8(w8a8));
   }

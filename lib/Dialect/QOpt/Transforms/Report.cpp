@@ -44,7 +44,8 @@ struct ReportPass : qopt::impl::ReportBase<ReportPass> {
        << layers.size() - quantized << " left in float\n";
     os << llvm::left_justify("layer", 24) << " "
        << llvm::left_justify("op", 18) << " "
-       << llvm::left_justify("scheme", 40) << " bits  weight SQNR (dB)\n";
+       << llvm::left_justify("scheme", 40)
+       << " bits  weight SQNR (dB)  output SQNR (dB)\n";
     for (Operation *op : layers) {
       auto scheme = op->getAttrOfType<StringAttr>("qopt.scheme");
       if (!scheme)
@@ -56,8 +57,14 @@ struct ReportPass : qopt::impl::ReportBase<ReportPass> {
          << llvm::left_justify(scheme.getValue(), 40) << " "
          << llvm::format("%4d", bits ? (int)bits.getInt() : 0) << "  "
          << (sqnr ? llvm::formatv("{0:F2}", sqnr.getValueAsDouble()).str()
-                  : std::string("-"))
-         << "\n";
+                  : std::string("-"));
+      // On the calibration rows kept by --qopt-calibrate (reservoir-rows);
+      // '-' without them.
+      if (auto out = op->getAttrOfType<FloatAttr>("qopt.output_sqnr_db"))
+        os << "  " << llvm::formatv("{0:F2}", out.getValueAsDouble()).str();
+      else
+        os << "  -";
+      os << "\n";
     }
     for (Operation *op : layers) {
       if (op->hasAttr("qopt.scheme"))

@@ -18,12 +18,15 @@
 #include "CalibrationTable.h"
 #include "QuantUtils.h"
 
+#include "QuantOpt/Quant/Encoders.h"
+
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
 #include "QuantOpt/Dialect/QOpt/QOptOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <optional>
@@ -40,7 +43,7 @@ using namespace quant_opt::qopt;
 
 namespace {
 
-struct W8A8Pass : qopt::impl::W8A8Base<W8A8Pass> {
+struct W8A8Pass : quant_opt::qopt::impl::W8A8Base<W8A8Pass> {
   using W8A8Base::W8A8Base;
 
   /// Shared, not copied: passes are cloned per pipeline.
@@ -63,6 +66,17 @@ struct W8A8Pass : qopt::impl::W8A8Base<W8A8Pass> {
                             "per-token, got '"
                          << granularity << "'";
       return signalPassFailure();
+    }
+    if (mode != "static" && !calibrationTable.empty()) {
+      // Optional in dynamic mode: its activation rows give the report's
+      // output SQNR.
+      std::string error;
+      auto read = readCalibrationTableFor(module, calibrationTable, error);
+      if (!read) {
+        emitError(module.getLoc(), error);
+        return signalPassFailure();
+      }
+      table = std::make_shared<const CalibrationTable>(std::move(*read));
     }
     if (mode == "static") {
       if (method != "minmax" && method != "ema" && method != "percentile" &&
@@ -193,7 +207,65 @@ struct W8A8Pass : qopt::impl::W8A8Base<W8A8Pass> {
         quantizeActivation(builder, loc, x, xType, absMax, perToken, name);
     auto qmm = QMatMulOp::create(builder, loc, yType, q, b, aScale, aZero,
                                  bScale, biasValue);
-    return finish(op, qmm, rtn.sqnrDb, perToken);
+    std::optional<double> outputSqnr =
+        outputSqnrOnCalibrationRows(x, w, rtn, k, n, alpha, absMax, perToken);
+    Operation *result = finish(op, qmm, rtn.sqnrDb, perToken);
+    if (outputSqnr)
+      result->setAttr("qopt.output_sqnr_db",
+                      Builder(context).getF64FloatAttr(*outputSqnr));
+    return result;
+  }
+
+  /// Output SQNR of the quantized layer on the activation rows that
+  /// --qopt-calibrate kept for `x` (reservoir-rows), when the table has
+  /// them: x·(alpha·w) against dequantize(quantize(x))·(codes·scales) with
+  /// the activation parameters the layer uses (static: int8 absMax / 127;
+  /// dynamic: uint8 from each row's range per token, or from all rows').
+  std::optional<double> outputSqnrOnCalibrationRows(Value x, ArrayRef<float> w,
+                                                    const RTNResult &rtn,
+                                                    int64_t k, int64_t n,
+                                                    float alpha, double absMax,
+                                                    bool perToken) {
+    if (!table)
+      return std::nullopt;
+    auto it = table->tensors.find(tensorName(x));
+    if (it == table->tensors.end() || it->second.reservoirRowSize != k ||
+        it->second.reservoir.empty())
+      return std::nullopt;
+    const std::vector<float> &rows = it->second.reservoir;
+    int64_t numRows = rows.size() / k;
+    std::vector<float> ref(w.size()), recon(w.size());
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        ref[i * n + j] = alpha * w[i * n + j];
+        recon[i * n + j] = rtn.codes[i * n + j] * rtn.scales[j];
+      }
+    std::vector<::qopt::quant::ActivationParams> acts;
+    auto fromRange = [&](const float *begin, const float *end) {
+      ::qopt::quant::ActivationParams p;
+      auto [lo, hi] = std::minmax_element(begin, end);
+      if (::qopt::quant::activationParamsUint8(*lo, *hi, p).failed())
+        return false;
+      acts.push_back(p);
+      return true;
+    };
+    if (mode == "static") {
+      ::qopt::quant::ActivationParams p;
+      if (::qopt::quant::activationParamsInt8(float(absMax), p).failed())
+        return std::nullopt;
+      acts.push_back(p);
+    } else if (perToken) {
+      for (int64_t r = 0; r < numRows; ++r)
+        if (!fromRange(rows.data() + r * k, rows.data() + (r + 1) * k))
+          return std::nullopt;
+    } else if (!fromRange(rows.data(), rows.data() + rows.size())) {
+      return std::nullopt;
+    }
+    double db = ::qopt::quant::layerOutputSqnrDb(rows, numRows, k, ref, recon,
+                                                 n, acts);
+    if (std::isnan(db))
+      return std::nullopt;
+    return db;
   }
 
   /// Moves the result uses and the SmoothQuant attributes of `op` to

@@ -5,9 +5,9 @@
 // RUN: quant-opt %s --qopt-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=NONE
 
 // CHECK: quantization report: 3 MatMul/Gemm/Conv layers, 2 quantized, 1 left in float
-// CHECK-NEXT: layer op scheme bits weight SQNR (dB)
-// CHECK-NEXT: proj qopt.weight_matmul w4a16-rtn sym per-channel 4 {{[0-9]+\.[0-9]+}}
-// CHECK-NEXT: head qopt.weight_matmul w4a16-rtn sym per-channel 4 {{[0-9]+\.[0-9]+}}
+// CHECK-NEXT: layer op scheme bits weight SQNR (dB) output SQNR (dB)
+// CHECK-NEXT: proj qopt.weight_matmul w4a16-rtn sym per-channel 4 {{[0-9]+\.[0-9]+}} -{{$}}
+// CHECK-NEXT: head qopt.weight_matmul w4a16-rtn sym per-channel 4 {{[0-9]+\.[0-9]+}} -{{$}}
 // CHECK-NEXT: float: scores (onnx.MatMul): weight B is not a constant (activation x activation matmul)
 // NONE: quantization report: 3 MatMul/Gemm/Conv layers, 0 quantized, 3 left in float
 // NONE: float: proj (onnx.MatMul): not quantized by any pass
