@@ -273,30 +273,6 @@ static bool isZeroConstant(Value v) {
           llvm::all_of(*getConstantBytes(v), [](int8_t x) { return x == 0; }));
 }
 
-/// rowsum(a)[m] = sum_k ext(a[m, k]) ([M, K] 8-bit) as an [M] i32 tensor.
-static Value rowSums(OpBuilder &b, Location loc, Value a, bool aSigned) {
-  auto at = cast<RankedTensorType>(a.getType());
-  Type i32 = b.getI32Type();
-  auto type = RankedTensorType::get({at.getDimSize(0)}, i32);
-  Value init = createFilledTensor(b, loc, type, {dimOf(b, loc, a, 0)},
-                                  arith::ConstantIntOp::create(b, loc, i32, 0));
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps = {
-      AffineMap::getMultiDimIdentityMap(2, ctx),
-      AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx)};
-  return linalg::GenericOp::create(
-             b, loc, type, a, init, maps,
-             {utils::IteratorType::parallel, utils::IteratorType::reduction},
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value x = aSigned
-                             ? (Value)arith::ExtSIOp::create(nb, l, i32, args[0])
-                             : (Value)arith::ExtUIOp::create(nb, l, i32, args[0]);
-               linalg::YieldOp::create(
-                   nb, l, ValueRange{arith::AddIOp::create(nb, l, args[1], x)});
-             })
-      .getResult(0);
-}
-
 /// The map of a matmul zero point over the [R, N] rows of the contraction:
 /// one element, or 1-D along `dim` (0: per row of A, 1: per column of B)
 /// with `size` elements (dynamic sizes accepted).
@@ -392,7 +368,7 @@ static FailureOr<Value> buildZeroPointMatMul(OpBuilder &b, Location loc,
   }
   if (useBzp) {
     rowsumAt = inputs.size();
-    inputs.push_back(rowSums(b, loc, a2, aSigned));
+    inputs.push_back(sums8(b, loc, a2, /*keep=*/0, aSigned));
     maps.push_back(row);
     if (bzp) {
       bzpAt = inputs.size();

@@ -178,37 +178,47 @@ Value quant_opt::lowering::buildInt8Contraction(OpBuilder &b, Location loc, Valu
       .getResult(0);
 }
 
-/// colsum(b)[n] = sum_k b[k, n] as an [N] i32 tensor: a constant when `bv`
-/// is one (`bytes`, row-major [K, N]), else a reduction.
-Value quant_opt::lowering::columnSums(OpBuilder &b, Location loc, Value bv,
-                        const std::optional<SmallVector<int8_t>> &bytes) {
-  auto bt = cast<RankedTensorType>(bv.getType());
+/// sum over dimension 1 - `keep` of the 2-D 8-bit `v`, widened (signed or
+/// not) to i32: an [dim `keep`] i32 tensor.
+Value quant_opt::lowering::sums8(OpBuilder &b, Location loc, Value v,
+                                 int64_t keep, bool isSigned) {
+  auto vt = cast<RankedTensorType>(v.getType());
   Type i32 = b.getI32Type();
-  if (bytes) {
-    int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
-    SmallVector<int32_t> sums(n, 0);
-    for (int64_t i = 0; i < k; ++i)
-      for (int64_t j = 0; j < n; ++j)
-        sums[j] += (*bytes)[i * n + j];
-    auto type = RankedTensorType::get({n}, i32);
-    return arith::ConstantOp::create(
-        b, loc, type, DenseElementsAttr::get(type, ArrayRef<int32_t>(sums)));
-  }
-  auto type = RankedTensorType::get({bt.getDimSize(1)}, i32);
-  Value init = createFilledTensor(b, loc, type, {dimOf(b, loc, bv, 1)},
+  auto type = RankedTensorType::get({vt.getDimSize(keep)}, i32);
+  Value init = createFilledTensor(b, loc, type, {dimOf(b, loc, v, keep)},
                                   arith::ConstantIntOp::create(b, loc, i32, 0));
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps = {
       AffineMap::getMultiDimIdentityMap(2, ctx),
-      AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)};
+      AffineMap::get(2, 0, {getAffineDimExpr(keep, ctx)}, ctx)};
+  SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::reduction);
+  iterators[keep] = utils::IteratorType::parallel;
   return linalg::GenericOp::create(
-             b, loc, type, bv, init, maps,
-             {utils::IteratorType::reduction, utils::IteratorType::parallel},
+             b, loc, type, v, init, maps, iterators,
              [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value x = arith::ExtSIOp::create(nb, l, i32, args[0]);
+               Value x = isSigned
+                             ? (Value)arith::ExtSIOp::create(nb, l, i32, args[0])
+                             : (Value)arith::ExtUIOp::create(nb, l, i32, args[0]);
                linalg::YieldOp::create(
                    nb, l, ValueRange{arith::AddIOp::create(nb, l, args[1], x)});
              })
       .getResult(0);
+}
+
+/// colsum(b)[n] = sum_k b[k, n] as an [N] i32 tensor: a constant when `bv`
+/// is one (`bytes`, row-major [K, N]), else a reduction.
+Value quant_opt::lowering::columnSums(OpBuilder &b, Location loc, Value bv,
+                        const std::optional<SmallVector<int8_t>> &bytes) {
+  if (!bytes)
+    return sums8(b, loc, bv, /*keep=*/1, /*isSigned=*/true);
+  auto bt = cast<RankedTensorType>(bv.getType());
+  int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
+  SmallVector<int32_t> sums(n, 0);
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      sums[j] += (*bytes)[i * n + j];
+  auto type = RankedTensorType::get({n}, b.getI32Type());
+  return arith::ConstantOp::create(
+      b, loc, type, DenseElementsAttr::get(type, ArrayRef<int32_t>(sums)));
 }
 

@@ -65,6 +65,12 @@ mlir::Value expandRows(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value buildInt8Contraction(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Value a, mlir::Value bv, bool aSigned);
 
+/// The sums of the 2-D 8-bit `v` over the dimension other than `keep`,
+/// each element widened to i32 (sign-extended when `isSigned`): an i32
+/// tensor of v's dimension `keep` (keep 0: row sums, 1: column sums).
+mlir::Value sums8(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                  int64_t keep, bool isSigned);
+
 /// colsum(bv)[n] = sum_k bv[k, n] ([K, N] signed i8) as an [N] i32 tensor:
 /// a constant when `bytes` (bv's row-major bytes) are given, else a
 /// reduction.
