@@ -5,6 +5,7 @@
 
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
 #include "QuantOpt/Dialect/ONNX/ShapeHelpers.h"
+#include "QuantOpt/Quant/Encoders.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -14,6 +15,8 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 
+#include <algorithm>
+#include <cassert>
 #include <cmath>
 
 using namespace mlir;
@@ -171,69 +174,51 @@ readCalibrationTableFor(ModuleOp module, StringRef path, std::string &error) {
 
 RTNResult quantizeRTN(ArrayRef<float> w, int64_t rows, int64_t cols,
                       int64_t groupSize, int64_t bits, bool symmetric) {
+  // lib/Quant quantizes [N, K] rows (output channel, reduction); this view is
+  // [K, N]: transpose in, and the codes / parameters back out.
+  std::vector<float> t(rows * cols);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      t[c * rows + r] = w[r * cols + c];
+  ::qopt::quant::RtnOptions options;
+  options.bits = int(bits);
+  options.groupSize = groupSize <= 0 ? 0 : groupSize;
+  options.symmetric = symmetric;
+  ::qopt::quant::RtnWeight q;
+  // Only bits outside {2, 3, 4, 8} fail, and the passes check them first.
+  bool ok = ::qopt::quant::quantizeRtn(t, cols, rows, options, q).isOk();
+  assert(ok && "quantizeRtn: bits checked by the pass");
+  (void)ok;
   RTNResult result;
-  int64_t group = groupSize <= 0 ? rows : groupSize;
-  int64_t numGroups = (rows + group - 1) / group;
+  int64_t numGroups = q.numGroups;
   result.codes.resize(rows * cols);
   result.scales.resize(numGroups * cols);
   if (!symmetric)
     result.zeroPoints.resize(numGroups * cols);
-  std::vector<float> dequantized(rows * cols);
-  const int64_t qmaxSym = (int64_t(1) << (bits - 1)) - 1;
-  const int64_t qmaxAsym = (int64_t(1) << bits) - 1;
-  for (int64_t g = 0; g < numGroups; ++g) {
-    int64_t r0 = g * group, r1 = std::min(rows, r0 + group);
-    for (int64_t c = 0; c < cols; ++c) {
-      float lo = 0, hi = 0, amax = 0;
-      for (int64_t r = r0; r < r1; ++r) {
-        float v = w[r * cols + c];
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-        amax = std::max(amax, std::fabs(v));
-      }
-      float scale;
-      int64_t zp = 0;
-      if (symmetric) {
-        scale = amax > 0 ? amax / float(qmaxSym) : 1.0f;
-      } else {
-        // The range always contains 0, so 0 is exactly representable.
-        scale = hi > lo ? (hi - lo) / float(qmaxAsym) : 1.0f;
-        zp = std::clamp<int64_t>(std::llrint(-lo / scale), 0, qmaxAsym);
-        result.zeroPoints[g * cols + c] = static_cast<uint8_t>(zp);
-      }
-      result.scales[g * cols + c] = scale;
-      for (int64_t r = r0; r < r1; ++r) {
-        float v = w[r * cols + c];
-        int64_t q = std::llrint(v / scale);
-        if (symmetric) {
-          q = std::clamp<int64_t>(q, -qmaxSym, qmaxSym);
-          result.codes[r * cols + c] = static_cast<int8_t>(q);
-          dequantized[r * cols + c] = float(q) * scale;
-        } else {
-          q = std::clamp<int64_t>(q + zp, 0, qmaxAsym);
-          result.codes[r * cols + c] =
-              static_cast<int8_t>(static_cast<uint8_t>(q));
-          dequantized[r * cols + c] = float(q - zp) * scale;
-        }
-      }
+  // Symmetric codes are signed: lib/Quant's unsigned code minus 2^(bits-1).
+  const int32_t offset = symmetric ? 1 << (bits - 1) : 0;
+  for (int64_t c = 0; c < cols; ++c) {
+    for (int64_t r = 0; r < rows; ++r)
+      result.codes[r * cols + c] =
+          static_cast<int8_t>(int32_t(q.codes[c * rows + r]) - offset);
+    for (int64_t g = 0; g < numGroups; ++g) {
+      result.scales[g * cols + c] = q.scales[c * numGroups + g];
+      if (!symmetric)
+        result.zeroPoints[g * cols + c] = q.zeroPoints[c * numGroups + g];
     }
   }
-  result.sqnrDb = sqnrDb(w, dequantized);
+  result.sqnrDb = sqnrDb(t, ::qopt::quant::dequantizeRtn(q));
   return result;
 }
 
 double sqnrDb(ArrayRef<float> reference, ArrayRef<float> test) {
-  double signal = 0, noise = 0;
-  for (size_t i = 0; i < reference.size(); ++i) {
-    double d = double(reference[i]) - double(test[i]);
-    signal += double(reference[i]) * reference[i];
-    noise += d * d;
-  }
-  if (noise == 0)
-    return 300.0;
-  if (signal == 0)
-    return -300.0;
-  return std::min(300.0, 10.0 * std::log10(signal / noise));
+  // Finite for the attributes: +-300 dB stand for exact / all-noise.
+  double db = ::qopt::quant::sqnrDb(
+      ::qopt::quant::Span<float>(reference.data(), reference.size()),
+      ::qopt::quant::Span<float>(test.data(), test.size()));
+  if (std::isnan(db))
+    return db;
+  return std::clamp(db, -300.0, 300.0);
 }
 
 } // namespace quant_opt::qopt

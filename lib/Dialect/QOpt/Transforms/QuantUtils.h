@@ -3,11 +3,10 @@
 // Tensor names, constant weights in and out of the IR, the module
 // fingerprint and the RTN weight encoder the passes share.
 //
-// quantizeRTN here produces signed symmetric codes in the ONNX [K, N]
-// layout (what onnx.DequantizeLinear and qopt.qmatmul read); the
-// qopt.weight_matmul path uses lib/Quant's quantizeRtn / packCodes ([N, K],
-// unsigned). Moving this one onto lib/Quant's Int8Weight / quantizeRtn is a
-// follow-up (same rounding: half to even on x / scale).
+// quantizeRTN here is lib/Quant's quantizeRtn seen in the ONNX [K, N]
+// layout with signed symmetric codes (what onnx.DequantizeLinear and
+// qopt.qmatmul read); the qopt.weight_matmul path calls lib/Quant's
+// quantizeRtn / packCodes ([N, K], unsigned) directly.
 //
 //===----------------------------------------------------------------------===//
 
