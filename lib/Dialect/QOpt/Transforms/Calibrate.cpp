@@ -181,7 +181,7 @@ int64_t firstNonFinite(qopt_rt_tensor *t) {
   return -1;
 }
 
-struct CalibratePass : qopt::impl::CalibrateBase<CalibratePass> {
+struct CalibratePass : quant_opt::qopt::impl::CalibrateBase<CalibratePass> {
   using CalibrateBase::CalibrateBase;
 
   void runOnOperation() override {

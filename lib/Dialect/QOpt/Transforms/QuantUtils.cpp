@@ -5,6 +5,7 @@
 
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
 #include "QuantOpt/Dialect/ONNX/ShapeHelpers.h"
+#include "QuantOpt/Dialect/QOpt/QOptOps.h"
 #include "QuantOpt/Quant/Encoders.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -286,4 +287,122 @@ quant_opt::qopt::foldGemm(Operation *op,
     out.weight = std::move(*values);
   }
   return out;
+}
+
+FailureOr<std::optional<quant_opt::qopt::LinearWeight>>
+quant_opt::qopt::getLinearWeight(Operation *op, std::string &reason) {
+  LinearWeight linear;
+  linear.op = op;
+  if (auto matmul = dyn_cast<onnx::MatMulOp>(op)) {
+    auto aType = dyn_cast<RankedTensorType>(matmul.getA().getType());
+    auto bType = dyn_cast<RankedTensorType>(matmul.getB().getType());
+    if (!isConstant(matmul.getB())) {
+      reason = "weight B is not a constant (activation x activation matmul)";
+      return std::optional<LinearWeight>();
+    }
+    if (!aType || !bType || aType.getRank() < 2 || bType.getRank() != 2 ||
+        !bType.hasStaticShape() || aType.isDynamicDim(aType.getRank() - 1) ||
+        !aType.getElementType().isF32() || !bType.getElementType().isF32()) {
+      reason = "needs a static 2-D f32 weight and A's last dimension static";
+      return std::optional<LinearWeight>();
+    }
+    auto values = readFloatConstant(matmul.getB());
+    if (!values) {
+      matmul.emitError("cannot read the constant weight");
+      return failure();
+    }
+    linear.input = matmul.getA();
+    linear.k = bType.getDimSize(0);
+    linear.n = bType.getDimSize(1);
+    linear.weight.resize(linear.n * linear.k);
+    for (int64_t r = 0; r < linear.k; ++r)
+      for (int64_t c = 0; c < linear.n; ++c)
+        linear.weight[c * linear.k + r] = (*values)[r * linear.n + c];
+    return std::optional<LinearWeight>(std::move(linear));
+  }
+  if (isa<onnx::GemmOp>(op)) {
+    auto folded = foldGemm(op, reason);
+    if (!folded)
+      return std::optional<LinearWeight>();
+    linear.input = cast<onnx::GemmOp>(op).getA();
+    linear.k = folded->k;
+    linear.n = folded->n;
+    linear.bias = std::move(folded->bias);
+    linear.weight.resize(linear.n * linear.k);
+    for (int64_t r = 0; r < linear.k; ++r)
+      for (int64_t c = 0; c < linear.n; ++c)
+        linear.weight[c * linear.k + r] =
+            folded->alpha * folded->weight[r * linear.n + c];
+    return std::optional<LinearWeight>(std::move(linear));
+  }
+  reason = "not a MatMul or Gemm";
+  return std::optional<LinearWeight>();
+}
+
+FailureOr<Operation *> quant_opt::qopt::replaceWithWeightMatMul(
+    const LinearWeight &linear, const ::qopt::quant::RtnWeight &quantized,
+    ArrayRef<int64_t> permutation) {
+  Operation *op = linear.op;
+  int64_t n = linear.n, k = linear.k;
+  if (quantized.n != n || quantized.k != k ||
+      (!permutation.empty() && (int64_t)permutation.size() != k))
+    return op->emitError("quantized weight does not match the layer");
+  std::vector<uint8_t> packed;
+  auto status = ::qopt::quant::packCodes(
+      ::qopt::quant::Span<uint8_t>(quantized.codes), n, k, quantized.bits,
+      packed);
+  if (status.failed())
+    return op->emitError() << status.message();
+
+  MLIRContext *context = op->getContext();
+  OpBuilder builder(op);
+  Location loc = op->getLoc();
+  std::string name = nodeName(op);
+  auto u8 = IntegerType::get(context, 8, IntegerType::Unsigned);
+  int64_t rowBytes = ::qopt::quant::packedRowBytes(k, quantized.bits);
+  Value w = createConstant(
+      builder, loc, RankedTensorType::get({n, rowBytes}, u8),
+      ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
+                     packed.size()),
+      name + ".qweight");
+  Value scale = createF32Constant(builder, loc, {n, quantized.numGroups},
+                                  quantized.scales, name + ".scale");
+  Value zp;
+  if (!quantized.symmetric)
+    zp = createConstant(
+        builder, loc, RankedTensorType::get({n, quantized.numGroups}, u8),
+        ArrayRef<char>(
+            reinterpret_cast<const char *>(quantized.zeroPoints.data()),
+            quantized.zeroPoints.size()),
+        name + ".zero_point");
+  Value biasValue;
+  if (linear.bias)
+    biasValue =
+        createF32Constant(builder, loc, {n}, *linear.bias, name + ".bias");
+  Value x = linear.input;
+  if (!permutation.empty()) {
+    auto i64 = builder.getI64Type();
+    Value indices = createConstant(
+        builder, loc, RankedTensorType::get({k}, i64),
+        ArrayRef<char>(reinterpret_cast<const char *>(permutation.data()),
+                       permutation.size() * sizeof(int64_t)),
+        name + ".permutation");
+    auto xType = cast<RankedTensorType>(x.getType());
+    int64_t rank = xType.getRank();
+    x = onnx::GatherOp::create(builder, loc, xType, x, indices,
+                               builder.getI64IntegerAttr(rank - 1));
+  }
+  int64_t group = quantized.numGroups == 1 ? 0 : quantized.groupSize;
+  auto yType = cast<RankedTensorType>(op->getResult(0).getType());
+  auto wmm = WeightMatMulOp::create(builder, loc, yType, x, w, scale, zp,
+                                    biasValue,
+                                    builder.getI64IntegerAttr(quantized.bits),
+                                    builder.getI64IntegerAttr(group));
+  op->getResult(0).replaceAllUsesWith(wmm.getY());
+  SmallVector<Value> operands(op->getOperands());
+  op->erase();
+  for (Value old : operands)
+    if (old && old.use_empty() && isConstant(old))
+      old.getDefiningOp()->erase();
+  return wmm.getOperation();
 }

@@ -17,6 +17,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include "QuantOpt/Quant/Encoders.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -108,6 +110,36 @@ struct GemmWeight {
 /// set when the Gemm does not fit: transA=1, A's K not static, B not a
 /// static 2-D f32 constant, C not a float constant or varying along M.
 std::optional<GemmWeight> foldGemm(mlir::Operation *gemm, std::string &reason);
+
+/// The weight of a MatMul / Gemm in the form `qopt.weight_matmul` takes:
+/// `weight` is [N, K] row-major (the transpose of MatMul's B, a Gemm's
+/// alpha folded in), `bias` beta * C broadcast to [N] for a Gemm.
+struct LinearWeight {
+  mlir::Operation *op = nullptr; ///< the MatMul or Gemm
+  mlir::Value input;             ///< its activation operand A
+  std::vector<float> weight;     ///< [N, K]
+  int64_t n = 0, k = 0;
+  std::optional<std::vector<float>> bias;
+};
+
+/// The weight of `op` (onnx MatMul with a constant static 2-D f32 B and A's
+/// last dimension static, or a Gemm that foldGemm accepts) as a
+/// LinearWeight. Nullopt with `reason` set when `op` does not have that
+/// form (the weight-only passes leave it alone or use another form);
+/// failure() after an error on `op` when its constant cannot be read.
+mlir::FailureOr<std::optional<LinearWeight>>
+getLinearWeight(mlir::Operation *op, std::string &reason);
+
+/// Replaces `linear.op` by a `qopt.weight_matmul` of the quantized weight
+/// `quantized` ([N, K] codes in lib/Quant's layout, packed here; zero points
+/// emitted unless `quantized.symmetric`). A non-empty `permutation` (storage
+/// column j = original column permutation[j], e.g. GPTQ's act-order) gathers
+/// the activation's last axis with it (onnx.Gather) first. The old op and
+/// constants it alone used are erased. Returns the new op.
+mlir::FailureOr<mlir::Operation *>
+replaceWithWeightMatMul(const LinearWeight &linear,
+                        const ::qopt::quant::RtnWeight &quantized,
+                        llvm::ArrayRef<int64_t> permutation = {});
 
 /// The attribute (on the module) naming the fingerprint a calibration
 /// table must have once --qopt-smoothquant changed the weights.

@@ -88,105 +88,29 @@ std::optional<WeightSlot> getWeightSlot(Operation *op, std::string &reason) {
   return std::nullopt;
 }
 
-/// `op` (MatMul or Gemm) with input `a` and the f32 weight `values` [K, N]
-/// times `alpha` -> qopt.weight_matmul with the weight's transpose quantized
-/// by lib/Quant and the optional f32 `bias` [N].
-FailureOr<Operation *> emitWeightMatMul(Operation *op, Value a,
-                                        ArrayRef<float> values, int64_t k,
-                                        int64_t n, float alpha,
-                                        std::optional<std::vector<float>> bias,
-                                        int64_t bits, int64_t groupSize,
-                                        bool symmetric, double &sqnr) {
-  auto yType = cast<RankedTensorType>(op->getResult(0).getType());
-  std::vector<float> transposed(n * k);
-  for (int64_t r = 0; r < k; ++r)
-    for (int64_t c = 0; c < n; ++c)
-      transposed[c * k + r] = alpha * values[r * n + c];
+/// `op` (MatMul or Gemm) -> qopt.weight_matmul with its weight quantized by
+/// lib/Quant's RTN. Null with `reason` set when the op does not fit (then
+/// the DequantizeLinear form is used).
+FailureOr<Operation *> toWeightMatMul(Operation *op, int64_t bits,
+                                      int64_t groupSize, bool symmetric,
+                                      double &sqnr, std::string &reason) {
+  auto linear = getLinearWeight(op, reason);
+  if (failed(linear))
+    return failure();
+  if (!*linear)
+    return static_cast<Operation *>(nullptr);
   ::qopt::quant::RtnOptions options;
   options.bits = static_cast<int>(bits);
-  options.groupSize = groupSize >= k ? 0 : groupSize;
+  options.groupSize = groupSize >= (*linear)->k ? 0 : groupSize;
   options.symmetric = symmetric;
   ::qopt::quant::RtnWeight rtn;
   auto status = ::qopt::quant::quantizeRtn(
-      ::qopt::quant::Span<float>(transposed), n, k, options, rtn);
-  std::vector<uint8_t> packed;
-  if (status.isOk())
-    status = ::qopt::quant::packCodes(
-        ::qopt::quant::Span<uint8_t>(rtn.codes), n, k, options.bits, packed);
+      ::qopt::quant::Span<float>((*linear)->weight), (*linear)->n,
+      (*linear)->k, options, rtn);
   if (status.failed())
     return op->emitError() << "--qopt-rtn: " << status.message();
-  sqnr = sqnrDb(transposed, ::qopt::quant::dequantizeRtn(rtn));
-
-  MLIRContext *context = op->getContext();
-  OpBuilder builder(op);
-  Location loc = op->getLoc();
-  std::string name = nodeName(op);
-  auto u8 = IntegerType::get(context, 8, IntegerType::Unsigned);
-  int64_t rowBytes = ::qopt::quant::packedRowBytes(k, options.bits);
-  Value w = createConstant(
-      builder, loc, RankedTensorType::get({n, rowBytes}, u8),
-      ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
-                     packed.size()),
-      name + ".qweight");
-  Value scale = createF32Constant(builder, loc, {n, rtn.numGroups},
-                                  rtn.scales, name + ".scale");
-  Value zp;
-  if (!symmetric)
-    zp = createConstant(
-        builder, loc, RankedTensorType::get({n, rtn.numGroups}, u8),
-        ArrayRef<char>(reinterpret_cast<const char *>(rtn.zeroPoints.data()),
-                       rtn.zeroPoints.size()),
-        name + ".zero_point");
-  Value biasValue;
-  if (bias)
-    biasValue = createF32Constant(builder, loc, {n}, *bias, name + ".bias");
-  auto wmm = WeightMatMulOp::create(
-      builder, loc, yType, a, w, scale, zp, biasValue,
-      builder.getI64IntegerAttr(bits),
-      builder.getI64IntegerAttr(options.groupSize));
-  op->getResult(0).replaceAllUsesWith(wmm.getY());
-  SmallVector<Value> operands(op->getOperands());
-  op->erase();
-  for (Value old : operands)
-    if (old && old.use_empty() && isConstant(old))
-      old.getDefiningOp()->erase();
-  return wmm.getOperation();
-}
-
-/// MatMul(A, constant B [K, N]) -> qopt.weight_matmul. Null when the
-/// MatMul does not fit (then the DequantizeLinear form is used).
-FailureOr<Operation *> toWeightMatMul(onnx::MatMulOp matmul, int64_t bits,
-                                      int64_t groupSize, bool symmetric,
-                                      double &sqnr) {
-  auto aType = dyn_cast<RankedTensorType>(matmul.getA().getType());
-  auto bType = dyn_cast<RankedTensorType>(matmul.getB().getType());
-  auto yType = dyn_cast<RankedTensorType>(matmul.getY().getType());
-  if (!aType || !bType || !yType || aType.getRank() < 2 ||
-      bType.getRank() != 2 || !bType.hasStaticShape() ||
-      aType.isDynamicDim(aType.getRank() - 1) ||
-      !aType.getElementType().isF32() || !bType.getElementType().isF32() ||
-      !isConstant(matmul.getB()))
-    return static_cast<Operation *>(nullptr);
-  auto values = readFloatConstant(matmul.getB());
-  if (!values)
-    return matmul.emitError("cannot read the constant weight");
-  return emitWeightMatMul(matmul, matmul.getA(), *values, bType.getDimSize(0),
-                          bType.getDimSize(1), 1.0f, std::nullopt, bits,
-                          groupSize, symmetric, sqnr);
-}
-
-/// Gemm(A, constant B, C) -> qopt.weight_matmul (B as [K, N], alpha folded
-/// into the weight, beta * C the bias). Null with `reason` set when the
-/// Gemm does not fit.
-FailureOr<Operation *> toWeightMatMul(onnx::GemmOp gemm, int64_t bits,
-                                      int64_t groupSize, bool symmetric,
-                                      double &sqnr, std::string &reason) {
-  auto folded = foldGemm(gemm, reason);
-  if (!folded)
-    return static_cast<Operation *>(nullptr);
-  return emitWeightMatMul(gemm, gemm.getA(), folded->weight, folded->k,
-                          folded->n, folded->alpha, std::move(folded->bias),
-                          bits, groupSize, symmetric, sqnr);
+  sqnr = sqnrDb((*linear)->weight, ::qopt::quant::dequantizeRtn(rtn));
+  return replaceWithWeightMatMul(**linear, rtn);
 }
 
 struct RTNPass : quant_opt::qopt::impl::RTNBase<RTNPass> {
@@ -222,12 +146,11 @@ struct RTNPass : quant_opt::qopt::impl::RTNBase<RTNPass> {
     std::string reason;
     if (isa<onnx::MatMulOp, onnx::GemmOp>(op)) {
       double sqnr = 0;
+      std::string fitReason;
       FailureOr<Operation *> fused =
-          isa<onnx::MatMulOp>(op)
-              ? toWeightMatMul(cast<onnx::MatMulOp>(op), bits, groupSize,
-                               symmetric, sqnr)
-              : toWeightMatMul(cast<onnx::GemmOp>(op), bits, groupSize,
-                               symmetric, sqnr, reason);
+          toWeightMatMul(op, bits, groupSize, symmetric, sqnr, fitReason);
+      if (isa<onnx::GemmOp>(op))
+        reason = fitReason;
       if (failed(fused))
         return failure();
       if (*fused) {

@@ -24,7 +24,7 @@ using namespace quant_opt::qopt;
 
 namespace {
 
-struct ReportPass : qopt::impl::ReportBase<ReportPass> {
+struct ReportPass : quant_opt::qopt::impl::ReportBase<ReportPass> {
   using ReportBase::ReportBase;
 
   void runOnOperation() override {

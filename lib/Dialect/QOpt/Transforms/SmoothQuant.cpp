@@ -109,7 +109,7 @@ bool isVectorConstant(Value v, int64_t k) {
          type.getDimSize(0) == k && type.getElementType().isF32();
 }
 
-struct SmoothQuantPass : qopt::impl::SmoothQuantBase<SmoothQuantPass> {
+struct SmoothQuantPass : quant_opt::qopt::impl::SmoothQuantBase<SmoothQuantPass> {
   using SmoothQuantBase::SmoothQuantBase;
 
   void runOnOperation() override {
