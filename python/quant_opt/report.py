@@ -180,6 +180,106 @@ def lm_table(rows, failed):
     return "\n".join(lines)
 
 
+# The weight-only methods of issue 6 side by side: (preset, method, grid).
+METHOD_ROWS = [
+    ("w4a16-rtn", "RTN", "4-bit, group 128"),
+    ("w4a16-gptq", "GPTQ", "4-bit, group 128"),
+    ("w4a16-awq", "AWQ", "4-bit, group 128"),
+    ("w3a16-rtn", "RTN", "3-bit, group 128"),
+    ("w3a16-gptq", "GPTQ", "3-bit, group 128"),
+    ("w3a16-awq", "AWQ", "3-bit, group 128"),
+    ("w4a16-rtn-b64", "RTN absmax (int4)", "4-bit, block 64"),
+    ("nf4", "NF4", "4-bit, block 64"),
+    ("nf4-dq", "NF4 + double quant", "4-bit, block 64"),
+    ("llm-int8", "LLM.int8()", "8-bit + float outliers"),
+]
+
+# (description, check(ppl by scheme, fp32 ppl) -> (met, detail) or None when
+# a scheme it needs is missing).
+def _ratio_target(method, rtn, limit):
+    def check(ppl, fp32):
+        if method not in ppl or rtn not in ppl:
+            return None
+        d, r = ppl[method] - fp32, ppl[rtn] - fp32
+        ratio = d / r if r > 0 else float("inf")
+        return (r > 0 and d <= limit * r,
+                f"Δ {d:+.4f} vs {r:+.4f} = {ratio:.2f}× (limit {limit}×)")
+    return check
+
+
+def _beats(method, baseline):
+    def check(ppl, fp32):
+        if method not in ppl or baseline not in ppl:
+            return None
+        return (ppl[method] < ppl[baseline],
+                f"{ppl[method]:.4f} vs {ppl[baseline]:.4f}")
+    return check
+
+
+def _within(method, percent):
+    def check(ppl, fp32):
+        if method not in ppl:
+            return None
+        change = 100 * (ppl[method] / fp32 - 1)
+        return (abs(change) <= percent,
+                f"{change:+.2f} % (limit ±{percent} %)")
+    return check
+
+
+METHOD_TARGETS = [
+    ("GPTQ's perplexity increase at w3g128 ≤ 0.7× RTN's",
+     _ratio_target("w3a16-gptq", "w3a16-rtn", 0.7)),
+    ("AWQ's perplexity increase at w3g128 ≤ 0.85× RTN's",
+     _ratio_target("w3a16-awq", "w3a16-rtn", 0.85)),
+    ("GPTQ beats RTN at w4g128", _beats("w4a16-gptq", "w4a16-rtn")),
+    ("AWQ beats RTN at w4g128", _beats("w4a16-awq", "w4a16-rtn")),
+    ("NF4 beats int4 absmax RTN at block 64", _beats("nf4", "w4a16-rtn-b64")),
+    ("LLM.int8() within 1 % of fp32", _within("llm-int8", 1.0)),
+]
+
+
+def methods_table(rows):
+    """The issue-6 comparison on byte_lm: perplexity and KLD vs fp32 of the
+    weight-only methods at the same grids, each increase as a multiple of
+    RTN's at the same bits, and the quality targets. Empty when none of the
+    methods ran."""
+    by_scheme = {r["scheme"]: r for r in rows}
+    present = [m for m in METHOD_ROWS if m[0] in by_scheme]
+    if not present or "fp32" not in by_scheme:
+        return ""
+    fp32 = by_scheme["fp32"]["perplexity"]
+    lines = ["| scheme | method | grid | perplexity | Δ ppl vs fp32 | "
+             "Δ / RTN's Δ | KLD vs fp32 (mean / p99) | top-1 agree |",
+             "|---|---|---|---|---|---|---|---|",
+             f"| fp32 | — | — | {fp32:.4f} | — | — | — | — |"]
+    for scheme, method, grid in present:
+        r = by_scheme[scheme]
+        delta = r["perplexity"] - fp32
+        rtn = scheme.split("-")[0] + "-rtn"
+        relative = "—"
+        if (scheme != rtn and rtn in by_scheme and method != "LLM.int8()"
+                and not scheme.startswith("nf4")):
+            base = by_scheme[rtn]["perplexity"] - fp32
+            relative = f"{delta / base:.2f}×" if base > 0 else "—"
+        if scheme.startswith("nf4") and "w4a16-rtn-b64" in by_scheme:
+            base = by_scheme["w4a16-rtn-b64"]["perplexity"] - fp32
+            relative = f"{delta / base:.2f}× (vs b64)" if base > 0 else "—"
+        lines.append(
+            f"| {scheme} | {method} | {grid} | {r['perplexity']:.4f} | "
+            f"{delta:+.4f} ({100 * delta / fp32:+.2f} %) | {relative} | "
+            f"{r['kld_mean']:.5f} / {r['kld_p99']:.4f} | "
+            f"{100 * r['top1_agreement']:.2f} % |")
+    ppl = {s: r["perplexity"] for s, r in by_scheme.items()}
+    lines.append("")
+    for text, check in METHOD_TARGETS:
+        result = check(ppl, fp32)
+        if result is None:
+            continue
+        met, detail = result
+        lines.append(f"- {'met' if met else 'NOT MET'}: {text} ({detail})")
+    return "\n".join(lines)
+
+
 def digits_table(rows, failed):
     lines = ["| scheme | bits/weight | model bytes | top-1 accuracy | "
              "Δ vs fp32 | predictions = fp32 | time (360 images) |",
@@ -382,6 +482,10 @@ def main(argv=None):
         "",
         lm_table(lm_rows, lm_failed),
         "",
+        *([f"byte_lm, the weight-only methods at equal grids (same "
+           f"windows; Δ / RTN's Δ compares each method's perplexity "
+           f"increase with RTN's at the same bits and group):", "",
+           methods, ""] if (methods := methods_table(lm_rows)) else []),
         f"digits_cnn: top-1 accuracy on the 360 held-out images "
         f"(models/digits_cnn/heldout); bits/weight = library bytes × 8 / "
         f"{digit_params:,} initializer elements (code included: most of "

@@ -117,3 +117,27 @@ def test_report_tables_show_every_scheme_and_failures():
               "run_seconds": 0.001, "agreement": 1.0}
     text = report.digits_table([digits], [])
     assert "| 99.44 % (358/360) | — | — | 1.00 ms |" in text
+
+
+def test_methods_table_ratios_and_targets():
+    from quant_opt import report
+
+    def row(scheme, ppl):
+        return {"scheme": scheme, "perplexity": ppl, "kld_mean": 0.001,
+                "kld_p99": 0.01, "top1_agreement": 0.99}
+    rows = [row("fp32", 4.0), row("w3a16-rtn", 4.4), row("w3a16-gptq", 4.2),
+            row("w3a16-awq", 4.36), row("w4a16-rtn", 4.1),
+            row("w4a16-gptq", 4.05), row("llm-int8", 4.05)]
+    text = report.methods_table(rows)
+    lines = text.splitlines()
+    # GPTQ: 0.2 / 0.4 = 0.5x RTN's increase; AWQ 0.36 / 0.4 = 0.9x.
+    assert any(l.startswith("| w3a16-gptq | GPTQ |") and "| 0.50× |" in l
+               for l in lines)
+    assert "- met: GPTQ's perplexity increase at w3g128 ≤ 0.7× RTN's " \
+        "(Δ +0.2000 vs +0.4000 = 0.50× (limit 0.7×))" in lines
+    assert any(l.startswith("- NOT MET: AWQ's perplexity increase") for l in lines)
+    assert "- met: GPTQ beats RTN at w4g128 (4.0500 vs 4.1000)" in lines
+    # +1.25 % is outside the 1 % band; absent schemes give no target line.
+    assert any(l.startswith("- NOT MET: LLM.int8() within 1 %") for l in lines)
+    assert not any("NF4" in l for l in lines)
+    assert report.methods_table([row("fp32", 4.0)]) == ""
