@@ -31,6 +31,25 @@ static Status checkFinite(Span<float> values, const char *what) {
 // RTN
 //===----------------------------------------------------------------------===//
 
+RtnGroupParams qopt::quant::rtnGroupParams(float lo, float hi, int bits,
+                                           bool symmetric) {
+  lo = std::min(lo, 0.0f);
+  hi = std::max(hi, 0.0f);
+  const int32_t qmax = (1 << bits) - 1;
+  const int32_t half = 1 << (bits - 1);
+  RtnGroupParams params;
+  if (symmetric) {
+    float absMax = std::max(-lo, hi);
+    params.scale = absMax > 0.0f ? absMax / float(half - 1) : 1.0f;
+    params.zeroPoint = half;
+  } else {
+    params.scale = hi > lo ? (hi - lo) / float(qmax) : 1.0f;
+    params.zeroPoint = std::clamp<int32_t>(
+        static_cast<int32_t>(roundHalfToEven(-lo / params.scale)), 0, qmax);
+  }
+  return params;
+}
+
 Status qopt::quant::quantizeRtn(Span<float> weight, int64_t n, int64_t k,
                                 const RtnOptions &options, RtnWeight &out) {
   const int bits = options.bits;
@@ -51,7 +70,6 @@ Status qopt::quant::quantizeRtn(Span<float> weight, int64_t n, int64_t k,
       options.groupSize <= 0 ? k : std::min<int64_t>(options.groupSize, k);
   const int64_t numGroups = (k + group - 1) / group;
   const int32_t qmax = (1 << bits) - 1;
-  const int32_t half = 1 << (bits - 1);
 
   RtnWeight result;
   result.n = n;
@@ -86,17 +104,9 @@ Status qopt::quant::quantizeRtn(Span<float> weight, int64_t n, int64_t k,
           hi = std::max(hi, w[c]);
         }
       }
-      float scale;
-      int32_t zp;
-      if (options.symmetric) {
-        float absMax = std::max(-lo, hi);
-        scale = absMax > 0.0f ? absMax / float(half - 1) : 1.0f;
-        zp = half;
-      } else {
-        scale = hi > lo ? (hi - lo) / float(qmax) : 1.0f;
-        zp = std::clamp<int32_t>(
-            static_cast<int32_t>(roundHalfToEven(-lo / scale)), 0, qmax);
-      }
+      RtnGroupParams params = rtnGroupParams(lo, hi, bits, options.symmetric);
+      const float scale = params.scale;
+      const int32_t zp = params.zeroPoint;
       result.scales[row * numGroups + g] = scale;
       result.zeroPoints[row * numGroups + g] = static_cast<uint8_t>(zp);
       for (int64_t c = begin; c < end; ++c)

@@ -6,11 +6,16 @@
 // with AVX2 or baseline x86-64) accumulates over the block's rows; column
 // blocks of kColumnBlock keep the "i" panels in L1/L2 while the "j" panels
 // stream. The kernel is chosen once from the host CPU
-// (__builtin_cpu_supports); nothing assumes the build machine's ISA.
+// (__builtin_cpu_supports); nothing assumes the build machine's ISA. The
+// column blocks of a row block are spread over threads: each entry of the
+// upper triangle belongs to one column block and is summed in the same order
+// whatever the thread count, so results do not depend on it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Quant/Calibrators.h"
+
+#include "LinAlg.h"
 
 #include <algorithm>
 #include <cmath>
@@ -32,14 +37,15 @@ typedef double V4 __attribute__((vector_size(32)));
 /// upper[i*kp + j] += sum_r X[r][i] * X[r][j] for j >= i, in MR x (NV * W)
 /// register tiles (W = doubles per vector V). A diagonal tile also writes a
 /// few entries below the diagonal, which are never read. `panels` is
-/// [kp/kPanel][rows][kPanel].
+/// [kp/kPanel][rows][kPanel]. Only the rows i of column block `ib`.
 template <int MR, int NV, typename Vec>
 __attribute__((always_inline)) inline void
-gramTiles(const double *panels, int64_t rows, int64_t kp, double *upper) {
+gramTiles(const double *panels, int64_t rows, int64_t kp, int64_t ib,
+          double *upper) {
   constexpr int W = sizeof(Vec) / sizeof(double);
   constexpr int NR = NV * W;
   static_assert(kPanel % NR == 0 && NR % MR == 0, "tile must fit a panel");
-  for (int64_t ib = 0; ib < kp; ib += kColumnBlock) {
+  {
     const int64_t iend = std::min(ib + kColumnBlock, kp);
     for (int64_t j0 = ib / NR * NR; j0 < kp; j0 += NR) {
       const double *jp = panels + (j0 / kPanel) * rows * kPanel + j0 % kPanel;
@@ -67,21 +73,24 @@ gramTiles(const double *panels, int64_t rows, int64_t kp, double *upper) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 /// AVX-512: 8 x 16 tile, 16 zmm accumulators.
 __attribute__((target("avx512f,avx512vl,avx2,fma"))) void
-gramAvx512(const double *panels, int64_t rows, int64_t kp, double *upper) {
-  gramTiles<8, 2, V8>(panels, rows, kp, upper);
+gramAvx512(const double *panels, int64_t rows, int64_t kp, int64_t ib,
+           double *upper) {
+  gramTiles<8, 2, V8>(panels, rows, kp, ib, upper);
 }
 /// AVX2 + FMA: 4 x 8 tile, 8 ymm accumulators.
 __attribute__((target("avx2,fma"))) void
-gramAvx2(const double *panels, int64_t rows, int64_t kp, double *upper) {
-  gramTiles<4, 2, V4>(panels, rows, kp, upper);
+gramAvx2(const double *panels, int64_t rows, int64_t kp, int64_t ib,
+         double *upper) {
+  gramTiles<4, 2, V4>(panels, rows, kp, ib, upper);
 }
 #endif
-void gramBaseline(const double *panels, int64_t rows, int64_t kp,
+void gramBaseline(const double *panels, int64_t rows, int64_t kp, int64_t ib,
                   double *upper) {
-  gramTiles<4, 2, V4>(panels, rows, kp, upper);
+  gramTiles<4, 2, V4>(panels, rows, kp, ib, upper);
 }
 
-using GramKernel = void (*)(const double *, int64_t, int64_t, double *);
+using GramKernel = void (*)(const double *, int64_t, int64_t, int64_t,
+                           double *);
 
 /// The best kernel for the host CPU, chosen once.
 GramKernel selectKernel() {
@@ -95,20 +104,29 @@ GramKernel selectKernel() {
   return gramBaseline;
 }
 
-void gramKernel(const double *panels, int64_t rows, int64_t kp, double *upper) {
+/// All column blocks, spread over `numThreads` threads.
+void gramKernel(const double *panels, int64_t rows, int64_t kp,
+                double *upper, int numThreads) {
   static const GramKernel kernel = selectKernel();
-  kernel(panels, rows, kp, upper);
+  const int64_t blocks = (kp + kColumnBlock - 1) / kColumnBlock;
+  // Ascending ib = most work first (block ib covers columns j >= ib).
+  detail::parallelFor(numThreads, blocks, [&](int64_t b) {
+    kernel(panels, rows, kp, b * kColumnBlock, upper);
+  });
 }
 } // namespace
 
-GramAccumulator::GramAccumulator(int64_t k)
-    : k_(std::max<int64_t>(k, 1)), upper_(paddedK(k_) * paddedK(k_), 0.0),
+GramAccumulator::GramAccumulator(int64_t k, int numThreads)
+    : k_(std::max<int64_t>(k, 1)),
+      numThreads_(detail::resolveThreads(numThreads)),
+      upper_(paddedK(k_) * paddedK(k_), 0.0),
       block_(kBlockRows * paddedK(k_), 0.0) {}
 
 void GramAccumulator::flush() {
   if (pending_ == 0)
     return;
-  gramKernel(block_.data(), pending_, paddedK(k_), upper_.data());
+  gramKernel(block_.data(), pending_, paddedK(k_), upper_.data(),
+             numThreads_);
   pending_ = 0;
 }
 
@@ -147,7 +165,7 @@ Status GramAccumulator::observe(Span<float> batch) {
       std::copy(block_.begin() + p * kBlockRows * kPanel,
                 block_.begin() + p * kBlockRows * kPanel + pending_ * kPanel,
                 block_.begin() + p * pending_ * kPanel);
-    gramKernel(block_.data(), pending_, kp, upper_.data());
+    gramKernel(block_.data(), pending_, kp, upper_.data(), numThreads_);
     pending_ = 0;
   } else if (pending_ == kBlockRows) {
     flush();

@@ -336,6 +336,25 @@ TEST(Gram, MatchesNaive) {
   EXPECT_TRUE(acc.observe(std::vector<float>{1, 2, 3}).failed());
 }
 
+TEST(Gram, ThreadCountDoesNotChangeTheResult) {
+  // The column blocks are spread over threads; each entry is summed in one
+  // order whatever the thread count: bit-identical matrices.
+  const int64_t k = 200, rows = 150;
+  std::vector<float> x = uniform(rows * k, -1.0f, 1.0f, 9);
+  std::vector<double> results[3];
+  for (int threads = 1; threads <= 3; ++threads) {
+    GramAccumulator acc(k, threads);
+    ASSERT_TRUE(acc.observe(Span<float>(x.data(), 70 * k)).isOk());
+    ASSERT_TRUE(acc.observe(Span<float>(x.data() + 70 * k, 80 * k)).isOk());
+    results[threads - 1] = acc.matrix();
+  }
+  EXPECT_EQ(results[0], results[1]);
+  EXPECT_EQ(results[0], results[2]);
+  std::vector<double> want = naiveGram(x, rows, k);
+  for (size_t i = 0; i < want.size(); ++i)
+    ASSERT_NEAR(results[1][i], want[i], 1e-9 * (1 + std::fabs(want[i])));
+}
+
 TEST(Gram, AssignThenContinue) {
   // Resuming from a stored matrix (calibration table) and adding rows gives
   // the matrix of all rows.
@@ -361,7 +380,7 @@ TEST(Gram, Throughput4096) {
   // (2 * K^2 / 2 flops per row on the upper triangle).
   const int64_t k = 4096, rows = 256;
   std::vector<float> x = uniform(rows * k, -1.0f, 1.0f, 3);
-  GramAccumulator acc(k);
+  GramAccumulator acc(k, /*numThreads=*/1);
   auto start = std::chrono::steady_clock::now();
   std::clock_t cpuStart = std::clock();
   ASSERT_TRUE(acc.observe(x).isOk());

@@ -206,12 +206,14 @@ private:
 /// input X [rows, K]. Rows are processed in blocks, converted to double and
 /// multiplied with a register-tiled kernel over the upper triangle; the
 /// kernel is compiled for AVX-512, AVX2 and baseline x86-64 and picked from
-/// the host CPU at run time. Rows containing a non-finite value are skipped
-/// whole (counted in numSkippedRows()).
+/// the host CPU at run time; the column blocks of each row block are spread
+/// over `numThreads` threads (the result does not depend on their number).
+/// Rows containing a non-finite value are skipped whole (counted in
+/// numSkippedRows()).
 class GramAccumulator {
 public:
-  /// K >= 1 columns.
-  explicit GramAccumulator(int64_t k);
+  /// K >= 1 columns; `numThreads` worker threads (0: all hardware threads).
+  explicit GramAccumulator(int64_t k, int numThreads = 0);
   /// Adds rows; batch.size() must be a multiple of K.
   Status observe(Span<float> batch);
   /// K.
@@ -229,6 +231,7 @@ public:
 private:
   void flush();
   int64_t k_;
+  int numThreads_;
   std::vector<double> upper_; // K x K, upper triangle valid.
   std::vector<double> block_; // Pending rows (double), kBlockRows x K.
   int64_t pending_ = 0, numRows_ = 0, numSkippedRows_ = 0;

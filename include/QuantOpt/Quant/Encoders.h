@@ -68,6 +68,17 @@ struct RtnWeight {
   std::vector<uint8_t> zeroPoints;
 };
 
+/// Scale and zero point of one weight group.
+struct RtnGroupParams {
+  float scale = 1.0f;
+  int32_t zeroPoint = 0;
+};
+
+/// The RTN parameters (RtnOptions::symmetric's formulas) of a group whose
+/// smallest and largest values are `lo` and `hi` (the range is extended to
+/// include 0 here). Shared by RTN and GPTQ so both use one grid.
+RtnGroupParams rtnGroupParams(float lo, float hi, int bits, bool symmetric);
+
 /// Quantizes `weight` ([n, k] row-major, finite values) with RTN. Fails on a
 /// bad option, a size mismatch or a non-finite weight (naming its index).
 Status quantizeRtn(Span<float> weight, int64_t n, int64_t k,

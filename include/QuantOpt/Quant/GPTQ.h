@@ -44,7 +44,8 @@ struct GptqOptions {
   /// Columns per lazy batch update.
   int64_t blockSize = 128;
   /// When the Cholesky factorisation fails after dampening, retry with the
-  /// dampening multiplied by 10, at most this many times, then fail.
+  /// dampening multiplied by 10 (0 becomes 0.01), at most this many times,
+  /// then fail.
   int maxDampRetries = 4;
   /// Worker threads for the O(N·K²) updates and the factorisations (0: all
   /// hardware threads).
@@ -68,7 +69,10 @@ struct GptqResult {
   double dampUsed = 0.0;
   /// Columns with H_ii == 0 (weights set to 0 before quantization).
   int64_t deadColumns = 0;
-  /// Σ_n Σ_j Err_nj² / [H⁻¹]_jj / 2 summed over columns: the reference's
+  /// Σ_n Σ_j (W_nj − Ŵ_nj)² / U_jj² / 2 over all rows and (act-order)
+  /// columns j, with W the updated weight when column j is quantized and U
+  /// the upper Cholesky factor of the dampened H⁻¹ (U_jj² is the diagonal of
+  /// the inverse Hessian of the columns not yet quantized): the reference's
   /// "error" (the layer loss GPTQ minimises, in H's units).
   double loss = 0.0;
 };
@@ -84,13 +88,26 @@ Status quantizeGptq(Span<float> weight, int64_t n, int64_t k,
                     Span<double> gram, int64_t numRows,
                     const GptqOptions &options, GptqResult &out);
 
+/// The upper Cholesky factor U of H⁻¹ (H⁻¹ = UᵀU, U upper triangular with a
+/// positive diagonal) of the symmetric positive definite k x k row-major `h`
+/// (its upper triangle is read), as GPTQ uses it. Computed as
+/// U = J · L̃⁻¹ · J with L̃ = chol(J H J) and J the index reversal: one
+/// Cholesky factorisation and one triangular inverse (instead of the
+/// reference's chol → inverse → chol), blocked, on `numThreads` threads (0:
+/// all); the result does not depend on the thread count. `u` is k x k
+/// row-major, 0 below the diagonal. Fails when `h` is not positive definite
+/// or sizes / values are bad.
+Status inverseCholeskyUpper(Span<double> h, int64_t k, int numThreads,
+                            std::vector<double> &u);
+
 /// The float weight the result stands for, [N, K] in the ORIGINAL column
 /// order (undoing `permutation`).
 std::vector<float> dequantizeGptq(const GptqResult &result);
 
 /// ‖(W − Ŵ) Xᵀ‖² = tr(E G Eᵀ) for E = W − Ŵ ([n, k] each) and G = XᵀX
 /// (k x k double): the squared output error of a linear layer on the data G
-/// was accumulated over. Double accumulation.
+/// was accumulated over. Double accumulation, on all hardware threads (the
+/// result does not depend on their number). NaN when sizes do not match.
 double layerOutputError(Span<double> gram, int64_t k, Span<float> weight,
                         Span<float> weightRecon, int64_t n);
 
