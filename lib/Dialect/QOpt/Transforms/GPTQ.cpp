@@ -34,6 +34,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -126,8 +127,8 @@ struct GPTQPass : quant_opt::qopt::impl::GPTQBase<GPTQPass> {
     if (blockSize < 1)
       return fail(": block-size must be >= 1, got " +
                   std::to_string(blockSize));
-    if (!(damp > 0) || !std::isfinite(damp))
-      return fail(": damp must be > 0, got " + std::to_string(damp));
+    if (!(damp >= 0) || !std::isfinite(damp))
+      return fail(": damp must be >= 0, got " + llvm::formatv("{0}", damp.getValue()).str());
     if (samples < 0)
       return fail(": samples must be >= 0, got " + std::to_string(samples));
     if (calibrationData.empty() && calibrationTable.empty())
