@@ -133,6 +133,47 @@ void quant_opt::qopt::setExtraOutputs(GraphCopy &copy, ArrayRef<Value> values,
   func.setAllResultAttrs(resultAttrs);
 }
 
+LogicalResult quant_opt::qopt::specializeInputShapes(
+    GraphCopy &copy, unsigned numInputs, ArrayRef<std::string> sampleDirs,
+    std::string &error) {
+  func::FuncOp func = copy.func;
+  if (numInputs > func.getNumArguments())
+    return success();
+  std::vector<std::vector<int64_t>> shapes;
+  for (const std::string &dir : sampleDirs) {
+    std::vector<RuntimeTensor> inputs;
+    if (failed(readSampleInputs(dir, inputs, error)))
+      return failure();
+    if (inputs.size() != numInputs)
+      return success(); // reported by the run
+    std::vector<std::vector<int64_t>> these;
+    for (auto &t : inputs)
+      these.emplace_back(qopt_rt_tensor_dims(t.get()),
+                         qopt_rt_tensor_dims(t.get()) +
+                             qopt_rt_tensor_rank(t.get()));
+    if (shapes.empty())
+      shapes = std::move(these);
+    else if (shapes != these)
+      return success(); // shapes vary: keep the dynamic dimensions
+  }
+  SmallVector<RankedTensorType> types;
+  for (unsigned i = 0; i < numInputs; ++i) {
+    auto type = dyn_cast<RankedTensorType>(func.getArgument(i).getType());
+    if (!type || type.getRank() != (int64_t)shapes[i].size())
+      return success();
+    for (auto [declared, actual] : llvm::zip(type.getShape(), shapes[i]))
+      if (!ShapedType::isDynamic(declared) && declared != actual)
+        return success(); // the run reports the mismatch
+    types.push_back(RankedTensorType::get(shapes[i], type.getElementType()));
+  }
+  for (unsigned i = 0; i < numInputs; ++i)
+    func.getArgument(i).setType(types[i]);
+  func.setFunctionType(FunctionType::get(
+      func.getContext(), func.getBody().front().getArgumentTypes(),
+      func.getResultTypes()));
+  return success();
+}
+
 Value quant_opt::qopt::appendInput(GraphCopy &copy, Type type,
                                    StringRef name) {
   func::FuncOp func = copy.func;

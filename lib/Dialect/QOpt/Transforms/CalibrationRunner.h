@@ -66,6 +66,16 @@ GraphCopy cloneGraph(mlir::ModuleOp module, mlir::func::FuncOp func);
 void setExtraOutputs(GraphCopy &copy, llvm::ArrayRef<mlir::Value> values,
                      llvm::StringRef prefix, bool keepOutputs);
 
+/// When every sample under `sampleDirs` gives the first `func` inputs the
+/// same shapes, makes the dynamic dimensions of those inputs of `copy.func`
+/// static (the CPU pipeline's shape inference then specializes the whole
+/// graph, which runs faster than the dynamic-shape code). Leaves the copy
+/// alone otherwise; fails only when a sample cannot be read.
+llvm::LogicalResult
+specializeInputShapes(GraphCopy &copy, unsigned numInputs,
+                      llvm::ArrayRef<std::string> sampleDirs,
+                      std::string &error);
+
 /// Appends a function input named `name` of `type` to `copy.func`; returns
 /// it.
 mlir::Value appendInput(GraphCopy &copy, mlir::Type type, llvm::StringRef name);

@@ -305,6 +305,9 @@ struct GPTQPass : quant_opt::qopt::impl::GPTQBase<GPTQPass> {
       }
       setWeight(layer, layer.linear.weight, weights.back().get());
     }
+    if (failed(specializeInputShapes(copy, func.getNumArguments(),
+                                     sampleDirs, error)))
+      return failure();
     SmallVector<Value> probes;
     for (Value v : inputs)
       probes.push_back(copy.mapping.lookup(v));
@@ -420,15 +423,42 @@ struct GPTQPass : quant_opt::qopt::impl::GPTQBase<GPTQPass> {
       }
   }
 
-  /// Every layer -> qopt.weight_matmul with its GPTQ weight.
+  /// Every layer -> qopt.weight_matmul with its GPTQ weight. Layers that
+  /// share an input and a permutation (q / k / v: same XᵀX, same act-order)
+  /// share one Gather.
   LogicalResult rewrite() {
+    struct Gathered {
+      Value input;
+      ArrayRef<int64_t> permutation;
+      Operation *gather;
+    };
+    SmallVector<Gathered> gathers;
     for (Layer &layer : layers) {
       MLIRContext *context = layer.linear.op->getContext();
+      Value input = layer.linear.input;
       FailureOr<Operation *> wmm = replaceWithWeightMatMul(
           layer.linear, layer.result.weight, layer.result.permutation);
       if (failed(wmm))
         return failure();
       Operation *op = *wmm;
+      if (!layer.result.permutation.empty()) {
+        Operation *gather = op->getOperand(0).getDefiningOp();
+        ArrayRef<int64_t> perm(layer.result.permutation);
+        auto same = llvm::find_if(gathers, [&](const Gathered &g) {
+          return g.input == input && g.permutation == perm &&
+                 g.gather->getBlock() == op->getBlock() &&
+                 g.gather->isBeforeInBlock(op);
+        });
+        if (same != gathers.end()) {
+          op->setOperand(0, same->gather->getResult(0));
+          Value indices = gather->getOperand(1);
+          gather->erase();
+          if (indices.use_empty())
+            indices.getDefiningOp()->erase();
+        } else {
+          gathers.push_back({input, perm, gather});
+        }
+      }
       std::string scheme;
       llvm::raw_string_ostream os(scheme);
       os << "w" << bits << "a16-gptq " << (symmetric ? "sym" : "asym") << " "

@@ -18,7 +18,7 @@
 // SEQ-DAG: %[[R:.*]] = onnx.Relu %[[H]]
 // SEQ-DAG: %[[X2:.*]] = onnx.Gather %[[R]], %{{.*}} {axis = 1 : i64}
 // SEQ-DAG: qopt.weight_matmul %[[X2]], {{.*}} -> tensor<16x4xf32>
-// SEQ-DAG: qopt.weight_matmul %{{.*}}, %{{.*}}, %{{.*}} zero_point %{{.*}} bias %{{.*}} {{.*}} : tensor<16x8xf32>, tensor<3x4xui8>, tensor<3x2xf32>, tensor<3x2xui8>, tensor<3xf32> -> tensor<16x3xf32>
+// SEQ-DAG: qopt.weight_matmul %[[X1]], %{{.*}}, %{{.*}} zero_point %{{.*}} bias %{{.*}} {{.*}} : tensor<16x8xf32>, tensor<3x4xui8>, tensor<3x2xf32>, tensor<3x2xui8>, tensor<3xf32> -> tensor<16x3xf32>
 // SEQ-NOT: onnx.MatMul
 // SEQ-NOT: onnx.Gemm
 //
