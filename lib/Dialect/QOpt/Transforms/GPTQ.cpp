@@ -375,6 +375,7 @@ struct GPTQPass : quant_opt::qopt::impl::GPTQBase<GPTQPass> {
           }
         }
       }
+      uint64_t quantizeStart = qopt_rt_now_ns();
       for (unsigned index : members) {
         Layer &layer = layers[index];
         const q::GramAccumulator &gram = grams.at(layer.inputIndex);
@@ -385,14 +386,17 @@ struct GPTQPass : quant_opt::qopt::impl::GPTQBase<GPTQPass> {
         setWeight(layer, layer.recon, weights[index].get());
       }
       if (progress) {
-        double seconds = double(qopt_rt_now_ns() - stageStart) * 1e-9;
+        uint64_t now = qopt_rt_now_ns();
+        double seconds = double(now - stageStart) * 1e-9;
+        double quantizeSeconds = double(now - quantizeStart) * 1e-9;
         llvm::errs() << "gptq: stage " << s + 1 << "/" << numStages << ": "
                      << members.size()
                      << (members.size() == 1 ? " layer (" : " layers (")
                      << layers[members.front()].name
                      << (members.size() > 1 ? ", ...)" : ")") << ", "
                      << sampleDirs.size() << " samples, "
-                     << llvm::format("%.2f", seconds) << " s\n";
+                     << llvm::format("%.2f", seconds) << " s (GPTQ "
+                     << llvm::format("%.2f", quantizeSeconds) << " s)\n";
       }
     }
     if (progress)

@@ -8,8 +8,8 @@
 // RUN: quant-opt %s --qopt-gptq="bits=4 group-size=4 calibration-data=%t/data" -o %t/seq.mlir 2> %t/seq.log
 // RUN: FileCheck %s --check-prefix=SEQ < %t/seq.mlir
 // RUN: FileCheck %s --check-prefix=PROGRESS < %t/seq.log
-// PROGRESS: gptq: stage 1/2: 2 layers (fc1, ...), 4 samples, {{[0-9.]+}} s
-// PROGRESS-NEXT: gptq: stage 2/2: 1 layer (fc2), 4 samples, {{[0-9.]+}} s
+// PROGRESS: gptq: stage 1/2: 2 layers (fc1, ...), 4 samples, {{[0-9.]+}} s (GPTQ {{[0-9.]+}} s)
+// PROGRESS-NEXT: gptq: stage 2/2: 1 layer (fc2), 4 samples, {{[0-9.]+}} s (GPTQ {{[0-9.]+}} s)
 // PROGRESS-NEXT: gptq: 3 layers in 2 stages, {{[0-9.]+}} s (compiling the calibration copy {{[0-9.]+}} s)
 // SEQ-LABEL: func.func @main_graph
 // SEQ-DAG: %[[P1:.*]] = onnx.Constant dense<{{\[[0-7, ]+\]}}> : tensor<8xi64>
