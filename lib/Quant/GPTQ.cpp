@@ -134,7 +134,7 @@ void quantizeChunk(const GptqProblem &pb, int64_t r0, int64_t r1,
   std::vector<double> err(std::min<int64_t>(opt.blockSize, k) * cw);
   std::vector<double> loss(cw, 0.0);
   for (int64_t bs = 0; bs < k;) {
-    int64_t be = std::min(bs + opt.blockSize, k);
+    int64_t be = bs + std::min(opt.blockSize, k - bs);
     // A dynamic group must see all earlier columns' updates when its
     // parameters are computed: a group starting inside the block must end
     // inside it, else the block ends where that group starts.

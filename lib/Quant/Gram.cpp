@@ -45,27 +45,25 @@ gramTiles(const double *panels, int64_t rows, int64_t kp, int64_t ib,
   constexpr int W = sizeof(Vec) / sizeof(double);
   constexpr int NR = NV * W;
   static_assert(kPanel % NR == 0 && NR % MR == 0, "tile must fit a panel");
-  {
-    const int64_t iend = std::min(ib + kColumnBlock, kp);
-    for (int64_t j0 = ib / NR * NR; j0 < kp; j0 += NR) {
-      const double *jp = panels + (j0 / kPanel) * rows * kPanel + j0 % kPanel;
-      for (int64_t i0 = ib; i0 < iend && i0 < j0 + NR; i0 += MR) {
-        const double *ip = panels + (i0 / kPanel) * rows * kPanel + i0 % kPanel;
-        Vec acc[MR][NV] = {};
-        for (int64_t r = 0; r < rows; ++r) {
-          Vec b[NV];
-          for (int v = 0; v < NV; ++v)
-            __builtin_memcpy(&b[v], jp + r * kPanel + v * W, sizeof(Vec));
-          const double *a = ip + r * kPanel;
-          for (int u = 0; u < MR; ++u)
-            for (int v = 0; v < NV; ++v)
-              acc[u][v] += a[u] * b[v];
-        }
+  const int64_t iend = std::min(ib + kColumnBlock, kp);
+  for (int64_t j0 = ib / NR * NR; j0 < kp; j0 += NR) {
+    const double *jp = panels + (j0 / kPanel) * rows * kPanel + j0 % kPanel;
+    for (int64_t i0 = ib; i0 < iend && i0 < j0 + NR; i0 += MR) {
+      const double *ip = panels + (i0 / kPanel) * rows * kPanel + i0 % kPanel;
+      Vec acc[MR][NV] = {};
+      for (int64_t r = 0; r < rows; ++r) {
+        Vec b[NV];
+        for (int v = 0; v < NV; ++v)
+          __builtin_memcpy(&b[v], jp + r * kPanel + v * W, sizeof(Vec));
+        const double *a = ip + r * kPanel;
         for (int u = 0; u < MR; ++u)
           for (int v = 0; v < NV; ++v)
-            for (int w = 0; w < W; ++w)
-              upper[(i0 + u) * kp + j0 + v * W + w] += acc[u][v][w];
+            acc[u][v] += a[u] * b[v];
       }
+      for (int u = 0; u < MR; ++u)
+        for (int v = 0; v < NV; ++v)
+          for (int w = 0; w < W; ++w)
+            upper[(i0 + u) * kp + j0 + v * W + w] += acc[u][v][w];
     }
   }
 }
@@ -109,6 +107,9 @@ void gramKernel(const double *panels, int64_t rows, int64_t kp,
                 double *upper, int numThreads) {
   static const GramKernel kernel = selectKernel();
   const int64_t blocks = (kp + kColumnBlock - 1) / kColumnBlock;
+  // Below ~4M multiply-adds a thread start costs more than it saves.
+  if (double(rows) * double(kp) * double(kp) / 2 < double(1 << 22))
+    numThreads = 1;
   // Ascending ib = most work first (block ib covers columns j >= ib).
   detail::parallelFor(numThreads, blocks, [&](int64_t b) {
     kernel(panels, rows, kp, b * kColumnBlock, upper);

@@ -338,8 +338,9 @@ TEST(Gram, MatchesNaive) {
 
 TEST(Gram, ThreadCountDoesNotChangeTheResult) {
   // The column blocks are spread over threads; each entry is summed in one
-  // order whatever the thread count: bit-identical matrices.
-  const int64_t k = 200, rows = 150;
+  // order whatever the thread count: bit-identical matrices. (K = 400:
+  // a block of 64 rows is above the single-thread threshold.)
+  const int64_t k = 400, rows = 150;
   std::vector<float> x = uniform(rows * k, -1.0f, 1.0f, 9);
   std::vector<double> results[3];
   for (int threads = 1; threads <= 3; ++threads) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -272,6 +273,7 @@ TEST(Gptq, MatchesPlainReference) {
       {96, 2, 32, 48, false, false, true},  // group starts mid-block
       {96, 4, 16, 40, true, false, false},  // block not a group multiple
       {64, 8, 32, 128, true, false, false}, // one block (block > K)
+      {64, 4, 32, std::numeric_limits<int64_t>::max(), false, false, true},
   };
   for (const Case &c : cases) {
     Layer layer = makeLayer(24, c.k, 256, unsigned(c.k + c.bits));
