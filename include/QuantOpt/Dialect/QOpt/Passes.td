@@ -80,6 +80,69 @@ def RTN : Pass<"qopt-rtn", "mlir::ModuleOp"> {
   ];
 }
 
+def GPTQ : Pass<"qopt-gptq", "mlir::ModuleOp"> {
+  let summary = "Weight-only GPTQ quantization of constant MatMul / Gemm "
+                "weights";
+  let description = [{
+    Every MatMul / Gemm with a constant 2-D f32 weight (the forms --qopt-rtn
+    turns into `qopt.weight_matmul`) is quantized with lib/Quant's GPTQ
+    (QuantOpt/Quant/GPTQ.h) from XᵀX of its input on calibration data, and
+    becomes `qopt.weight_matmul` with the GPTQ codes, scales and zero
+    points. With act-order and dynamic groups the weight columns are
+    stored in act-order and the activation is gathered first
+    (`onnx.Gather(x, permutation, axis=-1)`).
+
+    `sequential=true` (the reference's behaviour): stage of a layer = 1 +
+    the largest stage of the quantizable layers its input depends on. A
+    copy of the model taking every quantizable weight as an extra input
+    (`qopt_weight_<i>`) and returning the stages' inputs is compiled once;
+    per stage it is run over the calibration samples with the quantized
+    earlier stages' dequantized weights, XᵀX of the stage's inputs is
+    accumulated and the stage's layers are quantized. One progress line per
+    stage on stderr. Needs `calibration-data`.
+
+    `sequential=false`: XᵀX of the float model, from `calibration-table`
+    (written by --qopt-calibrate="xtx=true") or, without a table, from one
+    run over `calibration-data`.
+
+    Each quantized layer gets `qopt.scheme`, `qopt.bits`,
+    `qopt.group_size`, `qopt.weight_sqnr_db` and `qopt.output_sqnr_db` (on
+    the calibration data, from XᵀX), read by --qopt-report; a MatMul / Gemm
+    that does not fit gets `qopt.float_reason`.
+  }];
+  let dependentDialects = ["::quant_opt::qopt::QOptDialect"];
+  let options = [
+    Option<"bits", "bits", "int64_t", /*default=*/"4",
+           "Bits per weight code: 8, 4, 3 or 2">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"128",
+           "Columns per scale along K (0 or >= K: one scale per output "
+           "channel); must divide K">,
+    Option<"actOrder", "act-order", "bool", /*default=*/"true",
+           "Quantize columns by descending diag(XᵀX)">,
+    Option<"staticGroups", "static-groups", "bool", /*default=*/"false",
+           "Group parameters from the original weight, in the original "
+           "column order (no Gather)">,
+    Option<"damp", "damp", "double", /*default=*/"0.01",
+           "Dampening, as a fraction of mean(diag H)">,
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"128",
+           "Columns per lazy batch update">,
+    Option<"symmetric", "sym", "bool", /*default=*/"false",
+           "Symmetric codes (no zero point)">,
+    Option<"sequential", "sequential", "bool", /*default=*/"true",
+           "Quantize stage by stage on the outputs of the quantized earlier "
+           "stages (needs calibration-data)">,
+    Option<"calibrationData", "calibration-data", "std::string",
+           /*default=*/"\"\"", "Dataset directory (test_data_set_*)">,
+    Option<"calibrationTable", "calibration-table", "std::string",
+           /*default=*/"\"\"",
+           "Calibration table with XᵀX (sequential=false)">,
+    Option<"samples", "samples", "int64_t", /*default=*/"0",
+           "Use at most this many samples (0: all)">,
+    Option<"progress", "progress", "bool", /*default=*/"true",
+           "Print one line per stage on stderr">,
+  ];
+}
+
 def SmoothQuant : Pass<"qopt-smoothquant", "mlir::ModuleOp"> {
   let summary = "Migrate activation outliers into the weights (SmoothQuant)";
   let description = [{

@@ -3,7 +3,8 @@
 // The tensors later passes need statistics of become extra outputs of a copy
 // of the module; the copy is compiled by the normal CPU pipeline into a
 // temporary shared object, loaded by the runtime and run sample by sample.
-// One execution path: the numbers are those of the compiled code.
+// One execution path: the numbers are those of the compiled code
+// (CalibrationRunner.h, shared with --qopt-gptq).
 //
 // The statistics are lib/Quant's calibrators (CalibrationTable.h). The probe
 // points are returned directly by the instrumented copy rather than marked
@@ -13,22 +14,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Dialect/QOpt/Passes.h"
+#include "CalibrationRunner.h"
 #include "CalibrationTable.h"
 #include "QuantUtils.h"
 
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
-#include "QuantOpt/Target/CPU/Emit.h"
-#include "QuantOpt/Target/CPU/Passes.h"
-#include "quant_opt/runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/MapVector.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -44,14 +39,6 @@ using namespace quant_opt;
 using namespace quant_opt::qopt;
 
 namespace {
-
-struct TensorDeleter {
-  void operator()(qopt_rt_tensor *t) const { qopt_rt_tensor_free(t); }
-};
-using Tensor = std::unique_ptr<qopt_rt_tensor, TensorDeleter>;
-struct ModelDeleter {
-  void operator()(qopt_rt_model *m) const { qopt_rt_model_free(m); }
-};
 
 /// A tensor whose statistics are collected.
 struct Probe {
@@ -94,93 +81,6 @@ llvm::MapVector<Value, Probe> collectProbes(func::FuncOp func) {
   return probes;
 }
 
-/// Compiles `module` (onnx dialect, consumed) for the host into a shared
-/// library at `soPath`.
-LogicalResult compileToSharedLibrary(ModuleOp module, StringRef modelName,
-                                     StringRef soPath, std::string &error) {
-  auto target = getCPUTarget("host", error);
-  if (failed(target))
-    return failure();
-  CPUPipelineOptions options;
-  options.modelName = modelName.str();
-  options.vectorWidth = target->vectorWidth;
-  options.features = target->features;
-  options.parallel = true;
-  PassManager pm(module.getContext(), ModuleOp::getOperationName(),
-                 OpPassManager::Nesting::Implicit);
-  buildCPUPipeline(pm, options);
-  if (failed(pm.run(module))) {
-    error = "compiling the instrumented model failed";
-    return failure();
-  }
-  SmallString<128> objectPath;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "qopt-calibrate", "o", objectPath)) {
-    error = "cannot create a temporary file: " + ec.message();
-    return failure();
-  }
-  llvm::FileRemover removeObject(objectPath);
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(objectPath, ec);
-    if (ec) {
-      error = "cannot write '" + objectPath.str().str() + "': " + ec.message();
-      return failure();
-    }
-    if (failed(emitCPUCode(module, *target, EmitKind::Object, os))) {
-      error = "emitting the instrumented model failed";
-      return failure();
-    }
-  }
-  return linkSharedLibrary(objectPath, soPath, error);
-}
-
-/// The `test_data_set_*` sub-directories of `dir`, by numeric suffix.
-LogicalResult listSamples(StringRef dir, std::vector<std::string> &samples,
-                          std::string &error) {
-  if (!llvm::sys::fs::is_directory(dir)) {
-    error = "calibration data '" + dir.str() + "' is not a directory";
-    return failure();
-  }
-  std::vector<std::pair<int64_t, std::string>> found;
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
-       it.increment(ec)) {
-    StringRef name = llvm::sys::path::filename(it->path());
-    int64_t index;
-    if (!name.consume_front("test_data_set_") || name.getAsInteger(10, index))
-      continue;
-    if (llvm::sys::fs::is_directory(it->path()))
-      found.push_back({index, it->path()});
-  }
-  if (ec) {
-    error = "cannot read calibration data '" + dir.str() + "': " + ec.message();
-    return failure();
-  }
-  if (found.empty()) {
-    error = "calibration data '" + dir.str() +
-            "' has no samples (expected test_data_set_<N> directories with "
-            "input_<i>.pb or .npy files)";
-    return failure();
-  }
-  llvm::sort(found);
-  for (auto &entry : found)
-    samples.push_back(entry.second);
-  return success();
-}
-
-/// The first NaN / Inf of a float tensor, or -1.
-int64_t firstNonFinite(qopt_rt_tensor *t) {
-  if (qopt_rt_tensor_dtype(t) != QOPT_DTYPE_FLOAT)
-    return -1;
-  const float *data = static_cast<const float *>(qopt_rt_tensor_data(t));
-  int64_t n = qopt_rt_tensor_num_elements(t);
-  for (int64_t i = 0; i < n; ++i)
-    if (!std::isfinite(data[i]))
-      return i;
-  return -1;
-}
-
 struct CalibratePass : quant_opt::qopt::impl::CalibrateBase<CalibratePass> {
   using CalibrateBase::CalibrateBase;
 
@@ -204,10 +104,8 @@ struct CalibratePass : quant_opt::qopt::impl::CalibrateBase<CalibratePass> {
       return failure();
     }
     std::vector<std::string> sampleDirs;
-    if (failed(listSamples(data, sampleDirs, error)))
+    if (failed(listCalibrationSamples(data, samples, sampleDirs, error)))
       return failure();
-    if (samples > 0 && (int64_t)sampleDirs.size() > samples)
-      sampleDirs.resize(samples);
 
     auto *graph = getGraphFunction(module);
     if (!graph) {
@@ -218,61 +116,24 @@ struct CalibratePass : quant_opt::qopt::impl::CalibrateBase<CalibratePass> {
     std::string fingerprint = moduleFingerprint(module);
 
     // The instrumented copy: probes appended as outputs qopt_probe_<i>.
-    IRMapping mapping;
-    OwningOpRef<ModuleOp> copy = cast<ModuleOp>(module->clone(mapping));
     auto probes = collectProbes(func);
     if (probes.empty()) {
       error = "the model has no MatMul / Gemm / Conv with a constant weight: "
               "nothing to calibrate";
       return failure();
     }
-    func::FuncOp copyFunc;
-    for (auto f : copy->getOps<func::FuncOp>())
-      if (f.getSymName() == func.getSymName())
-        copyFunc = f;
-    auto ret = cast<func::ReturnOp>(copyFunc.getBody().front().getTerminator());
-    unsigned firstProbe = ret.getNumOperands();
-    SmallVector<Value> operands(ret.getOperands());
-    SmallVector<Type> types(copyFunc.getResultTypes());
-    SmallVector<Attribute> resultAttrs;
-    for (unsigned i = 0; i < firstProbe; ++i)
-      resultAttrs.push_back(copyFunc.getResultAttrDict(i)
-                                ? Attribute(copyFunc.getResultAttrDict(i))
-                                : DictionaryAttr::get(&getContext()));
-    Builder b(&getContext());
-    unsigned index = 0;
-    for (auto &[value, probe] : probes) {
-      Value mapped = mapping.lookup(value);
-      operands.push_back(mapped);
-      types.push_back(mapped.getType());
-      resultAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(
-          "onnx.name", b.getStringAttr("qopt_probe_" + std::to_string(index++)))));
-    }
-    ret->setOperands(operands);
-    copyFunc.setFunctionType(
-        FunctionType::get(&getContext(), copyFunc.getArgumentTypes(), types));
-    copyFunc.setAllResultAttrs(resultAttrs);
-
-    SmallString<128> soPath;
-    if (std::error_code ec =
-            llvm::sys::fs::createTemporaryFile("qopt-calibrate", "so", soPath)) {
-      error = "cannot create a temporary file: " + ec.message();
+    GraphCopy copy = cloneGraph(module, func);
+    SmallVector<Value> probeValues;
+    for (auto &entry : probes)
+      probeValues.push_back(copy.mapping.lookup(entry.first));
+    setExtraOutputs(copy, probeValues, "qopt_probe_", /*keepOutputs=*/true);
+    unsigned firstProbe = func.getNumResults();
+    std::unique_ptr<CompiledModel> model =
+        CompiledModel::compile(*copy.module, "qopt_calibrate", error);
+    copy.module = nullptr; // the compiled copy is no longer needed
+    if (!model)
       return failure();
-    }
-    llvm::FileRemover removeSo(soPath);
-    if (failed(compileToSharedLibrary(*copy, "qopt_calibrate", soPath, error)))
-      return failure();
-    copy = nullptr; // the compiled copy is no longer needed
-    std::unique_ptr<qopt_rt_model, ModelDeleter> model(
-        qopt_rt_model_load(soPath.c_str(), "qopt_calibrate"));
-    if (!model) {
-      error = std::string("loading the instrumented model: ") +
-              qopt_rt_last_error();
-      return failure();
-    }
-    int32_t numInputs = qopt_rt_model_num_inputs(model.get());
-    int32_t numOutputs = qopt_rt_model_num_outputs(model.get());
-    qopt_rt_keep_freed_memory();
+    int32_t numInputs = model->numInputs();
 
     CollectOptions collect;
     collect.percentile = percentile;
@@ -296,46 +157,25 @@ struct CalibratePass : quant_opt::qopt::impl::CalibrateBase<CalibratePass> {
     uint64_t start = qopt_rt_now_ns(), lastPrint = 0;
     size_t done = 0;
     for (const std::string &dir : sampleDirs) {
-      // Inputs bound by position: input_<i>.pb or .npy.
-      std::vector<Tensor> inputs;
-      std::vector<const qopt_rt_tensor *> inputPtrs;
-      for (int32_t i = 0;; ++i) {
-        std::string pb = dir + "/input_" + std::to_string(i) + ".pb";
-        std::string npy = dir + "/input_" + std::to_string(i) + ".npy";
-        std::string path = llvm::sys::fs::exists(pb)    ? pb
-                           : llvm::sys::fs::exists(npy) ? npy
-                                                        : std::string();
-        if (path.empty())
-          break;
-        Tensor t(qopt_rt_read_tensor_file(path.c_str()));
-        if (!t) {
-          error = qopt_rt_last_error();
-          return failure();
-        }
-        if (int64_t bad = firstNonFinite(t.get()); bad >= 0) {
-          error = "sample '" + dir + "': " + path + " has NaN or Inf (element " +
-                  std::to_string(bad) + ")";
-          return failure();
-        }
-        inputPtrs.push_back(t.get());
-        inputs.push_back(std::move(t));
-      }
+      std::vector<RuntimeTensor> inputs;
+      if (failed(readSampleInputs(dir, inputs, error)))
+        return failure();
       if ((int32_t)inputs.size() != numInputs) {
         error = "sample '" + dir + "' has " + std::to_string(inputs.size()) +
                 " input files (input_<i>.pb / .npy), the model has " +
                 std::to_string(numInputs) + " inputs";
         return failure();
       }
-      std::vector<qopt_rt_tensor *> outputs(numOutputs, nullptr);
-      if (qopt_rt_model_run(model.get(), inputPtrs.data(), outputs.data())) {
-        error = "sample '" + dir + "': " + qopt_rt_last_error();
+      std::vector<const qopt_rt_tensor *> inputPtrs;
+      for (auto &t : inputs)
+        inputPtrs.push_back(t.get());
+      std::vector<RuntimeTensor> outputs;
+      if (failed(model->run(inputPtrs, outputs, error))) {
+        error = "sample '" + dir + "': " + error;
         return failure();
       }
-      std::vector<Tensor> owned;
-      for (qopt_rt_tensor *t : outputs)
-        owned.emplace_back(t);
       for (size_t p = 0; p < probeList.size(); ++p) {
-        qopt_rt_tensor *t = outputs[firstProbe + p];
+        qopt_rt_tensor *t = outputs[firstProbe + p].get();
         if (int64_t bad = firstNonFinite(t); bad >= 0) {
           error = "sample '" + dir + "': tensor '" + probeList[p]->name +
                   "' has NaN or Inf (element " + std::to_string(bad) + ")";

@@ -177,6 +177,7 @@ std::optional<CalibrationTable> CalibrationTable::read(StringRef path,
     s.channelMeanAbs = t.channelMeanAbs;
     s.gramK = t.gramK;
     s.gramRows = t.gramRows;
+    s.gram = t.gram;
     s.reservoirRows =
         t.reservoirRowSize ? int64_t(t.reservoir.size()) / t.reservoirRowSize
                            : 0;

@@ -41,6 +41,9 @@ struct TensorStats {
   int64_t channelAxis = -1; ///< -1: no per-channel statistics
   std::vector<float> channelAbsMax, channelMeanAbs;
   int64_t gramK = 0, gramRows = 0, reservoirRows = 0;
+  /// XᵀX (gramK x gramK, row-major) read back from a table; empty unless
+  /// the table has it (--qopt-calibrate="xtx=true").
+  std::vector<double> gram;
   /// The kept activation rows (reservoirRows x reservoirRowSize), read back
   /// from a table; empty unless the table has them.
   std::vector<float> reservoir;
