@@ -5,8 +5,10 @@
 // in double and its loss tr(E M Eᵀ) accumulated, where M is either
 // G = XᵀX (K x K, when there are at least K rows) or Xᵀ ([K, rows], loss
 // ‖E Xᵀ‖²) — the cheaper of the two exact forms. Clipping works on one
-// (row chunk, group) at a time with the group's diagonal block of G (or its
-// slice of Xᵀ): the group's error through X_g only.
+// (row chunk, group) at a time with the group's diagonal block X_gᵀX_g of G
+// (computed alone, rows · K · group multiply-adds, when G is not; its slice
+// of Xᵀ when there are fewer rows than the group): the group's error
+// through X_g only.
 //
 // The products are written as row-axpy loops (Z[r, :] += e[r, a] · M[a, :])
 // over blocks of 8 rows of E, so the inner loop vectorizes without
@@ -29,79 +31,123 @@ namespace {
 constexpr int64_t kRowBlock = 8;
 constexpr int64_t kChunkRows = 64;
 
-/// Exact squared output errors of error rows e (length K) over the
-/// calibration rows, restricted to a column range [c0, c1) of K.
+/// Per-row quadratic losses of `count` error rows e (row stride `lde`, `len`
+/// entries each) through M (`len` rows at stride `ldm`, `p` columns): with
+/// `gram`, M is a block of XᵀX (p == len) and loss_r = e_r M e_rᵀ; else M is
+/// a slice of Xᵀ and loss_r = ‖e_r M‖². Z = E M is accumulated as row axpys
+/// over blocks of kRowBlock rows of E (`z` is scratch).
+void quadraticLosses(const double *e, int64_t count, int64_t lde, int64_t len,
+                     const double *m, int64_t ldm, int64_t p, bool gram,
+                     double *out, std::vector<double> &z) {
+  z.resize(kRowBlock * p);
+  for (int64_t r0 = 0; r0 < count; r0 += kRowBlock) {
+    const int64_t rb = std::min(kRowBlock, count - r0);
+    std::fill(z.begin(), z.begin() + rb * p, 0.0);
+    for (int64_t a = 0; a < len; ++a) {
+      const double *ma = m + a * ldm;
+      for (int64_t r = 0; r < rb; ++r) {
+        const double v = e[(r0 + r) * lde + a];
+        if (v == 0.0)
+          continue;
+        double *zr = z.data() + r * p;
+        for (int64_t j = 0; j < p; ++j)
+          zr[j] += v * ma[j];
+      }
+    }
+    for (int64_t r = 0; r < rb; ++r) {
+      const double *zr = z.data() + r * p;
+      double loss = 0.0;
+      if (gram) {
+        const double *er = e + (r0 + r) * lde;
+        for (int64_t j = 0; j < p; ++j)
+          loss += zr[j] * er[j];
+      } else {
+        for (int64_t j = 0; j < p; ++j)
+          loss += zr[j] * zr[j];
+      }
+      out[r0 + r] = std::max(loss, 0.0);
+    }
+  }
+}
+
+/// Exact squared output errors over the calibration rows X [rows, K]: of
+/// whole error rows (length K) through G = XᵀX (rows >= K) or Xᵀ (fewer
+/// rows: cheaper), and of one group's slice through the group's diagonal
+/// block X_gᵀX_g (group <= rows) or its slice of Xᵀ.
 class LossEvaluator {
 public:
-  LossEvaluator(Span<float> rows, int64_t numRows, int64_t k)
-      : k_(k), numRows_(numRows) {
+  LossEvaluator(Span<float> rows, int64_t numRows, int64_t k, int64_t group)
+      : k_(k), numRows_(numRows), group_(group) {
     if (numRows < k) {
-      // M = Xᵀ, [K, rows].
       useGram_ = false;
-      m_.assign(k * numRows, 0.0);
+      xt_.assign(k * numRows, 0.0);
       for (int64_t r = 0; r < numRows; ++r)
         for (int64_t c = 0; c < k; ++c)
-          m_[c * numRows + r] = rows[r * k + c];
-      return;
+          xt_[c * numRows + r] = rows[r * k + c];
+    } else {
+      GramAccumulator gram(k);
+      (void)gram.observe(rows);
+      gram_ = gram.matrix();
     }
-    GramAccumulator gram(k);
-    (void)gram.observe(rows);
-    m_ = gram.matrix();
+    // Diagonal blocks: rows · K · group multiply-adds.
+    useBlocks_ = group <= numRows;
+    if (useGram_ || !useBlocks_)
+      return;
+    const int64_t numGroups = k / group;
+    blocks_.assign(numGroups * group * group, 0.0);
+    for (int64_t g = 0; g < numGroups; ++g) {
+      double *block = blocks_.data() + g * group * group;
+      for (int64_t r = 0; r < numRows; ++r) {
+        const float *x = rows.data() + r * k + g * group;
+        for (int64_t a = 0; a < group; ++a) {
+          const double xa = x[a];
+          double *row = block + a * group;
+          for (int64_t b = 0; b < group; ++b)
+            row[b] += xa * double(x[b]);
+        }
+      }
+    }
   }
 
-  /// Per-row losses of the `count` rows of `e` (row stride `lde`), whose
-  /// entry j stands for column c0 + j of K, j < c1 - c0:
-  /// e_r M[c0:c1, c0:c1] e_rᵀ, or ‖e_r Xᵀ[c0:c1, :]‖².
-  void rowLosses(const double *e, int64_t count, int64_t lde, int64_t c0,
-                 int64_t c1, double *out) {
-    const int64_t p0 = useGram_ ? c0 : 0;
-    const int64_t p = useGram_ ? c1 - c0 : numRows_;
-    const int64_t ldm = useGram_ ? k_ : numRows_;
-    z_.resize(kRowBlock * p);
-    for (int64_t r0 = 0; r0 < count; r0 += kRowBlock) {
-      const int64_t rb = std::min(kRowBlock, count - r0);
-      std::fill(z_.begin(), z_.begin() + rb * p, 0.0);
-      for (int64_t a = c0; a < c1; ++a) {
-        const double *m = m_.data() + a * ldm + p0;
-        for (int64_t r = 0; r < rb; ++r) {
-          const double v = e[(r0 + r) * lde + (a - c0)];
-          if (v == 0.0)
-            continue;
-          double *z = z_.data() + r * p;
-          for (int64_t j = 0; j < p; ++j)
-            z[j] += v * m[j];
-        }
-      }
-      for (int64_t r = 0; r < rb; ++r) {
-        const double *z = z_.data() + r * p;
-        double loss = 0.0;
-        if (useGram_) {
-          const double *er = e + (r0 + r) * lde;
-          for (int64_t j = 0; j < p; ++j)
-            loss += z[j] * er[j];
-        } else {
-          for (int64_t j = 0; j < p; ++j)
-            loss += z[j] * z[j];
-        }
-        out[r0 + r] = std::max(loss, 0.0);
-      }
-    }
+  /// Losses of `count` full error rows (length K, stride `lde`).
+  void rowLosses(const double *e, int64_t count, int64_t lde, double *out) {
+    if (useGram_)
+      quadraticLosses(e, count, lde, k_, gram_.data(), k_, k_, true, out, z_);
+    else
+      quadraticLosses(e, count, lde, k_, xt_.data(), numRows_, numRows_, false,
+                      out, z_);
+  }
+
+  /// Losses of `count` error rows of group `g` (length group, stride `lde`)
+  /// through X_g only.
+  void groupLosses(const double *e, int64_t count, int64_t lde, int64_t g,
+                   double *out) {
+    const int64_t c0 = g * group_;
+    if (useGram_)
+      quadraticLosses(e, count, lde, group_, gram_.data() + c0 * k_ + c0, k_,
+                      group_, true, out, z_);
+    else if (useBlocks_)
+      quadraticLosses(e, count, lde, group_,
+                      blocks_.data() + g * group_ * group_, group_, group_,
+                      true, out, z_);
+    else
+      quadraticLosses(e, count, lde, group_, xt_.data() + c0 * numRows_,
+                      numRows_, numRows_, false, out, z_);
   }
 
 private:
-  int64_t k_, numRows_;
-  bool useGram_ = true;
-  std::vector<double> m_;
+  int64_t k_, numRows_, group_;
+  bool useGram_ = true, useBlocks_ = false;
+  std::vector<double> gram_, xt_, blocks_;
   std::vector<double> z_;
 };
 
 Status checkFiniteSpan(Span<float> values, const char *what, bool nonNegative) {
   for (size_t i = 0; i < values.size(); ++i)
     if (!std::isfinite(values[i]) || (nonNegative && values[i] < 0))
-      return Status::error(std::string("AWQ: ") + what + " element " +
-                           std::to_string(i) +
-                           (nonNegative ? " is not finite and >= 0"
-                                        : " is not finite"));
+      return Status::error(
+          std::string("AWQ: ") + what + " element " + std::to_string(i) +
+          (nonNegative ? " is not finite and >= 0" : " is not finite"));
   return Status::ok();
 }
 
@@ -157,23 +203,20 @@ Status qopt::quant::awqQuantize(Span<float> weight, int64_t n, int64_t k,
                          " values does not match [" + std::to_string(n) + ", " +
                          std::to_string(k) + "]");
   if ((int64_t)meanAbs.size() != k)
-    return Status::error("AWQ: " + std::to_string(meanAbs.size()) +
-                         " channel mean |x| values for K = " +
-                         std::to_string(k));
+    return Status::error(
+        "AWQ: " + std::to_string(meanAbs.size()) +
+        " channel mean |x| values for K = " + std::to_string(k));
   if (numRows < 1 || (int64_t)rows.size() != numRows * k)
-    return Status::error("AWQ: " + std::to_string(rows.size()) +
-                         " calibration values are not " +
-                         std::to_string(numRows) + " (>= 1) rows of " +
-                         std::to_string(k));
+    return Status::error(
+        "AWQ: " + std::to_string(rows.size()) + " calibration values are not " +
+        std::to_string(numRows) + " (>= 1) rows of " + std::to_string(k));
   if (options.groupSize < 0 || (options.groupSize > 0 && k % options.groupSize))
-    return Status::error("AWQ: group size " +
-                         std::to_string(options.groupSize) +
-                         " does not divide K = " + std::to_string(k) +
-                         " (0 = per channel)");
+    return Status::error(
+        "AWQ: group size " + std::to_string(options.groupSize) +
+        " does not divide K = " + std::to_string(k) + " (0 = per channel)");
   if (Status s = checkFiniteSpan(weight, "weight", false); s.failed())
     return s;
-  if (Status s = checkFiniteSpan(meanAbs, "channel mean |x|", true);
-      s.failed())
+  if (Status s = checkFiniteSpan(meanAbs, "channel mean |x|", true); s.failed())
     return s;
   if (Status s = checkFiniteSpan(rows, "calibration row value", false);
       s.failed())
@@ -186,7 +229,7 @@ Status qopt::quant::awqQuantize(Span<float> weight, int64_t n, int64_t k,
   const int64_t group = options.groupSize == 0 ? k : options.groupSize;
   const int64_t numGroups = k / group;
 
-  LossEvaluator evaluator(rows, numRows, k);
+  LossEvaluator evaluator(rows, numRows, k, group);
   std::vector<float> scaled(kChunkRows * k);
   std::vector<double> err(kChunkRows * k), losses(kChunkRows);
 
@@ -203,11 +246,11 @@ Status qopt::quant::awqQuantize(Span<float> weight, int64_t n, int64_t k,
           scaled[r * k + c] = weight[(r0 + r) * k + c] * s[c];
       Span<float> chunk(scaled.data(), rc * k);
       RtnWeight q;
-      Status st =
-          lo ? quantizeRtnWithRanges(
-                   chunk, rc, k, rtn, Span<float>(lo + r0 * numGroups, rc * numGroups),
-                   Span<float>(hi + r0 * numGroups, rc * numGroups), q)
-             : quantizeRtn(chunk, rc, k, rtn, q);
+      Status st = lo ? quantizeRtnWithRanges(
+                           chunk, rc, k, rtn,
+                           Span<float>(lo + r0 * numGroups, rc * numGroups),
+                           Span<float>(hi + r0 * numGroups, rc * numGroups), q)
+                     : quantizeRtn(chunk, rc, k, rtn, q);
       if (st.failed())
         return st;
       std::vector<float> deq = dequantizeRtn(q);
@@ -215,12 +258,11 @@ Status qopt::quant::awqQuantize(Span<float> weight, int64_t n, int64_t k,
         for (int64_t c = 0; c < k; ++c)
           err[r * k + c] = double(deq[r * k + c]) / double(s[c]) -
                            double(weight[(r0 + r) * k + c]);
-      evaluator.rowLosses(err.data(), rc, k, 0, k, losses.data());
+      evaluator.rowLosses(err.data(), rc, k, losses.data());
       for (int64_t r = 0; r < rc; ++r)
         loss += losses[r];
       if (keep) {
-        std::copy(q.codes.begin(), q.codes.end(),
-                  keep->codes.begin() + r0 * k);
+        std::copy(q.codes.begin(), q.codes.end(), keep->codes.begin() + r0 * k);
         std::copy(q.scales.begin(), q.scales.end(),
                   keep->scales.begin() + r0 * numGroups);
         std::copy(q.zeroPoints.begin(), q.zeroPoints.end(),
@@ -301,8 +343,7 @@ Status qopt::quant::awqQuantize(Span<float> weight, int64_t n, int64_t k,
               gErr[r * group + c] =
                   (double(deq[r * group + c]) - double(sub[r * group + c])) /
                   double(s[c0 + c]);
-          evaluator.rowLosses(gErr.data(), rc, group, c0, c0 + group,
-                              gLoss.data());
+          evaluator.groupLosses(gErr.data(), rc, group, g, gLoss.data());
           for (int64_t r = 0; r < rc; ++r)
             if (i == 0 || gLoss[r] < bestLoss[r]) { // ties: less clipping
               bestLoss[r] = gLoss[r];

@@ -183,50 +183,54 @@ TEST(Awq, ChosenAlphaIsBruteForceArgmin) {
 }
 
 TEST(Awq, ClippingNeverIncreasesGroupLoss) {
-  // Heavy-tailed weights so that clipping helps somewhere.
-  Layer layer = makeLayer(32, 64, 100, {5}, 10.0f, 11);
-  std::mt19937 rng(5);
-  std::uniform_int_distribution<int> pick(0, 32 * 64 - 1);
-  for (int i = 0; i < 40; ++i)
-    layer.weight[pick(rng)] *= 12.0f;
-  for (bool symmetric : {false, true}) {
-    AwqOptions options;
-    options.bits = 3;
-    options.groupSize = 16;
-    options.symmetric = symmetric;
-    AwqResult result;
-    ASSERT_TRUE(awqQuantize(layer.weight, layer.n, layer.k, layer.meanAbs,
-                            layer.rows, layer.numRows, options, result)
-                    .isOk());
-    const std::vector<float> &s = result.scales;
-    std::vector<float> scaled(layer.weight.size());
-    for (int64_t o = 0; o < layer.n; ++o)
-      for (int64_t c = 0; c < layer.k; ++c)
-        scaled[o * layer.k + c] = layer.weight[o * layer.k + c] * s[c];
-    RtnOptions rtn;
-    rtn.bits = 3;
-    rtn.groupSize = 16;
-    rtn.symmetric = symmetric;
-    RtnWeight plain;
-    ASSERT_TRUE(quantizeRtn(scaled, layer.n, layer.k, rtn, plain).isOk());
-    std::vector<double> unclipped =
-        groupLosses(layer, s, dequantizeRtn(plain), 16);
-    std::vector<double> clipped =
-        groupLosses(layer, s, dequantizeRtn(result.weight), 16);
-    int shrunk = 0, better = 0;
-    for (size_t i = 0; i < clipped.size(); ++i) {
-      EXPECT_LE(clipped[i], unclipped[i] * (1 + 1e-9) + 1e-12) << i;
-      float ratio = result.clipRatio[i];
-      EXPECT_GE(ratio, 0.5f);
-      EXPECT_LE(ratio, 1.0f);
-      shrunk += ratio < 1.0f;
-      better += clipped[i] < unclipped[i] * (1 - 1e-6);
-      if (ratio == 1.0f) { // not clipped: the same codes as plain RTN
-        EXPECT_NEAR(clipped[i], unclipped[i], 1e-9 * unclipped[i] + 1e-15);
+  // The three forms of the group loss: rows >= K (blocks of XᵀX), group <=
+  // rows < K (X_gᵀX_g alone), rows < group (slices of Xᵀ).
+  for (int64_t numRows : {100, 40, 10}) {
+    // Heavy-tailed weights so that clipping helps somewhere.
+    Layer layer = makeLayer(32, 64, numRows, {5}, 10.0f, 11);
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<int> pick(0, 32 * 64 - 1);
+    for (int i = 0; i < 40; ++i)
+      layer.weight[pick(rng)] *= 12.0f;
+    for (bool symmetric : {false, true}) {
+      AwqOptions options;
+      options.bits = 3;
+      options.groupSize = 16;
+      options.symmetric = symmetric;
+      AwqResult result;
+      ASSERT_TRUE(awqQuantize(layer.weight, layer.n, layer.k, layer.meanAbs,
+                              layer.rows, layer.numRows, options, result)
+                      .isOk());
+      const std::vector<float> &s = result.scales;
+      std::vector<float> scaled(layer.weight.size());
+      for (int64_t o = 0; o < layer.n; ++o)
+        for (int64_t c = 0; c < layer.k; ++c)
+          scaled[o * layer.k + c] = layer.weight[o * layer.k + c] * s[c];
+      RtnOptions rtn;
+      rtn.bits = 3;
+      rtn.groupSize = 16;
+      rtn.symmetric = symmetric;
+      RtnWeight plain;
+      ASSERT_TRUE(quantizeRtn(scaled, layer.n, layer.k, rtn, plain).isOk());
+      std::vector<double> unclipped =
+          groupLosses(layer, s, dequantizeRtn(plain), 16);
+      std::vector<double> clipped =
+          groupLosses(layer, s, dequantizeRtn(result.weight), 16);
+      int shrunk = 0, better = 0;
+      for (size_t i = 0; i < clipped.size(); ++i) {
+        EXPECT_LE(clipped[i], unclipped[i] * (1 + 1e-9) + 1e-12) << i;
+        float ratio = result.clipRatio[i];
+        EXPECT_GE(ratio, 0.5f);
+        EXPECT_LE(ratio, 1.0f);
+        shrunk += ratio < 1.0f;
+        better += clipped[i] < unclipped[i] * (1 - 1e-6);
+        if (ratio == 1.0f) { // not clipped: the same codes as plain RTN
+          EXPECT_NEAR(clipped[i], unclipped[i], 1e-9 * unclipped[i] + 1e-15);
+        }
       }
+      EXPECT_GT(shrunk, 0) << symmetric;
+      EXPECT_GT(better, 0) << symmetric;
     }
-    EXPECT_GT(shrunk, 0) << symmetric;
-    EXPECT_GT(better, 0) << symmetric;
   }
 }
 
@@ -240,9 +244,9 @@ TEST(Awq, PerChannel) {
                   .isOk());
   EXPECT_EQ(result.weight.numGroups, 1);
   EXPECT_EQ(result.weight.groupSize, 32);
-  EXPECT_LE(*std::min_element(result.lossPerAlpha.begin(),
-                              result.lossPerAlpha.end()),
-            result.lossPerAlpha[0]);
+  EXPECT_LE(
+      *std::min_element(result.lossPerAlpha.begin(), result.lossPerAlpha.end()),
+      result.lossPerAlpha[0]);
 }
 
 TEST(Awq, Errors) {
@@ -254,8 +258,8 @@ TEST(Awq, Errors) {
                  Span<float> rows, int64_t numRows, const AwqOptions &o) {
     return awqQuantize(w, n, k, mean, rows, numRows, o, result);
   };
-  EXPECT_TRUE(run(layer.weight, 4, 16, layer.meanAbs, layer.rows, 8, options)
-                  .isOk());
+  EXPECT_TRUE(
+      run(layer.weight, 4, 16, layer.meanAbs, layer.rows, 8, options).isOk());
   Status st = run(layer.weight, 4, 15, layer.meanAbs, layer.rows, 8, options);
   EXPECT_NE(st.message().find("does not match [4, 15]"), std::string::npos)
       << st.message();
@@ -263,8 +267,7 @@ TEST(Awq, Errors) {
            layer.rows, 8, options);
   EXPECT_NE(st.message().find("mean |x|"), std::string::npos) << st.message();
   st = run(layer.weight, 4, 16, layer.meanAbs, layer.rows, 9, options);
-  EXPECT_NE(st.message().find("rows of 16"), std::string::npos)
-      << st.message();
+  EXPECT_NE(st.message().find("rows of 16"), std::string::npos) << st.message();
   st = run(layer.weight, 4, 16, layer.meanAbs, {}, 0, options);
   EXPECT_TRUE(st.failed());
   AwqOptions bad = options;
@@ -333,7 +336,7 @@ TEST(Awq, RtnWithRanges) {
                 .message()
                 .find("group [1, 0]"),
             std::string::npos);
-  EXPECT_TRUE(quantizeRtnWithRanges(w, 2, 4, options,
-                                    Span<float>(lo.data(), 1), hi, b)
-                  .failed());
+  EXPECT_TRUE(
+      quantizeRtnWithRanges(w, 2, 4, options, Span<float>(lo.data(), 1), hi, b)
+          .failed());
 }

@@ -1,4 +1,5 @@
-//===- AWQ.h - Activation-aware weight quantization (Lin et al.) -*- C++ -*-===//
+//===- AWQ.h - Activation-aware weight quantization (Lin et al.) -*- C++
+//-*-===//
 //
 // AWQ (Lin et al. 2023, the authors' llm-awq / AutoAWQ code) protects the
 // weights that multiply large activations by scaling them up before RTN:
