@@ -10,9 +10,10 @@
 // of Xᵀ when there are fewer rows than the group): the group's error
 // through X_g only.
 //
-// The products are written as row-axpy loops (Z[r, :] += e[r, a] · M[a, :])
-// over blocks of 8 rows of E, so the inner loop vectorizes without
-// reassociating a reduction.
+// The products Z = E M run in register tiles of 8 rows of E x 16 (AVX-512)
+// or 4 columns of M, each accumulator a sum over K in order (no
+// reassociated reduction), the kernel picked from the host CPU at run time
+// as GramAccumulator's.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,32 +29,103 @@ using namespace qopt::quant;
 
 namespace {
 
-constexpr int64_t kRowBlock = 8;
+constexpr int kRowBlock = 8;
 constexpr int64_t kChunkRows = 64;
+
+typedef double V8 __attribute__((vector_size(64)));
+typedef double V4 __attribute__((vector_size(32)));
+
+/// z[r][j] = Σ_a eb[a][r] · m[a·ldm + j] for the kRowBlock rows r and
+/// j < p (z row stride ldz): register tiles of kRowBlock x (NV · W) doubles
+/// over column tiles of M, a scalar loop for the last p mod (NV · W).
+template <int NV, typename Vec>
+__attribute__((always_inline)) inline void
+productTiles(const double *eb, int64_t len, const double *m, int64_t ldm,
+             int64_t p, double *z, int64_t ldz) {
+  constexpr int W = sizeof(Vec) / sizeof(double);
+  constexpr int64_t T = NV * W;
+  const int64_t pv = p / T * T;
+  for (int64_t j = 0; j < pv; j += T) {
+    Vec acc[kRowBlock][NV] = {};
+    for (int64_t a = 0; a < len; ++a) {
+      Vec b[NV];
+      for (int v = 0; v < NV; ++v)
+        __builtin_memcpy(&b[v], m + a * ldm + j + v * W, sizeof(Vec));
+      const double *ea = eb + a * kRowBlock;
+      for (int r = 0; r < kRowBlock; ++r)
+        for (int v = 0; v < NV; ++v)
+          acc[r][v] += ea[r] * b[v];
+    }
+    for (int r = 0; r < kRowBlock; ++r)
+      for (int v = 0; v < NV; ++v)
+        __builtin_memcpy(z + r * ldz + j + v * W, &acc[r][v], sizeof(Vec));
+  }
+  for (int64_t j = pv; j < p; ++j) {
+    double acc[kRowBlock] = {};
+    for (int64_t a = 0; a < len; ++a)
+      for (int r = 0; r < kRowBlock; ++r)
+        acc[r] += eb[a * kRowBlock + r] * m[a * ldm + j];
+    for (int r = 0; r < kRowBlock; ++r)
+      z[r * ldz + j] = acc[r];
+  }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/// AVX-512: 8 x 16 tiles, 16 zmm accumulators.
+__attribute__((target("avx512f,avx512vl,avx2,fma"))) void
+productAvx512(const double *eb, int64_t len, const double *m, int64_t ldm,
+              int64_t p, double *z, int64_t ldz) {
+  productTiles<2, V8>(eb, len, m, ldm, p, z, ldz);
+}
+/// AVX2 + FMA: 8 x 4 tiles, 8 ymm accumulators.
+__attribute__((target("avx2,fma"))) void
+productAvx2(const double *eb, int64_t len, const double *m, int64_t ldm,
+            int64_t p, double *z, int64_t ldz) {
+  productTiles<1, V4>(eb, len, m, ldm, p, z, ldz);
+}
+#endif
+void productBaseline(const double *eb, int64_t len, const double *m,
+                     int64_t ldm, int64_t p, double *z, int64_t ldz) {
+  productTiles<1, V4>(eb, len, m, ldm, p, z, ldz);
+}
+
+using ProductKernel = void (*)(const double *, int64_t, const double *, int64_t,
+                               int64_t, double *, int64_t);
+
+/// The best kernel for the host CPU, chosen once (as GramAccumulator's).
+ProductKernel productKernel() {
+  static const ProductKernel kernel = [] {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+      return productAvx512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+      return productAvx2;
+#endif
+    return productBaseline;
+  }();
+  return kernel;
+}
 
 /// Per-row quadratic losses of `count` error rows e (row stride `lde`, `len`
 /// entries each) through M (`len` rows at stride `ldm`, `p` columns): with
 /// `gram`, M is a block of XᵀX (p == len) and loss_r = e_r M e_rᵀ; else M is
-/// a slice of Xᵀ and loss_r = ‖e_r M‖². Z = E M is accumulated as row axpys
-/// over blocks of kRowBlock rows of E (`z` is scratch).
+/// a slice of Xᵀ and loss_r = ‖e_r M‖². Z = E M per block of kRowBlock rows
+/// of E (packed as eb [len][kRowBlock], zero-padded) by the tiled kernel;
+/// `eb` and `z` are scratch.
 void quadraticLosses(const double *e, int64_t count, int64_t lde, int64_t len,
                      const double *m, int64_t ldm, int64_t p, bool gram,
-                     double *out, std::vector<double> &z) {
+                     double *out, std::vector<double> &eb,
+                     std::vector<double> &z) {
+  eb.resize(len * kRowBlock);
   z.resize(kRowBlock * p);
+  const ProductKernel kernel = productKernel();
   for (int64_t r0 = 0; r0 < count; r0 += kRowBlock) {
-    const int64_t rb = std::min(kRowBlock, count - r0);
-    std::fill(z.begin(), z.begin() + rb * p, 0.0);
-    for (int64_t a = 0; a < len; ++a) {
-      const double *ma = m + a * ldm;
-      for (int64_t r = 0; r < rb; ++r) {
-        const double v = e[(r0 + r) * lde + a];
-        if (v == 0.0)
-          continue;
-        double *zr = z.data() + r * p;
-        for (int64_t j = 0; j < p; ++j)
-          zr[j] += v * ma[j];
-      }
-    }
+    const int64_t rb = std::min<int64_t>(kRowBlock, count - r0);
+    for (int64_t a = 0; a < len; ++a)
+      for (int64_t r = 0; r < kRowBlock; ++r)
+        eb[a * kRowBlock + r] = r < rb ? e[(r0 + r) * lde + a] : 0.0;
+    kernel(eb.data(), len, m, ldm, p, z.data(), p);
     for (int64_t r = 0; r < rb; ++r) {
       const double *zr = z.data() + r * p;
       double loss = 0.0;
@@ -112,10 +184,11 @@ public:
   /// Losses of `count` full error rows (length K, stride `lde`).
   void rowLosses(const double *e, int64_t count, int64_t lde, double *out) {
     if (useGram_)
-      quadraticLosses(e, count, lde, k_, gram_.data(), k_, k_, true, out, z_);
+      quadraticLosses(e, count, lde, k_, gram_.data(), k_, k_, true, out, eb_,
+                      z_);
     else
       quadraticLosses(e, count, lde, k_, xt_.data(), numRows_, numRows_, false,
-                      out, z_);
+                      out, eb_, z_);
   }
 
   /// Losses of `count` error rows of group `g` (length group, stride `lde`)
@@ -125,21 +198,21 @@ public:
     const int64_t c0 = g * group_;
     if (useGram_)
       quadraticLosses(e, count, lde, group_, gram_.data() + c0 * k_ + c0, k_,
-                      group_, true, out, z_);
+                      group_, true, out, eb_, z_);
     else if (useBlocks_)
       quadraticLosses(e, count, lde, group_,
                       blocks_.data() + g * group_ * group_, group_, group_,
-                      true, out, z_);
+                      true, out, eb_, z_);
     else
       quadraticLosses(e, count, lde, group_, xt_.data() + c0 * numRows_,
-                      numRows_, numRows_, false, out, z_);
+                      numRows_, numRows_, false, out, eb_, z_);
   }
 
 private:
   int64_t k_, numRows_, group_;
   bool useGram_ = true, useBlocks_ = false;
   std::vector<double> gram_, xt_, blocks_;
-  std::vector<double> z_;
+  std::vector<double> eb_, z_;
 };
 
 Status checkFiniteSpan(Span<float> values, const char *what, bool nonNegative) {
