@@ -10,9 +10,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "QuantOpt/Dialect/QOpt/Passes.h"
 #include "CalibrationTable.h"
 #include "ChannelScaling.h"
+#include "QuantOpt/Dialect/QOpt/Passes.h"
 #include "QuantUtils.h"
 
 #include "QuantOpt/Dialect/ONNX/ONNXOps.h"
@@ -50,9 +50,8 @@ struct AWQPass : quant_opt::qopt::impl::AWQBase<AWQPass> {
       return signalPassFailure();
     }
     if (groupSize < 0) {
-      emitError(module.getLoc())
-          << "--qopt-awq: group-size must be >= 0, got "
-          << groupSize.getValue();
+      emitError(module.getLoc()) << "--qopt-awq: group-size must be >= 0, got "
+                                 << groupSize.getValue();
       return signalPassFailure();
     }
     if (alphaGrid < 1 || alphaGrid > 1000) {
@@ -91,8 +90,8 @@ struct AWQPass : quant_opt::qopt::impl::AWQBase<AWQPass> {
 
     // What stayed float, and why.
     module.walk([&](Operation *op) {
-      if (!isa<onnx::MatMulOp, onnx::GemmOp>(op) || op->hasAttr("qopt.scheme") ||
-          op->hasAttr("qopt.float_reason"))
+      if (!isa<onnx::MatMulOp, onnx::GemmOp>(op) ||
+          op->hasAttr("qopt.scheme") || op->hasAttr("qopt.float_reason"))
         return;
       std::string reason;
       auto linear = getLinearWeight(op, reason);
@@ -154,9 +153,9 @@ struct AWQPass : quant_opt::qopt::impl::AWQBase<AWQPass> {
 
     int64_t group = groupSize >= k ? 0 : groupSize.getValue();
     if (group > 0 && k % group != 0)
-      return first->emitError()
-             << "--qopt-awq: group-size " << group << " does not divide K = "
-             << k << " of layer '" << nodeName(first) << "'";
+      return first->emitError() << "--qopt-awq: group-size " << group
+                                << " does not divide K = " << k << " of layer '"
+                                << nodeName(first) << "'";
 
     // The group's weights, concatenated along N.
     int64_t totalN = 0;
@@ -174,14 +173,12 @@ struct AWQPass : quant_opt::qopt::impl::AWQBase<AWQPass> {
     options.alphaGrid = static_cast<int>(alphaGrid);
     options.clip = clip;
     q::AwqResult result;
-    q::Status status =
-        q::awqQuantize(q::Span<float>(weight), totalN, k,
-                       q::Span<float>(s.channelMeanAbs),
-                       q::Span<float>(s.reservoir), numRows, options, result);
+    q::Status status = q::awqQuantize(
+        q::Span<float>(weight), totalN, k, q::Span<float>(s.channelMeanAbs),
+        q::Span<float>(s.reservoir), numRows, options, result);
     if (status.failed())
-      return first->emitError()
-             << "--qopt-awq: layer '" << nodeName(first)
-             << "': " << status.message();
+      return first->emitError() << "--qopt-awq: layer '" << nodeName(first)
+                                << "': " << status.message();
 
     // x / s: folded into the producer when every user of x is quantized
     // here, else a Mul in front of these layers only.
@@ -243,9 +240,9 @@ struct AWQPass : quant_opt::qopt::impl::AWQBase<AWQPass> {
           wt[j * l.n + o] = l.weight[o * k + j];
           rt[j * l.n + o] = recon[o * k + j];
         }
-      double outputSqnr = q::layerOutputSqnrDb(
-          q::Span<float>(s.reservoir), numRows, k, q::Span<float>(wt),
-          q::Span<float>(rt), l.n, {});
+      double outputSqnr =
+          q::layerOutputSqnrDb(q::Span<float>(s.reservoir), numRows, k,
+                               q::Span<float>(wt), q::Span<float>(rt), l.n, {});
 
       FailureOr<Operation *> fused = replaceWithWeightMatMul(l, part);
       if (failed(fused))
@@ -260,9 +257,8 @@ struct AWQPass : quant_opt::qopt::impl::AWQBase<AWQPass> {
       llvm::raw_string_ostream ns(note);
       ns << "alpha " << llvm::format("%g", result.alpha) << " over "
          << linears.size() << " layer" << (linears.size() == 1 ? "" : "s")
-         << " of '" << name << "', s^-1 folded into " << how << ", "
-         << clipped << "/" << result.clipRatio.size()
-         << " (row, group) ranges clipped";
+         << " of '" << name << "', s^-1 folded into " << how << ", " << clipped
+         << "/" << result.clipRatio.size() << " (row, group) ranges clipped";
       op->setAttr("qopt.scheme", StringAttr::get(context, scheme));
       op->setAttr("qopt.bits", builder.getI64IntegerAttr(bits));
       op->setAttr("qopt.awq", StringAttr::get(context, note));

@@ -21,8 +21,7 @@ quant_opt::qopt::asScaledConsumer(Operation *user, Value x, int64_t k) {
            type.hasStaticShape() && type.getElementType().isF32();
   };
   if (auto matmul = dyn_cast<onnx::MatMulOp>(user)) {
-    if (matmul.getA() != x || matmul.getB() == x ||
-        !constant2D(matmul.getB()))
+    if (matmul.getA() != x || matmul.getB() == x || !constant2D(matmul.getB()))
       return std::nullopt;
     if (cast<RankedTensorType>(matmul.getB().getType()).getDimSize(0) != k)
       return std::nullopt;
@@ -44,8 +43,8 @@ quant_opt::qopt::asScaledConsumer(Operation *user, Value x, int64_t k) {
 /// Replaces operand `index` of `op` by a new f32 constant (the old one stays
 /// for its other users, and is erased when unused).
 static void replaceConstantOperand(Operation *op, unsigned index,
-                            ArrayRef<int64_t> shape, ArrayRef<float> values,
-                            StringRef blobName) {
+                                   ArrayRef<int64_t> shape,
+                                   ArrayRef<float> values, StringRef blobName) {
   Value old = op->getOperand(index);
   OpBuilder builder(op);
   Value fresh =
@@ -55,8 +54,9 @@ static void replaceConstantOperand(Operation *op, unsigned index,
     old.getDefiningOp()->erase();
 }
 
-void quant_opt::qopt::scaleConstantOperand(Operation *op, unsigned index, int64_t axis,
-                          ArrayRef<float> factor, StringRef blobName) {
+void quant_opt::qopt::scaleConstantOperand(Operation *op, unsigned index,
+                                           int64_t axis, ArrayRef<float> factor,
+                                           StringRef blobName) {
   Value old = op->getOperand(index);
   auto type = cast<RankedTensorType>(old.getType());
   std::vector<float> values = *readFloatConstant(old);

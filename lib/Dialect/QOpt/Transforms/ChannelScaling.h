@@ -1,4 +1,5 @@
-//===- ChannelScaling.h - per-channel input scaling of linear layers -*- C++ -*-===//
+//===- ChannelScaling.h - per-channel input scaling of linear layers -*- C++
+//-*-===//
 //
 // What SmoothQuant and AWQ share: the linear layers (MatMul / Gemm with a
 // constant weight) that consume one activation X, and folding a per-channel
