@@ -50,8 +50,16 @@ RtnGroupParams qopt::quant::rtnGroupParams(float lo, float hi, int bits,
   return params;
 }
 
-Status qopt::quant::quantizeRtn(Span<float> weight, int64_t n, int64_t k,
-                                const RtnOptions &options, RtnWeight &out) {
+namespace {
+/// Checked RTN layout: effective group, groups per row.
+struct RtnLayout {
+  int64_t group = 0, numGroups = 0;
+  bool perTensor = false;
+};
+} // namespace
+
+static Status checkRtn(Span<float> weight, int64_t n, int64_t k,
+                       const RtnOptions &options, RtnLayout &layout) {
   const int bits = options.bits;
   if (bits != 2 && bits != 3 && bits != 4 && bits != 8)
     return Status::error("RTN: bits must be 2, 3, 4 or 8, got " +
@@ -65,10 +73,76 @@ Status qopt::quant::quantizeRtn(Span<float> weight, int64_t n, int64_t k,
                          std::to_string(options.groupSize));
   if (Status s = checkFinite(weight, "RTN weight"); s.failed())
     return s;
-  const bool perTensor = options.groupSize == -1;
-  const int64_t group =
+  layout.perTensor = options.groupSize == -1;
+  layout.group =
       options.groupSize <= 0 ? k : std::min<int64_t>(options.groupSize, k);
-  const int64_t numGroups = (k + group - 1) / group;
+  layout.numGroups = (k + layout.group - 1) / layout.group;
+  return Status::ok();
+}
+
+Status qopt::quant::rtnGroupRanges(Span<float> weight, int64_t n, int64_t k,
+                                   const RtnOptions &options,
+                                   std::vector<float> &lo,
+                                   std::vector<float> &hi) {
+  RtnLayout layout;
+  if (Status s = checkRtn(weight, n, k, options, layout); s.failed())
+    return s;
+  const int64_t numGroups = layout.numGroups, group = layout.group;
+  lo.assign(n * numGroups, 0.0f);
+  hi.assign(n * numGroups, 0.0f);
+  if (layout.perTensor) {
+    float tensorLo = 0.0f, tensorHi = 0.0f;
+    for (float v : weight) {
+      tensorLo = std::min(tensorLo, v);
+      tensorHi = std::max(tensorHi, v);
+    }
+    std::fill(lo.begin(), lo.end(), tensorLo);
+    std::fill(hi.begin(), hi.end(), tensorHi);
+    return Status::ok();
+  }
+  for (int64_t row = 0; row < n; ++row)
+    for (int64_t g = 0; g < numGroups; ++g) {
+      const int64_t begin = g * group, end = std::min(k, begin + group);
+      const float *w = weight.data() + row * k;
+      float l = 0.0f, h = 0.0f;
+      for (int64_t c = begin; c < end; ++c) {
+        l = std::min(l, w[c]);
+        h = std::max(h, w[c]);
+      }
+      lo[row * numGroups + g] = l;
+      hi[row * numGroups + g] = h;
+    }
+  return Status::ok();
+}
+
+Status qopt::quant::quantizeRtn(Span<float> weight, int64_t n, int64_t k,
+                                const RtnOptions &options, RtnWeight &out) {
+  std::vector<float> lo, hi;
+  if (Status s = rtnGroupRanges(weight, n, k, options, lo, hi); s.failed())
+    return s;
+  return quantizeRtnWithRanges(weight, n, k, options, lo, hi, out);
+}
+
+Status qopt::quant::quantizeRtnWithRanges(Span<float> weight, int64_t n,
+                                          int64_t k, const RtnOptions &options,
+                                          Span<float> lo, Span<float> hi,
+                                          RtnWeight &out) {
+  RtnLayout layout;
+  if (Status s = checkRtn(weight, n, k, options, layout); s.failed())
+    return s;
+  const int bits = options.bits;
+  const int64_t group = layout.group, numGroups = layout.numGroups;
+  if ((int64_t)lo.size() != n * numGroups || (int64_t)hi.size() != n * numGroups)
+    return Status::error("RTN: ranges of " + std::to_string(lo.size()) +
+                         " and " + std::to_string(hi.size()) +
+                         " entries do not match [" + std::to_string(n) + ", " +
+                         std::to_string(numGroups) + "] groups");
+  for (int64_t i = 0; i < n * numGroups; ++i)
+    if (!std::isfinite(lo[i]) || !std::isfinite(hi[i]) || lo[i] > hi[i])
+      return Status::error("RTN: range of group [" +
+                           std::to_string(i / numGroups) + ", " +
+                           std::to_string(i % numGroups) +
+                           "] is not finite or has lo > hi");
   const int32_t qmax = (1 << bits) - 1;
 
   RtnWeight result;
@@ -82,36 +156,21 @@ Status qopt::quant::quantizeRtn(Span<float> weight, int64_t n, int64_t k,
   result.scales.resize(n * numGroups);
   result.zeroPoints.resize(n * numGroups);
 
-  // Per tensor: one range over everything.
-  float tensorLo = 0.0f, tensorHi = 0.0f;
-  if (perTensor)
-    for (float v : weight) {
-      tensorLo = std::min(tensorLo, v);
-      tensorHi = std::max(tensorHi, v);
-    }
-
   for (int64_t row = 0; row < n; ++row)
     for (int64_t g = 0; g < numGroups; ++g) {
       const int64_t begin = g * group, end = std::min(k, begin + group);
       const float *w = weight.data() + row * k;
-      float lo = 0.0f, hi = 0.0f;
-      if (perTensor) {
-        lo = tensorLo;
-        hi = tensorHi;
-      } else {
-        for (int64_t c = begin; c < end; ++c) {
-          lo = std::min(lo, w[c]);
-          hi = std::max(hi, w[c]);
-        }
-      }
-      RtnGroupParams params = rtnGroupParams(lo, hi, bits, options.symmetric);
+      const float clampLo = lo[row * numGroups + g];
+      const float clampHi = hi[row * numGroups + g];
+      RtnGroupParams params =
+          rtnGroupParams(clampLo, clampHi, bits, options.symmetric);
       const float scale = params.scale;
       const int32_t zp = params.zeroPoint;
       result.scales[row * numGroups + g] = scale;
       result.zeroPoints[row * numGroups + g] = static_cast<uint8_t>(zp);
       for (int64_t c = begin; c < end; ++c)
-        result.codes[row * k + c] =
-            static_cast<uint8_t>(quantizeValue(w[c], scale, zp, 0, qmax));
+        result.codes[row * k + c] = static_cast<uint8_t>(quantizeValue(
+            std::clamp(w[c], clampLo, clampHi), scale, zp, 0, qmax));
     }
   out = std::move(result);
   return Status::ok();

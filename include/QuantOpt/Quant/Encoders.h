@@ -84,6 +84,26 @@ RtnGroupParams rtnGroupParams(float lo, float hi, int bits, bool symmetric);
 Status quantizeRtn(Span<float> weight, int64_t n, int64_t k,
                    const RtnOptions &options, RtnWeight &out);
 
+/// RTN with given ranges: `lo` and `hi` ([N, G] each, G = ceil(K / group)
+/// for the effective group of `options`, lo <= hi, finite) replace each
+/// group's own min / max. Every weight is clamped to its group's [lo, hi]
+/// before rounding, and the scale / zero point come from [lo, hi] exactly as
+/// quantizeRtn's from the group's min / max (asymmetric: [min(lo, 0),
+/// max(hi, 0)]; symmetric: max(-lo, hi)). AWQ's clipping search passes
+/// shrunk ranges; quantizeRtn passes the groups' own min / max (then the
+/// clamp changes nothing). Fails like quantizeRtn, and on ranges of the wrong
+/// size, non-finite or lo > hi (naming the group).
+Status quantizeRtnWithRanges(Span<float> weight, int64_t n, int64_t k,
+                             const RtnOptions &options, Span<float> lo,
+                             Span<float> hi, RtnWeight &out);
+
+/// The per-(row, group) min and max of `weight` ([n, k]) as quantizeRtn
+/// uses them: [N, G] each; per tensor (groupSize -1) every entry holds the
+/// whole tensor's min / max. Both include 0 (lo <= 0 <= hi).
+Status rtnGroupRanges(Span<float> weight, int64_t n, int64_t k,
+                      const RtnOptions &options, std::vector<float> &lo,
+                      std::vector<float> &hi);
+
 /// (q - zp) * scale for every element: [N, K] floats.
 std::vector<float> dequantizeRtn(const RtnWeight &weight);
 

@@ -166,6 +166,48 @@ def SmoothQuant : Pass<"qopt-smoothquant", "mlir::ModuleOp"> {
   ];
 }
 
+def AWQ : Pass<"qopt-awq", "mlir::ModuleOp"> {
+  let summary = "Activation-aware weight quantization (AWQ) of MatMul / Gemm "
+                "weights into qopt.weight_matmul";
+  let description = [{
+    AWQ (Lin et al. 2023) for every activation X consumed by MatMul / Gemm
+    layers with constant weights (e.g. q / k / v after one LayerNorm,
+    searched together with their weights concatenated): per input channel
+    s = s_X^α (s_X the mean |x| from the calibration table), normalised by
+    √(max·min), α on the grid i / alpha-grid picked to minimise the squared
+    output error of the RTN-quantized W·diag(s) seen through diag(s)⁻¹ on
+    the table's reservoir rows (α = 0 is plain RTN, so AWQ never does
+    worse on those rows); then, per output row and group, the clipping
+    range max_val = max|w|·(1 − i/20), i < 10, with the smallest error on
+    the group's slice of the rows. s⁻¹ is folded into X's producer as
+    --qopt-smoothquant does (LayerNorm scale / bias, producing MatMul /
+    Gemm columns and bias) or applied by an inserted `onnx.Mul` (before the
+    consumers only when X has other users). Each layer becomes
+    `qopt.weight_matmul` with the clipped RTN codes, attributes
+    `qopt.scheme`, `qopt.awq` (α and where s⁻¹ went), `qopt.awq_alpha`,
+    `qopt.weight_sqnr_db` and `qopt.output_sqnr_db` (on the reservoir rows).
+    Needs `--qopt-calibrate="reservoir-rows=N"`; errors name the layer.
+  }];
+  let dependentDialects = ["::quant_opt::qopt::QOptDialect"];
+  let options = [
+    Option<"bits", "bits", "int64_t", /*default=*/"4",
+           "Bits per weight code: 8, 4, 3 or 2">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"128",
+           "Weights per scale along K (0 or >= K: per output channel); must "
+           "divide K">,
+    Option<"symmetric", "sym", "bool", /*default=*/"false",
+           "Symmetric codes (no zero point)">,
+    Option<"calibrationTable", "calibration-table", "std::string",
+           /*default=*/"\"\"",
+           "Calibration table with mean |x| and reservoir rows "
+           "(--qopt-calibrate reservoir-rows=N)">,
+    Option<"alphaGrid", "alpha-grid", "int64_t", /*default=*/"20",
+           "Number of α candidates i / alpha-grid, i in [0, alpha-grid)">,
+    Option<"clip", "clip", "bool", /*default=*/"true",
+           "Search a clipping range per output row and group">,
+  ];
+}
+
 def W8A8 : Pass<"qopt-w8a8", "mlir::ModuleOp"> {
   let summary = "Int8 activations and int8 weights for MatMul / Gemm / Conv";
   let description = [{

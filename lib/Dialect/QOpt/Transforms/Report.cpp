@@ -75,6 +75,9 @@ struct ReportPass : quant_opt::qopt::impl::ReportBase<ReportPass> {
          << "\n";
     }
     for (Operation *op : layers)
+      if (auto note = op->getAttrOfType<StringAttr>("qopt.awq"))
+        os << "awq: " << nodeName(op) << ": " << note.getValue() << "\n";
+    for (Operation *op : layers)
       if (auto note = op->getAttrOfType<StringAttr>("qopt.smoothquant"))
         os << "smoothquant: " << nodeName(op) << ": " << note.getValue()
            << "\n";
