@@ -17,6 +17,23 @@
 // RUN: quant-opt %s --qopt-llm-int8="mode=dynamic" --qopt-report -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=DYNREPORT
 
+// Errors: a clear message, non-zero exit, no output file.
+// RUN: not quant-opt %s --qopt-llm-int8 -o %t/none.mlir 2>&1 | FileCheck %s --check-prefix=NOTABLE
+// RUN: test ! -e %t/none.mlir
+// NOTABLE: error: --qopt-llm-int8: mode=static needs calibration-table=FILE (the per-channel absmax of each layer input, written by --qopt-calibrate)
+// RUN: not quant-opt %s --qopt-llm-int8="mode=dynamic threshold=0" 2>&1 | FileCheck %s --check-prefix=THRESHOLD
+// RUN: not quant-opt %s --qopt-llm-int8="mode=dynamic threshold=-1" 2>&1 | FileCheck %s --check-prefix=THRESHOLD
+// THRESHOLD: error: --qopt-llm-int8: threshold must be a finite number > 0, got {{.+}}
+// RUN: not quant-opt %s --qopt-llm-int8="mode=fast" 2>&1 | FileCheck %s --check-prefix=MODE
+// MODE: error: --qopt-llm-int8: mode must be static or dynamic, got 'fast'
+// RUN: %python %qopt_src/test/e2e/quantize/Inputs/drop_channel_stats.py %t/table.json %t/nochan.json x
+// RUN: not quant-opt %s --qopt-llm-int8="calibration-table=%t/nochan.json" -o %t/none.mlir 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOCHAN
+// RUN: test ! -e %t/none.mlir
+// NOCHAN: error: --qopt-llm-int8: the calibration table '{{.*}}nochan.json' has no per-channel absmax of 4 channels for tensor 'x' (input of 'mm'); --qopt-calibrate writes it for the input of every MatMul / Gemm with a constant weight
+// Dynamic mode does not need the statistics (the table only gives the SQNR).
+// RUN: quant-opt %s --qopt-llm-int8="mode=dynamic calibration-table=%t/nochan.json" -o /dev/null
+
 // STATIC-LABEL: func.func @main_graph
 // The int8 weight is quantized with row 1 zeroed: column absmax 0.7, 1, 0.9,
 // so row 0 [0.5, -1, 0.25] becomes 91, -127, 35.
