@@ -173,7 +173,9 @@ struct LLMInt8Pass : quant_opt::qopt::impl::LLMInt8Base<LLMInt8Pass> {
     std::string name = nodeName(op);
     auto i8 = IntegerType::get(context, 8);
     auto f32 = builder.getF32Type();
-    Value x = linear.input;
+    // Operand 0 now, not linear.input: an earlier rewrite may have replaced
+    // the producer (a layer feeding this one).
+    Value x = op->getOperand(0);
     auto xType = cast<RankedTensorType>(x.getType());
     auto yType = cast<RankedTensorType>(op->getResult(0).getType());
     int64_t rank = xType.getRank();
