@@ -238,6 +238,43 @@ def W8A8 : Pass<"qopt-w8a8", "mlir::ModuleOp"> {
   ];
 }
 
+def LLMInt8 : Pass<"qopt-llm-int8", "mlir::ModuleOp"> {
+  let summary = "LLM.int8(): vector-wise int8 matmul with the outlier input "
+                "features in float";
+  let description = [{
+    For every MatMul / Gemm with a constant 2-D f32 weight (the forms
+    --qopt-w8a8 turns into `qopt.qmatmul`): int8 symmetric weights with one
+    scale per output column, activations quantized per row (per token,
+    `qopt.dynamic_quantize per_row symmetric`, i8) and the input features
+    whose |x| exceeds `threshold` (Dettmers et al. 2022, bitsandbytes)
+    multiplied in float and added back.
+    `mode=static`: the outlier features are the columns whose calibrated
+    per-channel absmax (the table's `channel_absmax` of the layer input)
+    exceeds the threshold; x's outlier columns are zeroed (a constant mask
+    multiply) before quantization, the int8 weight is quantized with the
+    outlier rows set to zero, and `onnx.Gather` of x's outlier columns times
+    the float outlier rows of W is added. No outlier features: plain
+    vector-wise int8. `mode=dynamic`: the outlier columns are decided per
+    call (max |x| over all rows of the call > threshold, onnx ReduceMax /
+    Greater / Where) and multiplied by the same int8 codes through
+    `qopt.weight_matmul` (bits=8): a second full-K product. Sets
+    `qopt.scheme = "llm-int8"`, `qopt.outlier_columns` (static) and, with
+    calibration rows in the table, `qopt.output_sqnr_db`.
+  }];
+  let dependentDialects = ["::quant_opt::qopt::QOptDialect"];
+  let options = [
+    Option<"threshold", "threshold", "double", /*default=*/"6.0",
+           "An input feature is an outlier when its |x| exceeds this (> 0)">,
+    Option<"mode", "mode", "std::string", /*default=*/"\"static\"",
+           "static (outlier features from the calibration table) or dynamic "
+           "(decided per call at run time)">,
+    Option<"calibrationTable", "calibration-table", "std::string",
+           /*default=*/"\"\"",
+           "Calibration table (needed by mode=static; optional for dynamic: "
+           "its rows give the output SQNR)">,
+  ];
+}
+
 def Report : Pass<"qopt-report", "mlir::ModuleOp"> {
   let summary = "Report how each layer was quantized and what stayed float";
   let description = [{

@@ -64,6 +64,11 @@ struct ReportPass : quant_opt::qopt::impl::ReportBase<ReportPass> {
         os << "  " << llvm::formatv("{0:F2}", out.getValueAsDouble()).str();
       else
         os << "  -";
+      // --qopt-llm-int8: the input features multiplied in float.
+      if (auto outliers = op->getAttrOfType<IntegerAttr>("qopt.outlier_columns"))
+        os << "  outlier columns: " << outliers.getInt();
+      else if (op->hasAttr("qopt.llm_int8_mode"))
+        os << "  outlier columns: decided per call";
       os << "\n";
     }
     for (Operation *op : layers) {
