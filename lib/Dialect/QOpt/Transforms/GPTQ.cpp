@@ -39,6 +39,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 
 namespace quant_opt::qopt {
@@ -88,6 +89,8 @@ struct GPTQPass : quant_opt::qopt::impl::GPTQBase<GPTQPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    layers.clear();
+    inputs.clear();
     std::string error;
     if (failed(checkOptions(error))) {
       emitError(module.getLoc()) << "--qopt-gptq" << error;
