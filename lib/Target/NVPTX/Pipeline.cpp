@@ -38,6 +38,11 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
   // onnx level and linalg: shared with the CPU target.
   buildSignaturePipeline(pm, options.modelName);
   pm.addPass(createConvertONNXToLinalg());
+  // qopt ops: as on the CPU, except weight_matmul, which stays one marked
+  // generic for the GEMV kernel (--qopt-nvptx-weight-matmul below).
+  ConvertQOptToLinalgOptions qopt;
+  qopt.weightMatMulKernel = true;
+  pm.addPass(createConvertQOptToLinalg(qopt));
   addUpstream(pm, "canonicalize,cse");
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwise());
   addUpstream(pm, "canonicalize,cse");
@@ -50,6 +55,8 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
   pm.addNestedPass<func::FuncOp>(createCPUExpandReshapes());
 
+  // Weight-only quantized matmuls: warp-per-row GEMV kernels.
+  pm.addNestedPass<func::FuncOp>(createNVPTXWeightMatMul());
   // Float matmuls: shared-memory tiled kernels.
   if (options.tileMatmul)
     pm.addNestedPass<func::FuncOp>(createNVPTXTileMatmul());

@@ -7,7 +7,9 @@
 //   for k0 in 0..K step 16:
 //     the block copies A[m0:m0+64, k0:k0+16] and B[k0:k0+16, n0:n0+64]
 //     into workgroup memory (f32, zero-padded at the edges; 4 elements per
-//     thread each), barrier,
+//     thread each: one aligned 4-element vector load (128 bits for f32)
+//     when the operand's rows are a static multiple of 4 long with an
+//     identity layout, else 4 scalar loads), barrier,
 //     each thread accumulates its 4 x 4 outputs (rows ty + 16 i, columns
 //     tx + 16 j: conflict-free shared reads, coalesced writes) in 16 f32
 //     loop-carried values (registers; the k-tile loop fully unrolled),
@@ -19,6 +21,7 @@
 #include "QuantOpt/Target/NVPTX/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace quant_opt {
 #define GEN_PASS_DEF_NVPTXTILEMATMUL
@@ -33,6 +36,7 @@ constexpr int64_t kTile = 64;   // C tile per block (rows and columns)
 constexpr int64_t kThreads = 16; // threads per block dimension
 constexpr int64_t kPerThread = kTile / kThreads; // 4 x 4 outputs per thread
 constexpr int64_t kTileK = 16;
+constexpr int64_t kVector = 4;   // elements per vectorized global load
 
 /// Float element types the kernel accumulates in f32.
 bool isSupportedFloat(Type type) {
@@ -64,6 +68,16 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   int64_t o = batched ? 1 : 0;
+  // Vector loads of 4 elements (128 bits for f32) where every row starts
+  // aligned: identity layouts (offset 0, the allocation's alignment) and
+  // a static row length that is a multiple of 4.
+  auto bType = cast<MemRefType>(B.getType());
+  auto rowsAligned = [&](MemRefType type) {
+    int64_t cols = type.getDimSize(type.getRank() - 1);
+    return type.getLayout().isIdentity() && !ShapedType::isDynamic(cols) &&
+           cols % kVector == 0;
+  };
+  bool vectorA = rowsAligned(aType), vectorB = rowsAligned(bType);
   Value M = memref::DimOp::create(b, loc, A, o);
   Value K = memref::DimOp::create(b, loc, A, o + 1);
   Value N = memref::DimOp::create(b, loc, B, o + 1);
@@ -131,6 +145,38 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
     }
     return ifOp.getResult(0);
   };
+  /// global[r, c .. c + 3] as 4 f32 (one aligned vector load) if r < rows
+  /// and c < cols (c and cols are multiples of 4, so c + 3 < cols), else 0s.
+  auto guardedVectorLoad = [&](Value source, Value r, Value rows, Value c,
+                               Value cols) -> SmallVector<Value> {
+    Value inBounds = arith::AndIOp::create(b, loc, lt(r, rows), lt(c, cols));
+    auto vf32 = VectorType::get({kVector}, f32);
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{vf32}, inBounds,
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      int64_t bytes =
+          kVector * elementType.getIntOrFloatBitWidth() / 8;
+      Value v = vector::LoadOp::create(
+          b, loc, VectorType::get({kVector}, elementType), source,
+          indices(r, c), /*nontemporal=*/false, llvm::MaybeAlign(bytes));
+      if (!elementType.isF32())
+        v = arith::ExtFOp::create(b, loc, vf32, v);
+      scf::YieldOp::create(b, loc, v);
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      scf::YieldOp::create(
+          b, loc,
+          arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(vf32, b.getF32FloatAttr(0.0f)))
+              .getResult());
+    }
+    SmallVector<Value> elements;
+    for (int64_t e = 0; e < kVector; ++e)
+      elements.push_back(
+          vector::ExtractOp::create(b, loc, ifOp.getResult(0), e));
+    return elements;
+  };
   // Thread (tx, ty) owns rows ty + 16 i and columns tx + 16 j.
   SmallVector<Value> rowOffsets, colOffsets;
   for (int64_t i = 0; i < kPerThread; ++i) {
@@ -146,18 +192,44 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     constexpr int64_t perThreadCopies = kTile * kTileK / (kThreads * kThreads);
-    for (int64_t i = 0; i < perThreadCopies; ++i) {
-      Value e = add(tid, cst(i * kThreads * kThreads));
-      // A tile [64][16].
-      Value ar = arith::DivUIOp::create(b, loc, e, cst(kTileK));
-      Value ac = arith::RemUIOp::create(b, loc, e, cst(kTileK));
-      Value av = guardedLoad(A, add(m0, ar), M, add(k0, ac), K);
-      memref::StoreOp::create(b, loc, av, aTile, ValueRange{ar, ac});
-      // B tile [16][64].
-      Value br = arith::DivUIOp::create(b, loc, e, cst(kTile));
-      Value bc = arith::RemUIOp::create(b, loc, e, cst(kTile));
-      Value bv = guardedLoad(B, add(k0, br), K, add(n0, bc), N);
-      memref::StoreOp::create(b, loc, bv, bTile, ValueRange{br, bc});
+    // A tile [64][16]: one vector of 4 consecutive k per thread when
+    // possible, else 4 scalars.
+    if (vectorA) {
+      Value ar = arith::DivUIOp::create(b, loc, tid, cst(kTileK / kVector));
+      Value ac = arith::MulIOp::create(
+          b, loc, arith::RemUIOp::create(b, loc, tid, cst(kTileK / kVector)),
+          cst(kVector));
+      SmallVector<Value> v = guardedVectorLoad(A, add(m0, ar), M, add(k0, ac), K);
+      for (int64_t e = 0; e < kVector; ++e)
+        memref::StoreOp::create(b, loc, v[e], aTile,
+                                ValueRange{ar, add(ac, cst(e))});
+    } else {
+      for (int64_t i = 0; i < perThreadCopies; ++i) {
+        Value e = add(tid, cst(i * kThreads * kThreads));
+        Value ar = arith::DivUIOp::create(b, loc, e, cst(kTileK));
+        Value ac = arith::RemUIOp::create(b, loc, e, cst(kTileK));
+        Value av = guardedLoad(A, add(m0, ar), M, add(k0, ac), K);
+        memref::StoreOp::create(b, loc, av, aTile, ValueRange{ar, ac});
+      }
+    }
+    // B tile [16][64]: likewise along n.
+    if (vectorB) {
+      Value br = arith::DivUIOp::create(b, loc, tid, cst(kTile / kVector));
+      Value bc = arith::MulIOp::create(
+          b, loc, arith::RemUIOp::create(b, loc, tid, cst(kTile / kVector)),
+          cst(kVector));
+      SmallVector<Value> v = guardedVectorLoad(B, add(k0, br), K, add(n0, bc), N);
+      for (int64_t e = 0; e < kVector; ++e)
+        memref::StoreOp::create(b, loc, v[e], bTile,
+                                ValueRange{br, add(bc, cst(e))});
+    } else {
+      for (int64_t i = 0; i < perThreadCopies; ++i) {
+        Value e = add(tid, cst(i * kThreads * kThreads));
+        Value br = arith::DivUIOp::create(b, loc, e, cst(kTile));
+        Value bc = arith::RemUIOp::create(b, loc, e, cst(kTile));
+        Value bv = guardedLoad(B, add(k0, br), K, add(n0, bc), N);
+        memref::StoreOp::create(b, loc, bv, bTile, ValueRange{br, bc});
+      }
     }
     gpu::BarrierOp::create(b, loc);
     SmallVector<Value> acc(kLoop.getRegionIterArgs().begin(),
