@@ -21,6 +21,7 @@
 #include "QuantOpt/Target/NVPTX/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace quant_opt {
@@ -37,6 +38,7 @@ constexpr int64_t kThreads = 16; // threads per block dimension
 constexpr int64_t kPerThread = kTile / kThreads; // 4 x 4 outputs per thread
 constexpr int64_t kTileK = 16;
 constexpr int64_t kVector = 4;   // elements per vectorized global load
+constexpr int64_t kMmaTilesN = 4; // m16n8 tiles per warp (16 x 32 outputs)
 
 /// Float element types the kernel accumulates in f32.
 bool isSupportedFloat(Type type) {
@@ -55,7 +57,8 @@ Value fromF32(OpBuilder &b, Location loc, Value v, Type type) {
   return arith::TruncFOp::create(b, loc, type, v);
 }
 
-LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
+LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
+                      bool tensorCores) {
   Location loc = op.getLoc();
   Value A = op.getDpsInputOperand(0)->get();
   Value B = op.getDpsInputOperand(1)->get();
@@ -91,11 +94,14 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
   auto workgroup = gpu::AddressSpaceAttr::get(context,
                                               gpu::AddressSpace::Workgroup);
   Type f32 = b.getF32Type();
+  // The tensor-core kernel keeps f16 tiles (mma.sync reads f16 operands);
+  // the FMA kernel converts to f32 on the way in.
+  Type tileType = tensorCores ? elementType : f32;
   auto aTileType =
-      MemRefType::get({kTile, kTileK}, f32, MemRefLayoutAttrInterface(),
+      MemRefType::get({kTile, kTileK}, tileType, MemRefLayoutAttrInterface(),
                       workgroup);
   auto bTileType =
-      MemRefType::get({kTileK, kTile}, f32, MemRefLayoutAttrInterface(),
+      MemRefType::get({kTileK, kTile}, tileType, MemRefLayoutAttrInterface(),
                       workgroup);
   auto launch = gpu::LaunchOp::create(
       b, loc, gridX, gridY, batch, threads, threads, one,
@@ -113,6 +119,11 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
   Value bz = launch.getBlockIds().z;
   Value zero = cst(0);
   Value fzero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value tileZero = arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(tileType, 0.0));
+  auto toTile = [&](Value v) -> Value {
+    return tensorCores ? v : toF32(b, loc, v);
+  };
   Value tid = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, ty, threads), tx);
 
@@ -129,28 +140,29 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
   auto add = [&](Value x, Value y) -> Value {
     return arith::AddIOp::create(b, loc, x, y);
   };
-  /// global[r, c] as f32 if (r < rows && c < cols), else 0.
+  /// global[r, c] as the tile type if (r < rows && c < cols), else 0.
   auto guardedLoad = [&](Value source, Value r, Value rows, Value c,
                          Value cols) -> Value {
     Value inBounds = arith::AndIOp::create(b, loc, lt(r, rows), lt(c, cols));
-    auto ifOp = scf::IfOp::create(b, loc, TypeRange{f32}, inBounds,
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{tileType}, inBounds,
                                   /*withElseRegion=*/true);
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(ifOp.thenBlock());
       Value v = memref::LoadOp::create(b, loc, source, indices(r, c));
-      scf::YieldOp::create(b, loc, toF32(b, loc, v));
+      scf::YieldOp::create(b, loc, toTile(v));
       b.setInsertionPointToStart(ifOp.elseBlock());
-      scf::YieldOp::create(b, loc, fzero);
+      scf::YieldOp::create(b, loc, tileZero);
     }
     return ifOp.getResult(0);
   };
-  /// global[r, c .. c + 3] as 4 f32 (one aligned vector load) if r < rows
-  /// and c < cols (c and cols are multiples of 4, so c + 3 < cols), else 0s.
+  /// global[r, c .. c + 3] as 4 tile-type values (one aligned vector load)
+  /// if r < rows and c < cols (c and cols are multiples of 4, so
+  /// c + 3 < cols), else 0s.
   auto guardedVectorLoad = [&](Value source, Value r, Value rows, Value c,
                                Value cols) -> SmallVector<Value> {
     Value inBounds = arith::AndIOp::create(b, loc, lt(r, rows), lt(c, cols));
-    auto vf32 = VectorType::get({kVector}, f32);
+    auto vf32 = VectorType::get({kVector}, tileType);
     auto ifOp = scf::IfOp::create(b, loc, TypeRange{vf32}, inBounds,
                                   /*withElseRegion=*/true);
     {
@@ -161,14 +173,15 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
       Value v = vector::LoadOp::create(
           b, loc, VectorType::get({kVector}, elementType), source,
           indices(r, c), /*nontemporal=*/false, llvm::MaybeAlign(bytes));
-      if (!elementType.isF32())
+      if (elementType != tileType)
         v = arith::ExtFOp::create(b, loc, vf32, v);
       scf::YieldOp::create(b, loc, v);
       b.setInsertionPointToStart(ifOp.elseBlock());
       scf::YieldOp::create(
           b, loc,
           arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(vf32, b.getF32FloatAttr(0.0f)))
+              b, loc,
+              DenseElementsAttr::get(vf32, b.getFloatAttr(tileType, 0.0)))
               .getResult());
     }
     SmallVector<Value> elements;
@@ -184,8 +197,33 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
     colOffsets.push_back(add(tx, cst(i * kThreads)));
   }
 
+  // Tensor cores: warp w of 8 computes the 16 x 32 sub-tile at rows
+  // wm = 16 (w % 4), columns wn = 32 (w / 4) as 4 mma.sync m16n8k16 per
+  // k-tile; in a warp, lane = 4 g + t (the PTX ISA's groupID and
+  // threadID_in_group).
+  Value g, t, wm, wn;
+  auto vAcc = VectorType::get({2, 2}, f32);
+  if (tensorCores) {
+    Value warp = arith::DivUIOp::create(b, loc, tid, cst(32));
+    Value lane = arith::RemUIOp::create(b, loc, tid, cst(32));
+    g = arith::DivUIOp::create(b, loc, lane, cst(4));
+    t = arith::RemUIOp::create(b, loc, lane, cst(4));
+    wm = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, warp, cst(4)), cst(16));
+    wn = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, warp, cst(4)), cst(32));
+  }
+  auto mul = [&](Value x, int64_t c) -> Value {
+    return arith::MulIOp::create(b, loc, x, cst(c));
+  };
+
   // The accumulators are loop-carried values: registers, fully unrolled.
   SmallVector<Value> init(kPerThread * kPerThread, fzero);
+  if (tensorCores)
+    init.assign(kMmaTilesN,
+                arith::ConstantOp::create(
+                    b, loc, DenseElementsAttr::get(vAcc, b.getF32FloatAttr(0)))
+                    .getResult());
   auto kLoop = scf::ForOp::create(b, loc, zero, K, cst(kTileK), init);
   {
     OpBuilder::InsertionGuard g(b);
@@ -234,7 +272,37 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
     gpu::BarrierOp::create(b, loc);
     SmallVector<Value> acc(kLoop.getRegionIterArgs().begin(),
                            kLoop.getRegionIterArgs().end());
-    for (int64_t kk = 0; kk < kTileK; ++kk) {
+    if (tensorCores) {
+      // Fragments per the PTX ISA's m16n8k16 .f16 layout (docs/gpu.md):
+      // A (vector<4x2xf16>, one .f16x2 register per row): registers a0..a7,
+      // row g + 8 (i / 2 % 2), column 2 t + (i % 2) + 8 (i / 4), i.e.
+      // vector row q = i / 2 at (g + 8 (q % 2), 2 t + 8 (q / 2)) + (0, e);
+      SmallVector<Value> aElements;
+      for (int64_t q = 0; q < 4; ++q)
+        for (int64_t e = 0; e < 2; ++e)
+          aElements.push_back(memref::LoadOp::create(
+              b, loc, aTile,
+              ValueRange{add(wm, add(g, cst(8 * (q % 2)))),
+                         add(mul(t, 2), cst(8 * (q / 2) + e))}));
+      Value aFrag = vector::FromElementsOp::create(
+          b, loc, VectorType::get({4, 2}, tileType), aElements);
+      for (int64_t j = 0; j < kMmaTilesN; ++j) {
+        // B (vector<2x2xf16>): b0..b3 at k = 2 t + (i % 2) + 8 (i / 2),
+        // column g of the n-tile.
+        Value col = add(wn, add(g, cst(8 * j)));
+        SmallVector<Value> bElements;
+        for (int64_t q = 0; q < 2; ++q)
+          for (int64_t e = 0; e < 2; ++e)
+            bElements.push_back(memref::LoadOp::create(
+                b, loc, bTile,
+                ValueRange{add(mul(t, 2), cst(8 * q + e)), col}));
+        Value bFrag = vector::FromElementsOp::create(
+            b, loc, VectorType::get({2, 2}, tileType), bElements);
+        acc[j] = nvgpu::MmaSyncOp::create(b, loc, aFrag, bFrag, acc[j],
+                                          ArrayRef<int64_t>{16, 8, 16});
+      }
+    }
+    for (int64_t kk = 0; kk < (tensorCores ? 0 : kTileK); ++kk) {
       Value kIndex = cst(kk);
       SmallVector<Value> a, bv;
       for (int64_t i = 0; i < kPerThread; ++i) {
@@ -251,22 +319,30 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched) {
     gpu::BarrierOp::create(b, loc);
     scf::YieldOp::create(b, loc, acc);
   }
-  // C += acc, in bounds.
-  for (int64_t i = 0; i < kPerThread; ++i) {
+  // C += acc, in bounds. Tensor cores: C fragment c0..c3 (vector<2x2xf32>
+  // row q = i / 2) at row g + 8 q, column 2 t + (i % 2) of the n-tile.
+  auto addToC = [&](Value r, Value c, Value v) {
+    Value inBounds = arith::AndIOp::create(b, loc, lt(r, M), lt(c, N));
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{}, inBounds,
+                                  /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard storeGuard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    Value old = toF32(b, loc, memref::LoadOp::create(b, loc, C, indices(r, c)));
+    Value total = arith::AddFOp::create(b, loc, old, v);
+    memref::StoreOp::create(b, loc, fromF32(b, loc, total, elementType), C,
+                            indices(r, c));
+  };
+  for (int64_t j = 0; tensorCores && j < kMmaTilesN; ++j)
+    for (int64_t q = 0; q < 2; ++q)
+      for (int64_t e = 0; e < 2; ++e)
+        addToC(add(m0, add(wm, add(g, cst(8 * q)))),
+               add(n0, add(wn, add(mul(t, 2), cst(8 * j + e)))),
+               vector::ExtractOp::create(b, loc, kLoop.getResult(j),
+                                         ArrayRef<int64_t>{q, e}));
+  for (int64_t i = 0; i < (tensorCores ? 0 : kPerThread); ++i) {
     Value r = add(m0, rowOffsets[i]);
     for (int64_t j = 0; j < kPerThread; ++j) {
-      Value c = add(n0, colOffsets[j]);
-      Value inBounds = arith::AndIOp::create(b, loc, lt(r, M), lt(c, N));
-      auto ifOp = scf::IfOp::create(b, loc, TypeRange{}, inBounds,
-                                    /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-      Value old = toF32(b, loc,
-                        memref::LoadOp::create(b, loc, C, indices(r, c)));
-      Value total = arith::AddFOp::create(
-          b, loc, old, kLoop.getResult(i * kPerThread + j));
-      memref::StoreOp::create(b, loc, fromF32(b, loc, total, elementType), C,
-                              indices(r, c));
+      addToC(r, add(n0, colOffsets[j]), kLoop.getResult(i * kPerThread + j));
     }
   }
   gpu::TerminatorOp::create(b, loc);
@@ -303,7 +379,12 @@ struct NVPTXTileMatmulPass
     });
     OpBuilder b(&getContext());
     for (linalg::LinalgOp op : matmuls)
-      if (failed(rewrite(b, op, isa<linalg::BatchMatmulOp>(op.getOperation()))))
+      if (failed(rewrite(b, op, isa<linalg::BatchMatmulOp>(op.getOperation()),
+                         tensorCores && getElementTypeOrSelf(
+                                            op.getDpsInputOperand(0)
+                                                ->get()
+                                                .getType())
+                                            .isF16())))
         return signalPassFailure();
   }
 };

@@ -17,8 +17,16 @@ def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
     with an identity layout whose rows have a static length that is a
     multiple of 4 is copied with one aligned 4-element `vector.load` per
     thread (128-bit `ld.v4.f32` for f32), others with 4 scalar loads.
-    Integer and mixed type matmuls keep the generic path.
+    With `tensor-cores` (sm_80 and newer), f16 matmuls instead keep f16
+    tiles and each of the 8 warps computes a 16 x 32 sub-tile with 4
+    `nvgpu.mma.sync` m16n8k16 (f16 inputs, f32 accumulators) per k-tile,
+    fragments gathered from the workgroup tiles in the PTX ISA's m16n8k16
+    layout. Integer and mixed type matmuls keep the generic path.
   }];
+  let options = [
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"false",
+           "f16 matmuls on tensor cores (mma.sync m16n8k16, sm_80+)">,
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect",
@@ -50,7 +58,8 @@ def NVPTXWeightMatMul
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::vector::VectorDialect"];
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::nvgpu::NVGPUDialect"];
 }
 
 def NVPTXMapParallelLoops
