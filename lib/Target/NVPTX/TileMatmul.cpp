@@ -65,6 +65,7 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
   Value C = op.getDpsInitOperand(0)->get();
   auto aType = cast<MemRefType>(A.getType());
   Type elementType = aType.getElementType();
+  Type cType = cast<MemRefType>(C.getType()).getElementType();
   MLIRContext *context = b.getContext();
   b.setInsertionPoint(op);
   auto cst = [&](int64_t v) -> Value {
@@ -147,7 +148,7 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
     auto ifOp = scf::IfOp::create(b, loc, TypeRange{tileType}, inBounds,
                                   /*withElseRegion=*/true);
     {
-      OpBuilder::InsertionGuard g(b);
+      OpBuilder::InsertionGuard nested(b);
       b.setInsertionPointToStart(ifOp.thenBlock());
       Value v = memref::LoadOp::create(b, loc, source, indices(r, c));
       scf::YieldOp::create(b, loc, toTile(v));
@@ -166,7 +167,7 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
     auto ifOp = scf::IfOp::create(b, loc, TypeRange{vf32}, inBounds,
                                   /*withElseRegion=*/true);
     {
-      OpBuilder::InsertionGuard g(b);
+      OpBuilder::InsertionGuard nested(b);
       b.setInsertionPointToStart(ifOp.thenBlock());
       int64_t bytes =
           kVector * elementType.getIntOrFloatBitWidth() / 8;
@@ -226,7 +227,7 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
                     .getResult());
   auto kLoop = scf::ForOp::create(b, loc, zero, K, cst(kTileK), init);
   {
-    OpBuilder::InsertionGuard g(b);
+    OpBuilder::InsertionGuard nested(b);
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     constexpr int64_t perThreadCopies = kTile * kTileK / (kThreads * kThreads);
@@ -329,7 +330,7 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
     b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
     Value old = toF32(b, loc, memref::LoadOp::create(b, loc, C, indices(r, c)));
     Value total = arith::AddFOp::create(b, loc, old, v);
-    memref::StoreOp::create(b, loc, fromF32(b, loc, total, elementType), C,
+    memref::StoreOp::create(b, loc, fromF32(b, loc, total, cType), C,
                             indices(r, c));
   };
   for (int64_t j = 0; tensorCores && j < kMmaTilesN; ++j)
@@ -362,7 +363,8 @@ struct NVPTXTileMatmulPass
           op->getParentOfType<gpu::LaunchOp>())
         return;
       // Plain matmuls only: default indexing maps (no transposes or
-      // broadcasts folded in), one float type, no casts in the body.
+      // broadcasts folded in), A and B of one float type, C of that type or
+      // f32 (the ONNX lowering's f16 / bf16 MatMul accumulates into f32).
       if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation()))
         if (mm.hasUserDefinedMaps())
           return;
@@ -370,10 +372,9 @@ struct NVPTXTileMatmulPass
         if (bmm.hasUserDefinedMaps())
           return;
       Type t = getElementTypeOrSelf(op.getDpsInputOperand(0)->get().getType());
-      for (OpOperand &operand : op->getOpOperands())
-        if (getElementTypeOrSelf(operand.get().getType()) != t)
-          return;
-      if (!isSupportedFloat(t))
+      Type c = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
+      if (getElementTypeOrSelf(op.getDpsInputOperand(1)->get().getType()) != t ||
+          (c != t && !c.isF32()) || !isSupportedFloat(t))
         return;
       matmuls.push_back(op);
     });
