@@ -32,7 +32,8 @@ def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::vector::VectorDialect"];
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::nvgpu::NVGPUDialect"];
 }
 
 def NVPTXWeightMatMul
@@ -58,8 +59,7 @@ def NVPTXWeightMatMul
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::vector::VectorDialect",
-                           "::mlir::nvgpu::NVGPUDialect"];
+                           "::mlir::vector::VectorDialect"];
 }
 
 def NVPTXMapParallelLoops
