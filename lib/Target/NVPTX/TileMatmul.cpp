@@ -16,6 +16,11 @@
 //     barrier
 //   C[r, c] += acc (in bounds only)
 //
+// With tensor-cores (f16 A and B, sm_80+), the tiles stay f16 and warp w
+// of the 8 computes the 16 x 32 sub-tile at rows 16 (w % 4), columns
+// 32 (w / 4) as 4 nvgpu.mma.sync m16n8k16 (f32 accumulators) per k-tile,
+// fragments gathered in the PTX ISA's m16n8k16 layout (docs/gpu.md).
+//
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Target/NVPTX/Passes.h"

@@ -16,7 +16,7 @@ def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
     in loop-carried values (registers), added to C at the end. An operand
     with an identity layout whose rows have a static length that is a
     multiple of 4 is copied with one aligned 4-element `vector.load` per
-    thread (128-bit `ld.v4.f32` for f32), others with 4 scalar loads.
+    thread (128-bit `ld.global.v4.b32` for f32), others with 4 scalar loads.
     With `tensor-cores` (sm_80 and newer), f16 matmuls instead keep f16
     tiles and each of the 8 warps computes a 16 x 32 sub-tile with 4
     `nvgpu.mma.sync` m16n8k16 (f16 inputs, f32 accumulators) per k-tile,
