@@ -113,7 +113,6 @@ func.func @mixed(%a: memref<?x30xf32>, %b: memref<30x64xf32>, %c: memref<?x64xf3
 // CHECK-COUNT-256: math.fma
 // CHECK-NOT:       arith.truncf
 // TC-LABEL: func.func @f16_f32_acc
-// TC:         %[[TID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // TC:         gpu.launch
 // TC-SAME:      workgroup(%[[AT:[a-z0-9_]+]] : memref<64x16xf16, #gpu.address_space<workgroup>>, %[[BT:[a-z0-9_]+]] : memref<16x64xf16, #gpu.address_space<workgroup>>)
 // TC:           %[[WARP:.*]] = arith.divui %{{.*}}, %c32
