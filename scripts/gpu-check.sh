@@ -105,10 +105,18 @@ g = h.make_graph([h.make_node("MatMul", ["a", "b"], ["c"])], "gemm",
                  [h.make_tensor_value_info("c", T.FLOAT16, [n, n])])
 save(h.make_model(g, opset_imports=[h.make_opsetid("", 17)]), out + "/gemm_f16.onnx")
 rng = np.random.default_rng(0)
+ab = []
 for name in "ab":
-    np.save("%s/gemm_%s.npy" % (out, name), (rng.standard_normal((n, n)) * 0.1).astype(np.float16))
-# Weight-only int8 GEMV 1 x 4096 x 4096 (per-channel scales): the bandwidth
-# probe until the int4 qopt kernels exist.
+    ab.append((rng.standard_normal((n, n)) * 0.1).astype(np.float16))
+    np.save("%s/gemm_%s.npy" % (out, name), ab[-1])
+# Its reference (f32 accumulation, one f16 rounding), for the tensor cores.
+import os
+os.makedirs(out + "/gemm_f16_ref", exist_ok=True)
+ref = (ab[0].astype(np.float32) @ ab[1].astype(np.float32)).astype(np.float16)
+with open(out + "/gemm_f16_ref/output_0.pb", "wb") as f:
+    f.write(nh.from_array(ref, "output_0").SerializeToString())
+# Weight-only int8 GEMV 1 x 4096 x 4096 (per-channel scales) through ONNX
+# DequantizeLinear + MatMul: the generic kernels.
 k = 4096
 w = rng.integers(-127, 128, (k, k), dtype=np.int8)
 scale = (rng.random(k) * 0.01 + 0.001).astype(np.float32)
@@ -119,12 +127,44 @@ g = h.make_graph(nodes, "gemv", [h.make_tensor_value_info("x", T.FLOAT, [1, k])]
                  [nh.from_array(w, "w"), nh.from_array(scale, "s")])
 save(h.make_model(g, opset_imports=[h.make_opsetid("", 17)]), out + "/gemv_i8.onnx")
 np.save(out + "/gemv_x.npy", rng.standard_normal((1, k)).astype(np.float32))
+# Weight-only int4 GEMV 1 x 4096 x 4096, group 128 with zero points, as a
+# qopt.weight_matmul module: the GEMV kernel (--qopt-nvptx-weight-matmul).
+# Packed codes [4096, 2048] (two per byte, first in the low nibble), f32
+# scales and ui8 zero points [4096, 32]; x is the input (a .pb like the e2e
+# cases; quant-run --input-dir reads input_0.pb).
+groups = k // 128
+codes = rng.integers(0, 16, (k, k), dtype=np.uint8)
+packed = (codes[:, 0::2] | (codes[:, 1::2] << 4)).astype(np.uint8)
+scales = (rng.random((k, groups)) * 0.01 + 0.001).astype(np.float32)
+zps = rng.integers(0, 16, (k, groups), dtype=np.uint8)
+def hexconst(a):
+    return 'dense<"0x' + a.tobytes().hex().upper() + '">'
+with open(out + "/gemv_i4.mlir", "w") as f:
+    f.write("func.func @main_graph(%%x: tensor<1x%dxf32>) -> tensor<1x%dxf32> {\n" % (k, k))
+    f.write("  %%w = onnx.Constant %s : tensor<%dx%dxui8>\n" % (hexconst(packed), k, k // 2))
+    f.write("  %%s = arith.constant %s : tensor<%dx%dxf32>\n" % (hexconst(scales), k, groups))
+    f.write("  %%z = onnx.Constant %s : tensor<%dx%dxui8>\n" % (hexconst(zps), k, groups))
+    f.write("  %%y = qopt.weight_matmul %%x, %%w, %%s zero_point %%z {bits = 4 : i64, group_size = 128 : i64}"
+            " : tensor<1x%dxf32>, tensor<%dx%dxui8>, tensor<%dx%dxf32>, tensor<%dx%dxui8> -> tensor<1x%dxf32>\n"
+            % (k, k, k // 2, k, groups, k, groups, k))
+    f.write("  return %y : tensor<1x4096xf32>\n}\n")
+import os
+os.makedirs(out + "/gemv_i4_in", exist_ok=True)
+with open(out + "/gemv_i4_in/input_0.pb", "wb") as f:
+    f.write(nh.from_array(rng.standard_normal((1, k)).astype(np.float32), "input_0").SerializeToString())
 PYEOF
-  for m in gemm_f16 gemv_i8; do
-    [[ -f $DIR/bench/$m.onnx ]] || continue
-    "$BUILD/bin/quant-opt" "$DIR/bench/$m.onnx" --target=nvptx --gpu-arch="$ARCH" \
-      --emit=shared --model-name="$m" -o "$DIR/bench/$m.so" || echo "benchmark $m: compile failed"
+  for m in gemm_f16.onnx gemv_i8.onnx gemv_i4.mlir; do
+    [[ -f $DIR/bench/$m ]] || continue
+    "$BUILD/bin/quant-opt" "$DIR/bench/$m" --target=nvptx --gpu-arch="$ARCH" \
+      --emit=shared --model-name="${m%.*}" -o "$DIR/bench/${m%.*}.so" || echo "benchmark $m: compile failed"
   done
+  # The int4 GEMV's reference output: the same module on the CPU.
+  if [[ -f $DIR/bench/gemv_i4.mlir ]]; then
+    mkdir -p "$DIR/bench/gemv_i4_cpu" && \
+    "$BUILD/bin/quant-opt" "$DIR/bench/gemv_i4.mlir" --emit=shared -o "$DIR/bench/gemv_i4_cpu.so" && \
+    "$BUILD/bin/quant-run" "$DIR/bench/gemv_i4_cpu.so" --input-dir "$DIR/bench/gemv_i4_in" \
+      --output-dir "$DIR/bench/gemv_i4_cpu" >/dev/null || echo "benchmark gemv_i4: CPU reference failed"
+  fi
   echo "prepare: done in $((SECONDS - start)) s; artifacts in $DIR"
 }
 
@@ -214,8 +254,40 @@ PYEOF
   else
     skip "int8 GEMV: not prepared"
   fi
-  skip "int4 GEMV: quant-opt has no int4 kernels yet (they come with the qopt dialect's quantized ops); the int8 GEMV above is the bandwidth probe"
+  if [[ -f $DIR/bench/gemv_i4.so && -d $DIR/bench/gemv_i4_cpu ]]; then
+    # Correctness first (against the CPU's output), then the timing.
+    if ! "$qrun" "$DIR/bench/gemv_i4.so" --input-dir "$DIR/bench/gemv_i4_in" \
+         --check "$DIR/bench/gemv_i4_cpu" --rtol 1e-3 --atol 1e-3 >/dev/null; then
+      echo "int4 GEMV: FAIL (GPU output differs from the CPU's)"; status=1
+    fi
+    ms=$("$qrun" "$DIR/bench/gemv_i4.so" --input-dir "$DIR/bench/gemv_i4_in" --benchmark 20 \
+         | sed -n 's/.*median \([0-9.e+-]*\) ms.*/\1/p')
+    if [[ -n $ms ]]; then
+      # Bytes the kernel must read: packed codes (4096 x 2048), f32 scales
+      # and ui8 zero points (4096 x 32 each).
+      awk -v ms="$ms" -v peak="${peak:-0}" 'BEGIN { bytes = 4096 * 2048 + 4096 * 32 * 5;
+        gbs = bytes / (ms * 1e-3) / 1e9;
+        printf "int4 (group 128) weight-only GEMV 1x4096x4096 (qopt.weight_matmul): %.3f ms, %.1f GB/s of weights", ms, gbs;
+        if (peak > 0) printf ", %.1f %% of peak", 100 * gbs / peak;
+        printf " (whole model call: input copy, bias-fill and GEMV kernels, output copy)\n" }'
+    else
+      echo "int4 GEMV: FAIL (no timing)"; status=1
+    fi
+  else
+    skip "int4 GEMV: not prepared"
+  fi
   if [[ -f $DIR/bench/gemm_f16.so ]]; then
+    if [[ -d $DIR/bench/gemm_f16_ref ]]; then
+      # The tensor-core kernel (mma.sync m16n8k16, f32 accumulation) against
+      # numpy's f32-accumulated product rounded to f16 (|y| ~ 0.45: one f16
+      # rounding is ~2.4e-4; the tolerance leaves room for summation order).
+      "$qrun" "$DIR/bench/gemm_f16.so" --input a="$DIR/bench/gemm_a.npy" --input b="$DIR/bench/gemm_b.npy" \
+        --check "$DIR/bench/gemm_f16_ref" --rtol 1e-2 --atol 1e-3 >/dev/null \
+        && echo "fp16 GEMM: GPU output matches the f32-accumulated reference" \
+        || { echo "fp16 GEMM: FAIL (GPU output differs from the f32-accumulated reference)"; status=1; }
+    else
+      skip "fp16 GEMM check: no reference"
+    fi
     ms=$("$qrun" "$DIR/bench/gemm_f16.so" --input a="$DIR/bench/gemm_a.npy" --input b="$DIR/bench/gemm_b.npy" \
          --benchmark 5 | sed -n 's/.*median \([0-9.e+-]*\) ms.*/\1/p')
     [[ -n $ms ]] && awk -v ms="$ms" 'BEGIN { printf "fp16 GEMM 2048^3 (quant-opt): %.3f ms, %.2f TFLOP/s\n", ms, 2 * 2048^3 / (ms * 1e-3) / 1e12 }' \

@@ -43,7 +43,20 @@ def ConvertQOptToLinalg : Pass<"qopt-convert-qopt-to-linalg", "mlir::ModuleOp"> 
     linalg.matmul (an scf.if picks when the row count is dynamic). The float
     weight is never materialized whole.
     `probe` is replaced by its operand.
+
+    With `weight-matmul-kernel`, every `weight_matmul` instead becomes the
+    one (r, n, k) `linalg.generic` of the scalar form above (x [R, K], the
+    packed codes, scale, zero point, and the bias-initialized output),
+    marked with the discardable attribute `qopt.weight_matmul = {bits,
+    group_size}` (group_size = K per channel): a target's kernel pass
+    (`--qopt-nvptx-weight-matmul`) replaces it after bufferization; where
+    none does, the generic is a correct scalar loop nest.
   }];
+  let options = [
+    Option<"weightMatMulKernel", "weight-matmul-kernel", "bool",
+           /*default=*/"false",
+           "weight_matmul as one marked (r, n, k) generic for a target kernel">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",

@@ -36,12 +36,13 @@ struct ProbeLowering : OpConversionPattern<qopt::ProbeOp> {
 
 struct ConvertQOptToLinalgPass
     : quant_opt::impl::ConvertQOptToLinalgBase<ConvertQOptToLinalgPass> {
+  using ConvertQOptToLinalgBase::ConvertQOptToLinalgBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *context = &getContext();
     ONNXToLinalgTypeConverter converter;
     RewritePatternSet patterns(context);
-    populateQOptToLinalgPatterns(converter, patterns);
+    populateQOptToLinalgPatterns(converter, patterns, weightMatMulKernel);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
@@ -69,9 +70,11 @@ struct ConvertQOptToLinalgPass
 } // namespace
 
 void quant_opt::populateQOptToLinalgPatterns(const TypeConverter &converter,
-                                             RewritePatternSet &patterns) {
+                                             RewritePatternSet &patterns,
+                                             bool weightMatMulKernelForm) {
   patterns.add<ProbeLowering>(converter, patterns.getContext());
   populateQOptQuantizeToLinalgPatterns(converter, patterns);
   populateQOptContractionToLinalgPatterns(converter, patterns);
-  populateQOptWeightMatMulToLinalgPatterns(converter, patterns);
+  populateQOptWeightMatMulToLinalgPatterns(converter, patterns,
+                                           weightMatMulKernelForm);
 }

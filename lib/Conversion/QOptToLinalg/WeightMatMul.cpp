@@ -56,7 +56,10 @@ static Value unpackCode(OpBuilder &b, Location loc, Value byte, Value pos,
 namespace {
 
 struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
+  WeightMatMulLowering(const TypeConverter &converter, MLIRContext *context,
+                       bool kernelForm)
+      : OpConversionPattern(converter, context), kernelForm(kernelForm) {}
+  bool kernelForm;
   LogicalResult
   matchAndRewrite(qopt::WeightMatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -99,7 +102,7 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
     };
 
     Value y;
-    if (k % gs != 0 || gs % perByte != 0) {
+    if (kernelForm || k % gs != 0 || gs % perByte != 0) {
       // Scalar fallback: one generic over (r, n, k).
       SmallVector<Value> inputs = {x, w, scale};
       AffineMap groupMap =
@@ -132,6 +135,13 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                 linalg::YieldOp::create(b, l, ValueRange{acc});
               })
               .getResult(0);
+      if (kernelForm)
+        y.getDefiningOp()->setAttr(
+            kWeightMatMulAttrName,
+            rewriter.getDictionaryAttr(
+                {rewriter.getNamedAttr("bits", rewriter.getI64IntegerAttr(bits)),
+                 rewriter.getNamedAttr("group_size",
+                                       rewriter.getI64IntegerAttr(gs))}));
     } else {
       int64_t bytesPerGroup = gs / perByte;
       // x' [R, G, P, B].
@@ -318,6 +328,8 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
 } // namespace
 
 void quant_opt::populateQOptWeightMatMulToLinalgPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<WeightMatMulLowering>(converter, patterns.getContext());
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    bool kernelForm) {
+  patterns.add<WeightMatMulLowering>(converter, patterns.getContext(),
+                                     kernelForm);
 }

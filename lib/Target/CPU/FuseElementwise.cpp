@@ -18,8 +18,10 @@ namespace {
 
 /// Ops that keep their form for a dedicated micro-kernel.
 bool isMatmul(Operation *op) {
+  // (The marked weight_matmul generic a GPU kernel replaces counts too.)
   return isa_and_nonnull<linalg::MatmulOp, linalg::BatchMatmulOp>(op) ||
-         quant_opt::isInt8Contraction(op);
+         quant_opt::isInt8Contraction(op) ||
+         (op && op->hasAttr("qopt.weight_matmul"));
 }
 
 struct CPUFuseElementwisePass

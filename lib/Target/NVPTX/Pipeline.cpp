@@ -33,11 +33,24 @@ std::string quant_opt::getPTXFeatures(StringRef arch) {
   return "";
 }
 
+/// 80 for "sm_80", ...; 0 when the name does not parse.
+static int getSMVersion(StringRef arch) {
+  int version = 0;
+  if (!arch.consume_front("sm_") || arch.getAsInteger(10, version))
+    return 0;
+  return version;
+}
+
 void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
                                    const NVPTXPipelineOptions &options) {
   // onnx level and linalg: shared with the CPU target.
   buildSignaturePipeline(pm, options.modelName);
   pm.addPass(createConvertONNXToLinalg());
+  // qopt ops: as on the CPU, except weight_matmul, which stays one marked
+  // generic for the GEMV kernel (--qopt-nvptx-weight-matmul below).
+  ConvertQOptToLinalgOptions qopt;
+  qopt.weightMatMulKernel = true;
+  pm.addPass(createConvertQOptToLinalg(qopt));
   addUpstream(pm, "canonicalize,cse");
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwise());
   addUpstream(pm, "canonicalize,cse");
@@ -50,9 +63,15 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
   pm.addNestedPass<func::FuncOp>(createCPUExpandReshapes());
 
+  // Weight-only quantized matmuls: warp-per-row GEMV kernels.
+  pm.addNestedPass<func::FuncOp>(createNVPTXWeightMatMul());
   // Float matmuls: shared-memory tiled kernels.
-  if (options.tileMatmul)
-    pm.addNestedPass<func::FuncOp>(createNVPTXTileMatmul());
+  if (options.tileMatmul) {
+    // Every --gpu-arch (sm_80 and newer) has mma.sync m16n8k16.
+    NVPTXTileMatmulOptions tiling;
+    tiling.tensorCores = getSMVersion(options.arch) >= 80;
+    pm.addNestedPass<func::FuncOp>(createNVPTXTileMatmul(tiling));
+  }
   // Everything else: parallel loops -> blocks and threads -> gpu.launch.
   addUpstream(pm, "func.func(convert-linalg-to-parallel-loops)");
   NVPTXMapParallelLoopsOptions mapping;
@@ -73,7 +92,8 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
   attach += "}";
   addUpstream(pm, attach);
   addUpstream(pm, "gpu.module(expand-strided-metadata,lower-affine,"
-                  "convert-scf-to-cf,convert-gpu-to-nvvm,canonicalize,cse,"
+                  "convert-scf-to-cf,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,"
+                  "canonicalize,cse,"
                   "reconcile-unrealized-casts)");
 
   // Host: as on the CPU (without OpenMP), then the gpu runtime calls.

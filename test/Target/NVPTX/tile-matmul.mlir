@@ -1,6 +1,9 @@
 // RUN: quant-opt %s --split-input-file \
 // RUN:   --pass-pipeline='builtin.module(func.func(qopt-nvptx-tile-matmul))' \
 // RUN:   | FileCheck %s
+// RUN: quant-opt %s --split-input-file \
+// RUN:   --pass-pipeline='builtin.module(func.func(qopt-nvptx-tile-matmul{tensor-cores=true}))' \
+// RUN:   | FileCheck %s --check-prefix=TC
 
 // An f16 matmul: grid (ceil(N/64), ceil(M/64), 1) of 16 x 16 threads, two
 // f32 workgroup tiles, a k loop in steps of 16 carrying 16 f32
@@ -50,5 +53,89 @@ func.func @batched(%a: memref<3x?x?xf32>, %b: memref<3x?x?xf32>, %c: memref<3x?x
 // CHECK:         linalg.matmul
 func.func @integer(%a: memref<4x4xi32>, %b: memref<4x4xi32>, %c: memref<4x4xi32>) {
   linalg.matmul ins(%a, %b : memref<4x4xi32>, memref<4x4xi32>) outs(%c : memref<4x4xi32>)
+  return
+}
+
+// -----
+
+// Static rows that are a multiple of 4 long (identity layouts): each
+// thread copies its 4 elements of the A tile (4 consecutive k) and of the
+// B tile (4 consecutive n) with one 16-byte-aligned vector load each,
+// guarded as a whole (zeros outside), then 4 scalar stores into the tile.
+// CHECK-LABEL: func.func @vector_loads
+// CHECK:         scf.for
+// CHECK:           %[[AV:.*]] = scf.if %{{.*}} -> (vector<4xf32>) {
+// CHECK-NEXT:        %[[LA:.*]] = vector.load %{{.*}}[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<64x128xf32>, vector<4xf32>
+// CHECK-NEXT:        scf.yield %[[LA]] : vector<4xf32>
+// CHECK-NEXT:      } else {
+// CHECK-NEXT:        arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK:           vector.extract %[[AV]][0]
+// CHECK-COUNT-4:   memref.store %{{.*}} : memref<64x16xf32, #gpu.address_space<workgroup>>
+// CHECK:           vector.load %{{.*}} {alignment = 16 : i64} : memref<128x256xf32>, vector<4xf32>
+// CHECK-COUNT-4:   memref.store %{{.*}} : memref<16x64xf32, #gpu.address_space<workgroup>>
+// CHECK:           gpu.barrier
+// TC-LABEL: func.func @vector_loads
+// TC-NOT:     nvgpu.mma.sync
+// TC-COUNT-256: math.fma
+func.func @vector_loads(%a: memref<64x128xf32>, %b: memref<128x256xf32>, %c: memref<64x256xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x256xf32>) outs(%c : memref<64x256xf32>)
+  return
+}
+
+// -----
+
+// K = 30 is not a multiple of 4: A keeps 4 scalar loads per thread, B
+// (rows of 64) gets the vector load.
+// CHECK-LABEL: func.func @mixed
+// CHECK:         scf.for
+// CHECK-NOT:       vector.load
+// CHECK-COUNT-4:   memref.load %{{.*}} : memref<?x30xf32>
+// CHECK:           vector.load %{{.*}} {alignment = 16 : i64} : memref<30x64xf32>, vector<4xf32>
+// CHECK:           gpu.barrier
+func.func @mixed(%a: memref<?x30xf32>, %b: memref<30x64xf32>, %c: memref<?x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x30xf32>, memref<30x64xf32>) outs(%c : memref<?x64xf32>)
+  return
+}
+
+// -----
+
+// f16 inputs, f32 accumulator (the ONNX lowering's f16 MatMul). Without
+// tensor cores: f32 tiles, 8-byte-aligned vector<4xf16> loads extended to
+// f32, FMAs. With tensor cores: f16 tiles; warp = tid / 32, lane = 4 g + t;
+// per k-tile one A fragment vector<4x2xf16> (8 loads from the A tile) and,
+// for each of 4 n-tiles, a B fragment vector<2x2xf16> (4 loads) and one
+// nvgpu.mma.sync m16n8k16 with a vector<2x2xf32> accumulator carried by
+// the k loop; at the end 16 guarded C += acc in f32 (no truncation).
+// CHECK-LABEL: func.func @f16_f32_acc
+// CHECK:         workgroup(%{{.*}} : memref<64x16xf32, #gpu.address_space<workgroup>>
+// CHECK:           vector.load %{{.*}} {alignment = 8 : i64} : memref<?x64xf16>, vector<4xf16>
+// CHECK-NEXT:      arith.extf %{{.*}} : vector<4xf16> to vector<4xf32>
+// CHECK-COUNT-256: math.fma
+// CHECK-NOT:       arith.truncf
+// TC-LABEL: func.func @f16_f32_acc
+// TC:         gpu.launch
+// TC-SAME:      workgroup(%[[AT:[a-z0-9_]+]] : memref<64x16xf16, #gpu.address_space<workgroup>>, %[[BT:[a-z0-9_]+]] : memref<16x64xf16, #gpu.address_space<workgroup>>)
+// TC:           %[[WARP:.*]] = arith.divui %{{.*}}, %c32
+// TC:           %[[LANE:.*]] = arith.remui %{{.*}}, %c32
+// TC:           %[[G:.*]] = arith.divui %[[LANE]], %c4
+// TC:           %[[T:.*]] = arith.remui %[[LANE]], %c4
+// TC:           scf.for {{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// TC:             vector.load %{{.*}} {alignment = 8 : i64} : memref<?x64xf16>, vector<4xf16>
+// TC-NOT:         arith.extf
+// TC:             gpu.barrier
+// TC-COUNT-8:     memref.load %[[AT]]
+// TC:             %[[AF:.*]] = vector.from_elements {{.*}} : vector<4x2xf16>
+// TC-COUNT-4:     memref.load %[[BT]]
+// TC:             %[[BF:.*]] = vector.from_elements {{.*}} : vector<2x2xf16>
+// TC:             nvgpu.mma.sync(%[[AF]], %[[BF]], %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// TC-COUNT-3:     nvgpu.mma.sync
+// TC-NOT:         math.fma
+// TC:             gpu.barrier
+// TC:             scf.yield
+// TC-COUNT-16:  vector.extract %{{.*}} : f32 from vector<2x2xf32>
+// TC-NOT:       arith.truncf
+// TC:           gpu.terminator
+func.func @f16_f32_acc(%a: memref<?x64xf16>, %b: memref<64x96xf16>, %c: memref<?x96xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x64xf16>, memref<64x96xf16>) outs(%c : memref<?x96xf32>)
   return
 }

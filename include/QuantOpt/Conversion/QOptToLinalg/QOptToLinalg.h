@@ -22,13 +22,22 @@ void populateQOptQuantizeToLinalgPatterns(const mlir::TypeConverter &converter,
 /// epilogue.
 void populateQOptContractionToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
-/// weight_matmul: fused unpacking and dequantization.
+/// weight_matmul: fused unpacking and dequantization. With `kernelForm`,
+/// always the scalar (r, n, k) generic, marked with kWeightMatMulAttrName
+/// for a target's kernel pass (--qopt-nvptx-weight-matmul).
 void populateQOptWeightMatMulToLinalgPatterns(
-    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
+    bool kernelForm = false);
 
 /// All of the above, and probe (replaced by its operand).
 void populateQOptToLinalgPatterns(const mlir::TypeConverter &converter,
-                                  mlir::RewritePatternSet &patterns);
+                                  mlir::RewritePatternSet &patterns,
+                                  bool weightMatMulKernelForm = false);
+
+/// The discardable attribute on the marked weight_matmul generic:
+/// `{bits = i64, group_size = i64}` (group_size = K per channel).
+inline constexpr llvm::StringLiteral kWeightMatMulAttrName =
+    "qopt.weight_matmul";
 
 } // namespace quant_opt
 

@@ -13,14 +13,53 @@ def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
     kernel: 64 x 64 output tiles per block of 16 x 16 threads, K in steps of
     16 through two workgroup-memory tiles (A 64 x 16, B 16 x 64, f32,
     zero-padded at the edges), 4 x 4 outputs per thread accumulated in f32
-    in loop-carried values (registers), added to C at the end. Integer and mixed
-    type matmuls keep the generic path.
+    in loop-carried values (registers), added to C at the end. An operand
+    with an identity layout whose rows have a static length that is a
+    multiple of 4 is copied with one aligned 4-element `vector.load` per
+    thread (128-bit `ld.global.v4.b32` for f32), others with 4 scalar loads.
+    With `tensor-cores` (sm_80 and newer), f16 matmuls instead keep f16
+    tiles and each of the 8 warps computes a 16 x 32 sub-tile with 4
+    `nvgpu.mma.sync` m16n8k16 (f16 inputs, f32 accumulators) per k-tile,
+    fragments gathered from the workgroup tiles in the PTX ISA's m16n8k16
+    layout. Integer and mixed type matmuls keep the generic path.
+  }];
+  let options = [
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"false",
+           "f16 matmuls on tensor cores (mma.sync m16n8k16, sm_80+)">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::nvgpu::NVGPUDialect"];
+}
+
+def NVPTXWeightMatMul
+    : Pass<"qopt-nvptx-weight-matmul", "mlir::func::FuncOp"> {
+  let summary = "Weight-only quantized matmuls as warp-per-row GEMV kernels";
+  let description = [{
+    The `linalg.generic` that `--qopt-convert-qopt-to-linalg{
+    weight-matmul-kernel}` makes of a `qopt.weight_matmul` (marked
+    `qopt.weight_matmul = {bits, group_size}`), on buffers, becomes a
+    `gpu.launch`: blocks of 8 warps, one warp per weight row (output channel
+    n), 1 row of x per block when x has one row (decode) or 4 otherwise (an
+    `scf.if` on the row count when it is dynamic). Lanes read the packed
+    codes as 32-bit words (four per 128-bit load when a row's bytes are a
+    multiple of 16) and x as 128-bit vectors, unpack and subtract the zero
+    point in registers, apply the group scale once per word, sum across the
+    warp with xor shuffles and add the total to the output (already the bias
+    or 0). Needs K * storage bits a multiple of 32, group_size a multiple of
+    the codes per word (32 / storage bits), identity layouts; other marked
+    generics are left alone (the generic path).
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def NVPTXMapParallelLoops
