@@ -24,6 +24,8 @@
 
 #include "QuantOpt/Target/CPU/Passes.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -125,6 +127,49 @@ void vectorizeIfPossible(RewriterBase &rewriter, Operation *op,
 constexpr llvm::StringLiteral kMicroTile = "qopt.micro_tile";
 /// Marks the innermost-dimension chunks of other ops with their width.
 constexpr llvm::StringLiteral kVectorChunk = "qopt.vector_chunk";
+
+/// Marks the chunk loops of partial reductions (their multiply-adds fuse).
+constexpr llvm::StringLiteral kPartialReduction = "qopt.partial_reduction";
+
+/// acc + a * b -> vector.fma(a, b, acc) on vectors whose product has no
+/// other use: one instruction and one rounding instead of two. The product
+/// may also be a row of a wider product used only through its rows
+/// (acc + (a * b)[i] -> fma(a[i], b[i], acc)), as the lane-wise reduction of
+/// a chunk's rows produces.
+struct FuseMultiplyAdd : OpRewritePattern<arith::AddFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::AddFOp add,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<VectorType>(add.getType()))
+      return failure();
+    for (unsigned i = 0; i < 2; ++i) {
+      Value acc = add->getOperand(1 - i);
+      if (auto mul = add->getOperand(i).getDefiningOp<arith::MulFOp>()) {
+        if (!mul->hasOneUse())
+          continue;
+        rewriter.replaceOpWithNewOp<vector::FMAOp>(add, mul.getLhs(),
+                                                   mul.getRhs(), acc);
+        return success();
+      }
+      auto row = add->getOperand(i).getDefiningOp<vector::ExtractOp>();
+      if (!row || !row.getDynamicPosition().empty())
+        continue;
+      auto mul = row.getSource().getDefiningOp<arith::MulFOp>();
+      if (!mul || !llvm::all_of(mul->getUsers(), [](Operation *user) {
+            return isa<vector::ExtractOp>(user);
+          }))
+        continue;
+      ArrayRef<int64_t> position = row.getStaticPosition();
+      Value lhs = vector::ExtractOp::create(rewriter, row.getLoc(),
+                                            mul.getLhs(), position);
+      Value rhs = vector::ExtractOp::create(rewriter, row.getLoc(),
+                                            mul.getRhs(), position);
+      rewriter.replaceOpWithNewOp<vector::FMAOp>(add, lhs, rhs, acc);
+      return success();
+    }
+    return failure();
+  }
+};
 
 /// Applies every registered op's canonicalization patterns to `root`.
 void canonicalize(Operation *root) {
@@ -252,6 +297,34 @@ struct CPUTileAndVectorizePass
         outer[d] = 1;
         anyOuter = true;
       }
+    // Vectorize the innermost loop dimension in vector-width chunks.
+    int64_t last = numLoops - 1;
+    int64_t width = vectorWidth;
+    if (!ShapedType::isDynamic(ranges[last]) && ranges[last] < width)
+      width = std::max<int64_t>(ranges[last], 1);
+    // A transpose (an input whose fastest-varying dimension is another
+    // parallel loop dimension d): d is cut in vector-width tiles too, so
+    // that a chunk reads whole input rows and transposes them in registers
+    // instead of gathering one element per row.
+    if (innermostParallel >= 0 && op.getNumReductionLoops() == 0) {
+      for (OpOperand *input : op.getDpsInputOperands()) {
+        AffineMap map = op.getMatchingIndexingMap(input);
+        if (map.getNumResults() == 0)
+          continue;
+        auto fastest = dyn_cast<AffineDimExpr>(map.getResults().back());
+        if (!fastest || fastest.getPosition() == unsigned(last))
+          continue;
+        int64_t d = fastest.getPosition();
+        if (ShapedType::isDynamic(ranges[d]) || ranges[d] == 1)
+          continue;
+        int64_t rows = std::min<int64_t>(vectorWidth, ranges[d]);
+        if (ranges[d] % rows != 0)
+          continue;
+        outer[d] = rows;
+        anyOuter = true;
+        break;
+      }
+    }
     Operation *current = op;
     if (anyOuter) {
       auto tiles = tile(rewriter, cast<TilingInterface>(current), outer,
@@ -260,11 +333,6 @@ struct CPUTileAndVectorizePass
         return;
       current = tiles->tiledAndFusedOps.front();
     }
-    // Vectorize the innermost loop dimension in vector-width chunks.
-    int64_t last = numLoops - 1;
-    int64_t width = vectorWidth;
-    if (!ShapedType::isDynamic(ranges[last]) && ranges[last] < width)
-      width = std::max<int64_t>(ranges[last], 1);
     SmallVector<int64_t> inner(numLoops, 0);
     inner[last] = width;
     // Dimensions tiled to 1 above are static 1 now; others stay whole and
@@ -272,6 +340,14 @@ struct CPUTileAndVectorizePass
     // Fusing the accumulator's fill into chunks of a reduction dimension
     // would re-initialize it in every chunk.
     bool lastIsReduction = iterators[last] == utils::IteratorType::reduction;
+    // A reduction along the innermost dimension longer than one chunk keeps
+    // a vector of partial results across its chunks (one horizontal
+    // reduction after the loop instead of one per chunk).
+    if (lastIsReduction && (ShapedType::isDynamic(ranges[last]) ||
+                            ranges[last] > width)) {
+      if (succeeded(tileReductionChunks(rewriter, current, inner, width)))
+        return;
+    }
     auto innerTiles = tile(rewriter, cast<TilingInterface>(current), inner,
                            scf::SCFTilingOptions::LoopType::ForOp, {},
                            /*fuse=*/!lastIsReduction);
@@ -294,6 +370,55 @@ struct CPUTileAndVectorizePass
     }
   }
 
+  /// Tiles the innermost (reduction) dimension of `op` into `width` chunks
+  /// that accumulate into a tensor of partial results [..., width] (the
+  /// chunk op is parallel along the chunk), carried by the chunk loop and
+  /// merged into the original accumulator after it. Fails, leaving `op`
+  /// untouched, when the reduction is not one combiner op with a neutral
+  /// element.
+  LogicalResult tileReductionChunks(RewriterBase &rewriter, Operation *op,
+                                    ArrayRef<int64_t> sizes, int64_t width) {
+    auto linalgOp = cast<linalg::LinalgOp>(op);
+    if (linalgOp.getNumDpsInits() != 1 || op->getNumResults() != 1)
+      return failure();
+    SmallVector<Operation *> combiners;
+    if (!matchReduction(linalgOp.getRegionOutputArgs(), 0, combiners) ||
+        combiners.size() != 1 || !arith::getNeutralElement(combiners[0]))
+      return failure();
+    unsigned last = linalgOp.getNumLoops() - 1;
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(indexAttrs(rewriter, sizes));
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+    tiling.setReductionTilingStrategy(
+        ReductionTilingStrategy::PartialReductionOuterReduction);
+    tiling.setReductionDims({last});
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> result =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), tiling);
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, result->replacements);
+    auto mark = rewriter.getI64IntegerAttr(width);
+    result->tiledOps.back()->setAttr(kVectorChunk, mark);
+    for (Operation *merge : result->mergeOps)
+      if (isa<linalg::LinalgOp>(merge))
+        merge->setAttr(kVectorChunk, mark);
+    for (LoopLikeOpInterface loop : result->loops) {
+      auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+      if (!forOp)
+        continue;
+      forOp->setAttr(kPartialReduction, rewriter.getUnitAttr());
+      std::optional<int64_t> stepSize = getConstantIntValue(forOp.getStep());
+      if (stepSize && *stepSize > 1) {
+        scf::ForOp partial;
+        (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+        if (partial)
+          partial->setAttr(kPartialReduction, rewriter.getUnitAttr());
+      }
+    }
+    return success();
+  }
+
   /// Vectorizes a chunk marked by tileGeneric: the innermost dimension with
   /// `width` lanes, the others with their (static) extents. Elementwise
   /// chunks may be partial (masked); reductions only full.
@@ -312,11 +437,12 @@ struct CPUTileAndVectorizePass
     }
     if (op.getNumReductionLoops() > 0 && ranges != vector)
       return;
-    // Vectors of more than a few registers spill; keep those scalar.
+    // Vectors of more than a few registers spill; keep those scalar (a
+    // transpose tile, vector-width rows, is the largest chunk).
     int64_t elements = 1;
     for (int64_t v : vector)
       elements *= v;
-    if (elements > 8 * vectorWidth)
+    if (elements > vectorWidth * vectorWidth)
       return;
     vectorizeIfPossible(rewriter, op, vector);
   }
@@ -444,6 +570,25 @@ struct CPUTileAndVectorizePass
                             vector);
     }
 
+    // Reductions over outer dimensions of a vector whose innermost
+    // dimension is parallel (the chunk of a partial reduction: the partial
+    // results run along the chunk) become lane-wise combinations of its
+    // rows; those over the innermost dimension become horizontal reductions
+    // (below).
+    SmallVector<Operation *> innerParallel;
+    func.walk([&](vector::MultiDimReductionOp op) {
+      if (!op.isReducedDim(op.getSourceVectorType().getRank() - 1))
+        innerParallel.push_back(op);
+    });
+    if (!innerParallel.empty()) {
+      RewritePatternSet lanes(&getContext());
+      vector::populateVectorMultiReductionLoweringPatterns(
+          lanes, vector::VectorMultiReductionLowering::InnerParallel);
+      GreedyRewriteConfig config;
+      config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+      (void)applyOpPatternsGreedily(innerParallel, std::move(lanes), config);
+    }
+
     // Lower what vectorization produced to register-level operations.
     RewritePatternSet patterns(&getContext());
     vector::populateVectorContractLoweringPatterns(
@@ -456,6 +601,31 @@ struct CPUTileAndVectorizePass
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
+    // Transposes in registers: shuffles (the 16 x 16 AVX-512 sequence for
+    // full f32 tiles) instead of one element at a time.
+    RewritePatternSet transposes(&getContext());
+    vector::populateVectorTransposeLoweringPatterns(
+        transposes, vectorWidth == 16
+                        ? vector::VectorTransposeLowering::Shuffle16x16
+                        : vector::VectorTransposeLowering::Shuffle1D);
+    if (failed(applyPatternsGreedily(func, std::move(transposes))))
+      return signalPassFailure();
+
+    // The multiply-adds of partial-reduction chunks become FMAs.
+    SmallVector<Operation *> addOps;
+    func.walk([&](scf::ForOp loop) {
+      if (!loop->hasAttr(kPartialReduction))
+        return;
+      loop->removeAttr(kPartialReduction);
+      loop.walk([&](arith::AddFOp add) { addOps.push_back(add); });
+    });
+    if (!addOps.empty()) {
+      RewritePatternSet fma(&getContext());
+      fma.add<FuseMultiplyAdd>(&getContext());
+      GreedyRewriteConfig config;
+      config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+      (void)applyOpPatternsGreedily(addOps, std::move(fma), config);
+    }
 
     // Keep accumulators in registers: hoist the read / write of loop-carried
     // tiles out of the loops that do not change their position (innermost
