@@ -171,6 +171,24 @@ struct FuseMultiplyAdd : OpRewritePattern<arith::AddFOp> {
   }
 };
 
+/// A read of a filled tensor (the partial results of a reduction before its
+/// first chunk) is the fill value: no buffer is needed for it.
+struct ReadOfFill : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto fill = read.getBase().getDefiningOp<linalg::FillOp>();
+    if (!fill || read.getMask() || read.hasOutOfBoundsDim())
+      return failure();
+    Value value = fill.getInputs()[0];
+    if (value.getType() != read.getVectorType().getElementType())
+      return failure();
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(
+        read, read.getVectorType(), value);
+    return success();
+  }
+};
+
 /// Applies every registered op's canonicalization patterns to `root`.
 void canonicalize(Operation *root) {
   MLIRContext *context = root->getContext();
@@ -601,15 +619,25 @@ struct CPUTileAndVectorizePass
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
-    // Transposes in registers: shuffles (the 16 x 16 AVX-512 sequence for
-    // full f32 tiles) instead of one element at a time.
-    RewritePatternSet transposes(&getContext());
-    vector::populateVectorTransposeLoweringPatterns(
-        transposes, vectorWidth == 16
-                        ? vector::VectorTransposeLowering::Shuffle16x16
-                        : vector::VectorTransposeLowering::Shuffle1D);
-    if (failed(applyPatternsGreedily(func, std::move(transposes))))
-      return signalPassFailure();
+    // Transposes of loaded tiles happen in registers: shuffles (the 16 x 16
+    // AVX-512 sequence for full f32 tiles) instead of one element at a
+    // time. (Transposes of broadcasts fold away later; they are left alone.)
+    SmallVector<Operation *> loadedTransposes;
+    func.walk([&](vector::TransposeOp op) {
+      if (op.getVector().getDefiningOp<vector::TransferReadOp>())
+        loadedTransposes.push_back(op);
+    });
+    if (!loadedTransposes.empty()) {
+      RewritePatternSet transposes(&getContext());
+      vector::populateVectorTransposeLoweringPatterns(
+          transposes, vectorWidth == 16
+                          ? vector::VectorTransposeLowering::Shuffle16x16
+                          : vector::VectorTransposeLowering::Shuffle1D);
+      GreedyRewriteConfig config;
+      config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+      (void)applyOpPatternsGreedily(loadedTransposes, std::move(transposes),
+                                    config);
+    }
 
     // The multiply-adds of partial-reduction chunks become FMAs.
     SmallVector<Operation *> addOps;
@@ -631,6 +659,12 @@ struct CPUTileAndVectorizePass
     // tiles out of the loops that do not change their position (innermost
     // loops first).
     func.walk([&](scf::ForOp loop) { hoistLoopInvariantSubsets(rewriter, loop); });
+    // The hoisted partial results of reductions start from their fill
+    // value.
+    RewritePatternSet fills(&getContext());
+    fills.add<ReadOfFill>(&getContext());
+    if (failed(applyPatternsGreedily(func, std::move(fills))))
+      return signalPassFailure();
   }
 };
 
