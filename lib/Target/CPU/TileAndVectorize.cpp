@@ -363,7 +363,7 @@ struct CPUTileAndVectorizePass
     // reduction after the loop instead of one per chunk).
     if (lastIsReduction && (ShapedType::isDynamic(ranges[last]) ||
                             ranges[last] > width)) {
-      if (succeeded(tileReductionChunks(rewriter, current, inner, width)))
+      if (succeeded(tileReductionChunks(rewriter, current)))
         return;
     }
     auto innerTiles = tile(rewriter, cast<TilingInterface>(current), inner,
@@ -388,14 +388,17 @@ struct CPUTileAndVectorizePass
     }
   }
 
-  /// Tiles the innermost (reduction) dimension of `op` into `width` chunks
-  /// that accumulate into a tensor of partial results [..., width] (the
-  /// chunk op is parallel along the chunk), carried by the chunk loop and
-  /// merged into the original accumulator after it. Fails, leaving `op`
-  /// untouched, when the reduction is not one combiner op with a neutral
-  /// element.
-  LogicalResult tileReductionChunks(RewriterBase &rewriter, Operation *op,
-                                    ArrayRef<int64_t> sizes, int64_t width) {
+  /// Tiles the innermost (reduction) dimension of `op` into chunks that
+  /// accumulate into a tensor of partial results, carried by the chunk loop
+  /// and merged into the original accumulator after it (one horizontal
+  /// reduction per op instead of one per chunk). Other reduction dimensions
+  /// with static extents (the codes of a packed byte, say) become partial
+  /// dimensions too, so a chunk is elementwise: each of its registers is
+  /// an accumulator of its own, and the dependency chain through the loop
+  /// is one FMA per chunk. The chunk is 1, 2 or 4 vectors wide, so that a
+  /// chunk holds up to 4 accumulators. Fails, leaving `op` untouched, when
+  /// the reduction is not one combiner op with a neutral element.
+  LogicalResult tileReductionChunks(RewriterBase &rewriter, Operation *op) {
     auto linalgOp = cast<linalg::LinalgOp>(op);
     if (linalgOp.getNumDpsInits() != 1 || op->getNumResults() != 1)
       return failure();
@@ -404,12 +407,39 @@ struct CPUTileAndVectorizePass
         combiners.size() != 1 || !arith::getNeutralElement(combiners[0]))
       return failure();
     unsigned last = linalgOp.getNumLoops() - 1;
+    SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators =
+        linalgOp.getIteratorTypesArray();
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    SmallVector<unsigned> reductionDims;
+    int64_t otherReduced = 1;
+    for (unsigned d = 0; d < last; ++d) {
+      if (iterators[d] != utils::IteratorType::reduction)
+        continue;
+      if (ShapedType::isDynamic(ranges[d])) {
+        reductionDims.clear();
+        otherReduced = 1;
+        break;
+      }
+      reductionDims.push_back(d);
+      sizes[d] = ranges[d];
+      otherReduced *= ranges[d];
+    }
+    if (reductionDims.empty())
+      sizes.assign(ranges.size(), 0);
+    reductionDims.push_back(last);
+    int64_t unroll = std::clamp<int64_t>(4 / otherReduced, 1, 4);
+    while (unroll > 1 && !ShapedType::isDynamic(ranges[last]) &&
+           ranges[last] < 2 * unroll * vectorWidth)
+      unroll /= 2;
+    int64_t width = unroll * vectorWidth;
+    sizes[last] = width;
     scf::SCFTilingOptions tiling;
     tiling.setTileSizes(indexAttrs(rewriter, sizes));
     tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
     tiling.setReductionTilingStrategy(
         ReductionTilingStrategy::PartialReductionOuterReduction);
-    tiling.setReductionDims({last});
+    tiling.setReductionDims(reductionDims);
     rewriter.setInsertionPoint(op);
     FailureOr<scf::SCFTilingResult> result =
         scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), tiling);
