@@ -15,7 +15,11 @@
 //   reductions, transposes): outer parallel dimensions become one-row
 //   `scf.forall` tiles; the innermost dimension is cut into `vector-width`
 //   chunks whose loop is peeled, so full chunks vectorize without masks;
-//   elementwise tails are masked, reduction tails stay scalar.
+//   elementwise tails are masked. Reductions along the innermost dimension
+//   become partial reductions: the chunk loop carries vectors of partial
+//   results (up to 4 accumulator registers, FMAs into them) and one
+//   horizontal reduction follows it. Transposes are tiled in both
+//   dimensions and transposed in registers (vector shuffles).
 // * ops with window maps (convolutions that stayed convolutions, pooling):
 //   parallel tiles over their leading plain dimensions only.
 // Statically small ops get sequential outer loops instead of `scf.forall`.
