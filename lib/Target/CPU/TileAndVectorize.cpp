@@ -15,7 +15,11 @@
 //   reductions, transposes): outer parallel dimensions become one-row
 //   `scf.forall` tiles; the innermost dimension is cut into `vector-width`
 //   chunks whose loop is peeled, so full chunks vectorize without masks;
-//   elementwise tails are masked, reduction tails stay scalar.
+//   elementwise tails are masked. Reductions along the innermost dimension
+//   become partial reductions: the chunk loop carries vectors of partial
+//   results (up to 4 accumulator registers, FMAs into them) and one
+//   horizontal reduction follows it. Transposes are tiled in both
+//   dimensions and transposed in registers (vector shuffles).
 // * ops with window maps (convolutions that stayed convolutions, pooling):
 //   parallel tiles over their leading plain dimensions only.
 // Statically small ops get sequential outer loops instead of `scf.forall`.
@@ -24,6 +28,8 @@
 
 #include "QuantOpt/Target/CPU/Passes.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -125,6 +131,67 @@ void vectorizeIfPossible(RewriterBase &rewriter, Operation *op,
 constexpr llvm::StringLiteral kMicroTile = "qopt.micro_tile";
 /// Marks the innermost-dimension chunks of other ops with their width.
 constexpr llvm::StringLiteral kVectorChunk = "qopt.vector_chunk";
+
+/// Marks the chunk loops of partial reductions (their multiply-adds fuse).
+constexpr llvm::StringLiteral kPartialReduction = "qopt.partial_reduction";
+
+/// acc + a * b -> vector.fma(a, b, acc) on vectors whose product has no
+/// other use: one instruction and one rounding instead of two. The product
+/// may also be a row of a wider product used only through its rows
+/// (acc + (a * b)[i] -> fma(a[i], b[i], acc)), as the lane-wise reduction of
+/// a chunk's rows produces.
+struct FuseMultiplyAdd : OpRewritePattern<arith::AddFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::AddFOp add,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<VectorType>(add.getType()))
+      return failure();
+    for (unsigned i = 0; i < 2; ++i) {
+      Value acc = add->getOperand(1 - i);
+      if (auto mul = add->getOperand(i).getDefiningOp<arith::MulFOp>()) {
+        if (!mul->hasOneUse())
+          continue;
+        rewriter.replaceOpWithNewOp<vector::FMAOp>(add, mul.getLhs(),
+                                                   mul.getRhs(), acc);
+        return success();
+      }
+      auto row = add->getOperand(i).getDefiningOp<vector::ExtractOp>();
+      if (!row || !row.getDynamicPosition().empty())
+        continue;
+      auto mul = row.getSource().getDefiningOp<arith::MulFOp>();
+      if (!mul || !llvm::all_of(mul->getUsers(), [](Operation *user) {
+            return isa<vector::ExtractOp>(user);
+          }))
+        continue;
+      ArrayRef<int64_t> position = row.getStaticPosition();
+      Value lhs = vector::ExtractOp::create(rewriter, row.getLoc(),
+                                            mul.getLhs(), position);
+      Value rhs = vector::ExtractOp::create(rewriter, row.getLoc(),
+                                            mul.getRhs(), position);
+      rewriter.replaceOpWithNewOp<vector::FMAOp>(add, lhs, rhs, acc);
+      return success();
+    }
+    return failure();
+  }
+};
+
+/// A read of a filled tensor (the partial results of a reduction before its
+/// first chunk) is the fill value: no buffer is needed for it.
+struct ReadOfFill : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto fill = read.getBase().getDefiningOp<linalg::FillOp>();
+    if (!fill || read.getMask() || read.hasOutOfBoundsDim())
+      return failure();
+    Value value = fill.getInputs()[0];
+    if (value.getType() != read.getVectorType().getElementType())
+      return failure();
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(
+        read, read.getVectorType(), value);
+    return success();
+  }
+};
 
 /// Applies every registered op's canonicalization patterns to `root`.
 void canonicalize(Operation *root) {
@@ -252,6 +319,34 @@ struct CPUTileAndVectorizePass
         outer[d] = 1;
         anyOuter = true;
       }
+    // Vectorize the innermost loop dimension in vector-width chunks.
+    int64_t last = numLoops - 1;
+    int64_t width = vectorWidth;
+    if (!ShapedType::isDynamic(ranges[last]) && ranges[last] < width)
+      width = std::max<int64_t>(ranges[last], 1);
+    // A transpose (an input whose fastest-varying dimension is another
+    // parallel loop dimension d): d is cut in vector-width tiles too, so
+    // that a chunk reads whole input rows and transposes them in registers
+    // instead of gathering one element per row.
+    if (innermostParallel >= 0 && op.getNumReductionLoops() == 0) {
+      for (OpOperand *input : op.getDpsInputOperands()) {
+        AffineMap map = op.getMatchingIndexingMap(input);
+        if (map.getNumResults() == 0)
+          continue;
+        auto fastest = dyn_cast<AffineDimExpr>(map.getResults().back());
+        if (!fastest || fastest.getPosition() == unsigned(last))
+          continue;
+        int64_t d = fastest.getPosition();
+        if (ShapedType::isDynamic(ranges[d]) || ranges[d] == 1)
+          continue;
+        int64_t rows = std::min<int64_t>(vectorWidth, ranges[d]);
+        if (ranges[d] % rows != 0)
+          continue;
+        outer[d] = rows;
+        anyOuter = true;
+        break;
+      }
+    }
     Operation *current = op;
     if (anyOuter) {
       auto tiles = tile(rewriter, cast<TilingInterface>(current), outer,
@@ -260,11 +355,6 @@ struct CPUTileAndVectorizePass
         return;
       current = tiles->tiledAndFusedOps.front();
     }
-    // Vectorize the innermost loop dimension in vector-width chunks.
-    int64_t last = numLoops - 1;
-    int64_t width = vectorWidth;
-    if (!ShapedType::isDynamic(ranges[last]) && ranges[last] < width)
-      width = std::max<int64_t>(ranges[last], 1);
     SmallVector<int64_t> inner(numLoops, 0);
     inner[last] = width;
     // Dimensions tiled to 1 above are static 1 now; others stay whole and
@@ -272,6 +362,14 @@ struct CPUTileAndVectorizePass
     // Fusing the accumulator's fill into chunks of a reduction dimension
     // would re-initialize it in every chunk.
     bool lastIsReduction = iterators[last] == utils::IteratorType::reduction;
+    // A reduction along the innermost dimension longer than one chunk keeps
+    // a vector of partial results across its chunks (one horizontal
+    // reduction after the loop instead of one per chunk).
+    if (lastIsReduction && (ShapedType::isDynamic(ranges[last]) ||
+                            ranges[last] > width)) {
+      if (succeeded(tileReductionChunks(rewriter, current)))
+        return;
+    }
     auto innerTiles = tile(rewriter, cast<TilingInterface>(current), inner,
                            scf::SCFTilingOptions::LoopType::ForOp, {},
                            /*fuse=*/!lastIsReduction);
@@ -294,6 +392,85 @@ struct CPUTileAndVectorizePass
     }
   }
 
+  /// Tiles the innermost (reduction) dimension of `op` into chunks that
+  /// accumulate into a tensor of partial results, carried by the chunk loop
+  /// and merged into the original accumulator after it (one horizontal
+  /// reduction per op instead of one per chunk). Other reduction dimensions
+  /// with static extents (the codes of a packed byte, say) become partial
+  /// dimensions too, so a chunk is elementwise: each of its registers is
+  /// an accumulator of its own, and the dependency chain through the loop
+  /// is one FMA per chunk. The chunk is 1, 2 or 4 vectors wide, so that a
+  /// chunk holds up to 4 accumulators. Fails, leaving `op` untouched, when
+  /// the reduction is not one combiner op with a neutral element.
+  LogicalResult tileReductionChunks(RewriterBase &rewriter, Operation *op) {
+    auto linalgOp = cast<linalg::LinalgOp>(op);
+    if (linalgOp.getNumDpsInits() != 1 || op->getNumResults() != 1)
+      return failure();
+    SmallVector<Operation *> combiners;
+    if (!matchReduction(linalgOp.getRegionOutputArgs(), 0, combiners) ||
+        combiners.size() != 1 || !arith::getNeutralElement(combiners[0]))
+      return failure();
+    unsigned last = linalgOp.getNumLoops() - 1;
+    SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators =
+        linalgOp.getIteratorTypesArray();
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    SmallVector<unsigned> reductionDims;
+    int64_t otherReduced = 1;
+    for (unsigned d = 0; d < last; ++d) {
+      if (iterators[d] != utils::IteratorType::reduction)
+        continue;
+      if (ShapedType::isDynamic(ranges[d])) {
+        reductionDims.clear();
+        otherReduced = 1;
+        break;
+      }
+      reductionDims.push_back(d);
+      sizes[d] = ranges[d];
+      otherReduced *= ranges[d];
+    }
+    if (reductionDims.empty())
+      sizes.assign(ranges.size(), 0);
+    reductionDims.push_back(last);
+    int64_t unroll = std::clamp<int64_t>(4 / otherReduced, 1, 4);
+    while (unroll > 1 && !ShapedType::isDynamic(ranges[last]) &&
+           ranges[last] < 2 * unroll * vectorWidth)
+      unroll /= 2;
+    int64_t width = unroll * vectorWidth;
+    sizes[last] = width;
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(indexAttrs(rewriter, sizes));
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+    tiling.setReductionTilingStrategy(
+        ReductionTilingStrategy::PartialReductionOuterReduction);
+    tiling.setReductionDims(reductionDims);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> result =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), tiling);
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, result->replacements);
+    auto mark = rewriter.getI64IntegerAttr(width);
+    result->tiledOps.back()->setAttr(kVectorChunk, mark);
+    for (Operation *merge : result->mergeOps)
+      if (isa<linalg::LinalgOp>(merge))
+        merge->setAttr(kVectorChunk, mark);
+    for (LoopLikeOpInterface loop : result->loops) {
+      auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+      if (!forOp)
+        continue;
+      forOp->setAttr(kPartialReduction, rewriter.getUnitAttr());
+      std::optional<int64_t> stepSize = getConstantIntValue(forOp.getStep());
+      if (stepSize && *stepSize > 1) {
+        scf::ForOp partial;
+        (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+        if (partial)
+          partial->setAttr(kPartialReduction, rewriter.getUnitAttr());
+      }
+    }
+    return success();
+  }
+
   /// Vectorizes a chunk marked by tileGeneric: the innermost dimension with
   /// `width` lanes, the others with their (static) extents. Elementwise
   /// chunks may be partial (masked); reductions only full.
@@ -312,11 +489,12 @@ struct CPUTileAndVectorizePass
     }
     if (op.getNumReductionLoops() > 0 && ranges != vector)
       return;
-    // Vectors of more than a few registers spill; keep those scalar.
+    // Vectors of more than a few registers spill; keep those scalar (a
+    // transpose tile, vector-width rows, is the largest chunk).
     int64_t elements = 1;
     for (int64_t v : vector)
       elements *= v;
-    if (elements > 8 * vectorWidth)
+    if (elements > vectorWidth * vectorWidth)
       return;
     vectorizeIfPossible(rewriter, op, vector);
   }
@@ -444,6 +622,25 @@ struct CPUTileAndVectorizePass
                             vector);
     }
 
+    // Reductions over outer dimensions of a vector whose innermost
+    // dimension is parallel (the chunk of a partial reduction: the partial
+    // results run along the chunk) become lane-wise combinations of its
+    // rows; those over the innermost dimension become horizontal reductions
+    // (below).
+    SmallVector<Operation *> innerParallel;
+    func.walk([&](vector::MultiDimReductionOp op) {
+      if (!op.isReducedDim(op.getSourceVectorType().getRank() - 1))
+        innerParallel.push_back(op);
+    });
+    if (!innerParallel.empty()) {
+      RewritePatternSet lanes(&getContext());
+      vector::populateVectorMultiReductionLoweringPatterns(
+          lanes, vector::VectorMultiReductionLowering::InnerParallel);
+      GreedyRewriteConfig config;
+      config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+      (void)applyOpPatternsGreedily(innerParallel, std::move(lanes), config);
+    }
+
     // Lower what vectorization produced to register-level operations.
     RewritePatternSet patterns(&getContext());
     vector::populateVectorContractLoweringPatterns(
@@ -456,11 +653,52 @@ struct CPUTileAndVectorizePass
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
+    // Transposes of loaded tiles happen in registers: shuffles (the 16 x 16
+    // AVX-512 sequence for full f32 tiles) instead of one element at a
+    // time. (Transposes of broadcasts fold away later; they are left alone.)
+    SmallVector<Operation *> loadedTransposes;
+    func.walk([&](vector::TransposeOp op) {
+      if (op.getVector().getDefiningOp<vector::TransferReadOp>())
+        loadedTransposes.push_back(op);
+    });
+    if (!loadedTransposes.empty()) {
+      RewritePatternSet transposes(&getContext());
+      vector::populateVectorTransposeLoweringPatterns(
+          transposes, vectorWidth == 16
+                          ? vector::VectorTransposeLowering::Shuffle16x16
+                          : vector::VectorTransposeLowering::Shuffle1D);
+      GreedyRewriteConfig config;
+      config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+      (void)applyOpPatternsGreedily(loadedTransposes, std::move(transposes),
+                                    config);
+    }
+
+    // The multiply-adds of partial-reduction chunks become FMAs.
+    SmallVector<Operation *> addOps;
+    func.walk([&](scf::ForOp loop) {
+      if (!loop->hasAttr(kPartialReduction))
+        return;
+      loop->removeAttr(kPartialReduction);
+      loop.walk([&](arith::AddFOp add) { addOps.push_back(add); });
+    });
+    if (!addOps.empty()) {
+      RewritePatternSet fma(&getContext());
+      fma.add<FuseMultiplyAdd>(&getContext());
+      GreedyRewriteConfig config;
+      config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+      (void)applyOpPatternsGreedily(addOps, std::move(fma), config);
+    }
 
     // Keep accumulators in registers: hoist the read / write of loop-carried
     // tiles out of the loops that do not change their position (innermost
     // loops first).
     func.walk([&](scf::ForOp loop) { hoistLoopInvariantSubsets(rewriter, loop); });
+    // The hoisted partial results of reductions start from their fill
+    // value.
+    RewritePatternSet fills(&getContext());
+    fills.add<ReadOfFill>(&getContext());
+    if (failed(applyPatternsGreedily(func, std::move(fills))))
+      return signalPassFailure();
   }
 };
 

@@ -3,17 +3,19 @@
 
 // A matmul with static rows: thread tiles of 64x256 with the fill fused,
 // micro-tiles of 12 x 32 whose accumulator lives in registers across the k
-// loop (the transfer_read / write pair is outside it) and becomes broadcast
-// FMAs; each 64-row tile ends in a static 4 x 32 edge, vectorized too.
+// loop (it starts as the fill value, zero, and is written once after it)
+// and becomes broadcast FMAs; each 64-row tile ends in a static 4 x 32
+// edge, vectorized too.
 // CHECK-LABEL: func.func @matmul
+// CHECK-DAG: %[[ZERO4:.*]] = arith.constant dense<0.000000e+00> : vector<4x32xf32>
+// CHECK-DAG: %[[ZERO12:.*]] = arith.constant dense<0.000000e+00> : vector<12x32xf32>
 // CHECK: scf.forall ({{.*}}) = (0, 0) to (128, 3072) step (64, 256)
 // CHECK: scf.for {{.*}} step %c32
 // CHECK: scf.for {{.*}} step %c12
-// CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<12x32xf32>, vector<12x32xf32>
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ACC]]) -> (vector<12x32xf32>)
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO12]]) -> (vector<12x32xf32>)
 // CHECK-COUNT-12: vector.fma {{.*}} : vector<32xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<12x32xf32>, tensor<12x32xf32>
-// CHECK: vector.transfer_read {{.*}} : tensor<4x32xf32>, vector<4x32xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO4]]) -> (vector<4x32xf32>)
 // CHECK-COUNT-4: vector.fma {{.*}} : vector<32xf32>
 // With AVX2 (8 lanes) the micro-tile is 6 x 16; no scf.forall without
 // parallel.
@@ -94,13 +96,21 @@ func.func @elementwise(%x: tensor<?x100xf32>) -> tensor<?x100xf32> {
 // -----
 
 // A row reduction: the accumulator's fill stays outside the chunk loop over
-// the reduced dimension (fusing it would reset the sum in every chunk).
+// the reduced dimension (fusing it would reset the sum in every chunk); the
+// chunk loop carries a vector of partial sums (2 x 16 lanes for 64 columns)
+// that starts at the neutral element, and one horizontal reduction follows
+// it.
 // CHECK-LABEL: func.func @row_sum
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<32xf32>
 // CHECK: scf.forall
 // CHECK: linalg.fill
-// CHECK: scf.for
+// CHECK: %[[SUM:.*]] = scf.for {{.*}} step %c32 iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (vector<32xf32>)
 // CHECK-NOT: linalg.fill
-// CHECK: vector.reduction <add>
+// CHECK: %[[CHUNK:.*]] = vector.transfer_read {{.*}} vector<32xf32>
+// CHECK: %[[NEXT:.*]] = arith.addf %[[CHUNK]], %[[ACC]] : vector<32xf32>
+// CHECK: scf.yield %[[NEXT]]
+// CHECK: vector.reduction <add>, %[[SUM]]
+// CHECK-NOT: vector.reduction
 func.func @row_sum(%x: tensor<1024x64xf32>) -> tensor<1024xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1024xf32>
@@ -151,13 +161,17 @@ func.func @bools(%a: tensor<4x64xi1>, %b: tensor<4x64xi1>) -> tensor<4x64xi1> {
 // -----
 
 // A reduction over a dynamic dimension (softmax over a run-time sequence):
-// the chunk loop is peeled, full 16-lane chunks are vectorized without
-// masks, the tail chunk stays scalar.
+// the chunk loop (4 x 16 lanes of partial maxima) is peeled, full chunks
+// are vectorized without masks, the tail chunk updates the first lanes of
+// the partial maxima under a mask; one horizontal reduction follows.
 // CHECK-LABEL: func.func @dynamic_row_max
+// CHECK: scf.for {{.*}} step %c64 iter_args({{.*}}) -> (vector<64xf32>)
+// CHECK: arith.maxnumf {{.*}} : vector<64xf32>
 // CHECK: scf.for
+// CHECK: vector.create_mask
+// CHECK: arith.maxnumf {{.*}} : vector<64xf32>
 // CHECK: vector.reduction <maxnumf>
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
-// CHECK-SAME: tensor<1x?xf32>
+// CHECK-NOT: linalg.generic
 func.func @dynamic_row_max(%x: tensor<64x?xf32>) -> tensor<64xf32> {
   %init = arith.constant -3.0e38 : f32
   %e = tensor.empty() : tensor<64xf32>
