@@ -14,8 +14,9 @@ using namespace quant_opt;
 using namespace quant_opt::qopt;
 
 std::vector<std::string> qopt::getQuantizePresetNames() {
-  return {"w8a8", "w8a8-smoothquant", "w8a8-dynamic", "w8a16-rtn",
-          "w4a16-rtn"};
+  return {"w8a8",       "w8a8-smoothquant", "w8a8-dynamic", "w8a16-rtn",
+          "w4a16-rtn",  "w3a16-rtn",        "w4a16-rtn-b64", "w4a16-gptq",
+          "w3a16-gptq", "w4a16-awq",        "w3a16-awq",     "llm-int8"};
 }
 
 LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
@@ -34,36 +35,88 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
             "calibration table is written)";
     return failure();
   }
-  bool isStatic = preset == "w8a8" || preset == "w8a8-smoothquant";
-  if (isStatic && options.calibrationData.empty() &&
+  StringRef name = preset;
+  bool isGptq = name.ends_with("-gptq"), isAwq = name.ends_with("-awq");
+  bool isRtn = name.contains("-rtn");
+  int64_t bits = name.starts_with("w8") ? 8 : name.starts_with("w3") ? 3 : 4;
+  // The weight-only grid at each width is the one round-to-nearest does
+  // best with on the bundled byte LM (docs/quantization.md, "Presets"):
+  // symmetric (absmax) at 8 and 4 bits, asymmetric (zero points) at 3 bits.
+  // RTN, GPTQ and AWQ presets of the same width share it, so the methods
+  // are compared on one grid against the strongest RTN baseline.
+  bool symmetricGrid = bits != 3;
+  // Presets whose passes read a calibration table (written first when data
+  // is given).
+  bool needsTable = preset == "w8a8" || preset == "w8a8-smoothquant" ||
+                    isAwq || preset == "llm-int8";
+  if (needsTable && options.calibrationData.empty() &&
       options.calibrationTable.empty()) {
     error = "preset '" + preset.str() +
-            "' quantizes activations with calibrated scales: give "
-            "--calibration-data DIR (with --calibration-table FILE to write) "
-            "or --calibration-table FILE";
+            "' needs calibration statistics: give --calibration-data DIR "
+            "(with --calibration-table FILE to write) or --calibration-table "
+            "FILE";
     return failure();
   }
-  bool weightOnly = preset == "w8a16-rtn" || preset == "w4a16-rtn";
-  if (weightOnly && !options.calibrationData.empty())
+  if (isGptq && options.calibrationData.empty() &&
+      options.calibrationTable.empty()) {
+    error = "preset '" + preset.str() +
+            "' runs the model on calibration samples (sequential GPTQ): give "
+            "--calibration-data DIR (or --calibration-table FILE written by "
+            "--qopt-calibrate=\"xtx=true\" for the non-sequential variant)";
+    return failure();
+  }
+  if (isRtn && !options.calibrationData.empty())
     llvm::errs() << "note: preset '" << preset
                  << "' quantizes weights only; --calibration-data is not "
                     "used\n";
-  if (!weightOnly && !options.calibrationData.empty()) {
-    CalibrateOptions calibrate;
-    calibrate.data = options.calibrationData;
-    calibrate.table = options.calibrationTable;
-    calibrate.samples = options.calibrationSamples;
-    // The report's per-layer output SQNR needs activation rows.
-    if (!options.reportFile.empty())
-      calibrate.reservoirRows = 256;
-    pm.addPass(createCalibrate(calibrate));
+  bool calibrate = !options.calibrationData.empty() && !isRtn && !isGptq;
+  if (calibrate) {
+    CalibrateOptions calibrateOptions;
+    calibrateOptions.data = options.calibrationData;
+    calibrateOptions.table = options.calibrationTable;
+    calibrateOptions.samples = options.calibrationSamples;
+    // AWQ searches on activation rows; the report's per-layer output SQNR
+    // needs them too.
+    if (isAwq)
+      calibrateOptions.reservoirRows = 1024;
+    else if (!options.reportFile.empty())
+      calibrateOptions.reservoirRows = 256;
+    pm.addPass(createCalibrate(calibrateOptions));
   }
-  if (weightOnly) {
+  if (isRtn) {
     RTNOptions rtn;
-    rtn.symmetric = true;
-    rtn.bits = preset == "w8a16-rtn" ? 8 : 4;
-    rtn.groupSize = preset == "w8a16-rtn" ? 0 : 128;
+    rtn.bits = bits;
+    // 8 bits: per channel; 4 / 3 bits: groups of 128 on the grid GPTQ and
+    // AWQ use at the same bits; -b64: int4 absmax blocks of 64 (the grid NF4
+    // is compared with).
+    rtn.symmetric = symmetricGrid;
+    rtn.groupSize = bits == 8 ? 0 : name.ends_with("-b64") ? 64 : 128;
     pm.addPass(createRTN(rtn));
+  } else if (isGptq) {
+    GPTQOptions gptq;
+    gptq.bits = bits;
+    gptq.groupSize = 128;
+    gptq.actOrder = true;
+    gptq.symmetric = symmetricGrid;
+    gptq.sequential = !options.calibrationData.empty();
+    gptq.calibrationData = options.calibrationData;
+    gptq.calibrationTable =
+        options.calibrationData.empty() ? options.calibrationTable : "";
+    gptq.samples = options.calibrationSamples;
+    pm.addPass(createGPTQ(gptq));
+  } else if (isAwq) {
+    AWQOptions awq;
+    awq.bits = bits;
+    awq.groupSize = 128;
+    awq.symmetric = symmetricGrid;
+    awq.calibrationTable = options.calibrationTable;
+    pm.addPass(createAWQ(awq));
+  } else if (preset == "llm-int8") {
+    LLMInt8Options llm;
+    llm.threshold = 6.0;
+    llm.mode = "static";
+    llm.calibrationTable = options.calibrationTable;
+    pm.addPass(createLLMInt8(llm));
   } else {
     if (preset == "w8a8-smoothquant") {
       SmoothQuantOptions smooth;
@@ -71,9 +124,10 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
       smooth.calibrationTable = options.calibrationTable;
       pm.addPass(createSmoothQuant(smooth));
     }
+    bool isStatic = preset != "w8a8-dynamic";
     W8A8Options w8a8;
-    w8a8.mode = preset == "w8a8-dynamic" ? "dynamic" : "static";
-    w8a8.granularity = preset == "w8a8-dynamic" ? "per-token" : "per-tensor";
+    w8a8.mode = isStatic ? "static" : "dynamic";
+    w8a8.granularity = isStatic ? "per-tensor" : "per-token";
     w8a8.method = "minmax";
     // Dynamic presets read a table only for the report's output SQNR.
     if (isStatic || !options.calibrationData.empty())
