@@ -182,11 +182,14 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                   Value zeroPoint = zeroPointOf(b, l, args, 3);
                   code = arith::SubFOp::create(b, l, code, zeroPoint);
                 }
-                Value g = arith::DivUIOp::create(
-                    b, l, linalg::IndexOp::create(b, l, 2),
-                    arith::ConstantIndexOp::create(b, l, gs));
-                Value scaleValue = scaleOf(
-                    b, l, args[2], linalg::IndexOp::create(b, l, 1), g);
+                Value scaleValue = args[2];
+                if (dqScales) {
+                  Value g = arith::DivUIOp::create(
+                      b, l, linalg::IndexOp::create(b, l, 2),
+                      arith::ConstantIndexOp::create(b, l, gs));
+                  scaleValue = scaleOf(b, l, args[2],
+                                       linalg::IndexOp::create(b, l, 1), g);
+                }
                 Value v = arith::MulFOp::create(b, l, code, scaleValue);
                 Value acc = arith::AddFOp::create(
                     b, l, args.back(), arith::MulFOp::create(b, l, args[0], v));
@@ -265,8 +268,10 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                 {par, par, red},
                 [&](OpBuilder &b, Location l, ValueRange args) {
                   Value scaleValue =
-                      scaleOf(b, l, args[1], linalg::IndexOp::create(b, l, 1),
-                              linalg::IndexOp::create(b, l, 2));
+                      dqScales ? scaleOf(b, l, args[1],
+                                         linalg::IndexOp::create(b, l, 1),
+                                         linalg::IndexOp::create(b, l, 2))
+                               : args[1];
                   Value acc = arith::AddFOp::create(
                       b, l, args[2], arith::MulFOp::create(b, l, scaleValue, args[0]));
                   linalg::YieldOp::create(b, l, ValueRange{acc});

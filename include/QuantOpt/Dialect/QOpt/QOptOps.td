@@ -239,11 +239,13 @@ def QOpt_WeightMatMulOp : QOpt_Op<"weight_matmul",
   }];
   let builders = [
     // The affine form (no code book, f32 scales), as before NF4.
-    OpBuilder<(ins "Type":$y, "Value":$x, "Value":$w, "Value":$scale,
-                   "Value":$zero_point, "Value":$bias, "IntegerAttr":$bits,
-                   "IntegerAttr":$group_size), [{
-      build($_builder, $_state, y, x, w, scale, zero_point, Value(), Value(),
-            bias, bits, group_size, DenseF32ArrayAttr());
+    OpBuilder<(ins "::mlir::Type":$y, "::mlir::Value":$x, "::mlir::Value":$w,
+                   "::mlir::Value":$scale, "::mlir::Value":$zero_point,
+                   "::mlir::Value":$bias, "::mlir::IntegerAttr":$bits,
+                   "::mlir::IntegerAttr":$group_size), [{
+      build($_builder, $_state, y, x, w, scale, zero_point, ::mlir::Value(),
+            ::mlir::Value(), bias, bits, group_size,
+            ::mlir::DenseF32ArrayAttr());
     }]>
   ];
   let extraClassDeclaration = [{
@@ -256,8 +258,8 @@ def QOpt_WeightMatMulOp : QOpt_Op<"weight_matmul",
     /// True when the scales are double-quantized (i8 codes + scale_scale +
     /// scale_offset).
     bool hasDoubleQuantScales() {
-      return cast<ShapedType>(getScale().getType()).getElementType()
-          .isInteger(8);
+      return ::mlir::cast<::mlir::ShapedType>(getScale().getType())
+          .getElementType().isInteger(8);
     }
     /// Scale constants per double-quantization block.
     static constexpr int64_t kScaleBlock = 256;
