@@ -78,7 +78,7 @@ std::array<double, 16> qopt::quant::nf4LevelsFromNormalQuantiles() {
   // Negative side: -Phi^-1(linspace(offset, 0.5, 8))[:-1], 7 values.
   for (int i = 0; i < 7; ++i) {
     double p = offset + (0.5 - offset) * i / 7.0;
-    v[6 - i] = -normalQuantile(p);
+    v[i] = -normalQuantile(p);
   }
   v[7] = 0.0;
   // Positive side: Phi^-1(linspace(offset, 0.5, 9))[:-1], 8 values.

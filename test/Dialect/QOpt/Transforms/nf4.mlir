@@ -13,15 +13,15 @@
 // CHECK-LABEL: func.func @matmul
 // CHECK-DAG: %[[W:.*]] = onnx.Constant dense<{{\[}}[192, 249], [119, 15]]> : tensor<2x2xui8>
 // CHECK-DAG: %[[S:.*]] = onnx.Constant dense<{{\[}}[2.000000e+00, 6.000000e-01], [0.000000e+00, 5.000000e-01]]> : tensor<2x2xf32>
-// CHECK: qopt.weight_matmul %arg0, %[[W]], %[[S]] {bits = 4 : i64, codebook = array<f32: -1.000000e+00, -0.69619280{{[0-9]*}}, {{.*}}, 0.72295683{{[0-9]*}}, 1.000000e+00>, group_size = 2 : i64, qopt.bits = 4 : i64, qopt.bits_per_param = 2.000000e+01 : f64, qopt.block_size = 2 : i64, qopt.scheme = "nf4", qopt.weight_sqnr_db = {{.*}}} : tensor<3x4xf32>, tensor<2x2xui8>, tensor<2x2xf32> -> tensor<3x2xf32>
+// CHECK: qopt.weight_matmul %arg0, %[[W]], %[[S]] {bits = 4 : i64, codebook = array<f32: -1.000000e+00, -0.6961928{{[0-9]*}}, {{.*}}, 0.72295683{{[0-9]*}}, 1.000000e+00>, group_size = 2 : i64, qopt.bits = 4 : i64, qopt.bits_per_param = 2.000000e+01 : f64, qopt.block_size = 2 : i64, qopt.scheme = "nf4", qopt.weight_sqnr_db = {{.*}}} : tensor<3x4xf32>, tensor<2x2xui8>, tensor<2x2xf32> -> tensor<3x2xf32>
 // CHECK-NOT: onnx.MatMul
 // Double quantization: absmax [2, 0.6, 0, 0.5] - mean 0.775, one block:
 // scale 1.225 / 127, codes [127, -18, -80, -29].
 // DQ-LABEL: func.func @matmul
 // DQ-DAG: %[[W:.*]] = onnx.Constant dense<{{\[}}[192, 249], [119, 15]]> : tensor<2x2xui8>
 // DQ-DAG: %[[SQ:.*]] = onnx.Constant dense<{{\[}}[127, -18], [-80, -29]]> : tensor<2x2xi8>
-// DQ-DAG: %[[SS:.*]] = onnx.Constant dense<0.0096456{{[0-9]*}}> : tensor<1xf32>
-// DQ-DAG: %[[SO:.*]] = onnx.Constant dense<7.750000e-01> : tensor<f32>
+// DQ-DAG: %[[SS:.*]] = onnx.Constant dense<9.64567{{[0-9]*}}e-03> : tensor<1xf32>
+// DQ-DAG: %[[SO:.*]] = onnx.Constant dense<0.77499{{[0-9]*}}> : tensor<f32>
 // DQ: qopt.weight_matmul %arg0, %[[W]], %[[SQ]] scale_scale %[[SS]] scale_offset %[[SO]] {bits = 4 : i64, codebook = {{.*}}, qopt.scheme = "nf4-dq"{{.*}}} : tensor<3x4xf32>, tensor<2x2xui8>, tensor<2x2xi8>, tensor<1xf32>, tensor<f32> -> tensor<3x2xf32>
 // (Default block 64 > K = 4: one block of 4 per row, 4 + 32 / 4 bits.)
 // REPORT: quantization report: 1 MatMul/Gemm/Conv layers, 1 quantized, 0 left in float
