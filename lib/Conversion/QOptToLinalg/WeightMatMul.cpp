@@ -20,6 +20,15 @@
 // one generic over (r, n, k) that reads the packed byte and its group
 // through floordiv maps: correct, but scalar.
 //
+// With a code book (NF4) the weight is book[code] * scale: the code indexes
+// a 16-entry f32 constant tensor (tensor.extract inside the same bodies; the
+// vectorizer turns it into a gather) and there is no zero point.
+// Double-quantized scales (i8 codes, scale_scale, scale_offset) are read as
+// bytes and dequantized where they are used: in the GEMV's per-group
+// epilogue (scale = code * scale_scale[(n * G + g) / 256] + offset), in the
+// scalar path's body, and for the blocked path into one [block, G] f32 tile
+// per block of weight rows; the f32 scales of the whole weight never exist.
+//
 //===----------------------------------------------------------------------===//
 
 #include "ContractionUtils.h"
@@ -36,9 +45,9 @@ using namespace quant_opt;
 using namespace quant_opt::lowering;
 
 /// The code at position `pos` (an index value, or null for 8-bit codes) of
-/// packed byte `byte`, as f32.
-static Value unpackCode(OpBuilder &b, Location loc, Value byte, Value pos,
-                        int64_t storageBits, int64_t bits) {
+/// packed byte `byte`, as an i8.
+static Value unpackCodeBits(OpBuilder &b, Location loc, Value byte, Value pos,
+                            int64_t storageBits, int64_t bits) {
   Type i8 = b.getI8Type();
   Value code = byte;
   if (storageBits < 8) {
@@ -50,7 +59,19 @@ static Value unpackCode(OpBuilder &b, Location loc, Value byte, Value pos,
   if (bits < 8)
     code = arith::AndIOp::create(
         b, loc, code, arith::ConstantIntOp::create(b, loc, i8, (1 << bits) - 1));
-  return arith::UIToFPOp::create(b, loc, b.getF32Type(), code);
+  return code;
+}
+
+/// The code at position `pos` of packed byte `byte`, as f32: the code
+/// itself, or its entry in `codebook` (a 16 x f32 tensor) when there is one.
+static Value unpackCode(OpBuilder &b, Location loc, Value byte, Value pos,
+                        int64_t storageBits, int64_t bits,
+                        Value codebook = Value()) {
+  Value code = unpackCodeBits(b, loc, byte, pos, storageBits, bits);
+  if (!codebook)
+    return arith::UIToFPOp::create(b, loc, b.getF32Type(), code);
+  Value index = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), code);
+  return tensor::ExtractOp::create(b, loc, codebook, ValueRange{index});
 }
 
 namespace {
@@ -77,6 +98,39 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
     Value x = collapseToRows(rewriter, loc, adaptor.getX());
     Value w = adaptor.getW(), scale = adaptor.getScale();
     Value zp = op.getZeroPoint() ? adaptor.getZeroPoint() : Value();
+    // Code book (NF4): a constant 16 x f32 tensor the codes index.
+    Value book;
+    if (std::optional<ArrayRef<float>> values = op.getCodebook())
+      book = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(RankedTensorType::get({16}, f32), *values));
+    // Double-quantized scales: i8 codes, per-256 scales and an offset.
+    bool dqScales = op.hasDoubleQuantScales();
+    Value scaleScale = dqScales ? adaptor.getScaleScale() : Value();
+    Value scaleOffset = dqScales ? adaptor.getScaleOffset() : Value();
+    Type scaleElt = dqScales ? (Type)rewriter.getI8Type() : f32;
+    // The f32 scale of weight row `nIndex`, group `gIndex` (index values)
+    // from the scale operand's element `element`.
+    auto scaleOf = [&](OpBuilder &b, Location l, Value element, Value nIndex,
+                       Value gIndex) -> Value {
+      if (!dqScales)
+        return element;
+      Value flat = arith::AddIOp::create(
+          b, l,
+          arith::MulIOp::create(b, l, nIndex,
+                                arith::ConstantIndexOp::create(b, l, groups)),
+          gIndex);
+      Value blockIndex = arith::DivUIOp::create(
+          b, l, flat,
+          arith::ConstantIndexOp::create(b, l,
+                                         qopt::WeightMatMulOp::kScaleBlock));
+      Value blockScale =
+          tensor::ExtractOp::create(b, l, scaleScale, ValueRange{blockIndex});
+      Value offset = tensor::ExtractOp::create(b, l, scaleOffset, ValueRange{});
+      Value code = arith::SIToFPOp::create(b, l, f32, element);
+      return arith::AddFOp::create(
+          b, l, arith::MulFOp::create(b, l, code, blockScale), offset);
+    };
     auto wt = cast<RankedTensorType>(w.getType());
     int64_t n = wt.getDimSize(0);
     OpFoldResult rows = dimOf(rewriter, loc, x, 0);
@@ -126,10 +180,20 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                   pos = arith::RemUIOp::create(
                       b, l, k, arith::ConstantIndexOp::create(b, l, perByte));
                 }
-                Value code = unpackCode(b, l, args[1], pos, s, bits);
-                Value zeroPoint = zeroPointOf(b, l, args, 3);
-                Value v = arith::MulFOp::create(
-                    b, l, arith::SubFOp::create(b, l, code, zeroPoint), args[2]);
+                Value code = unpackCode(b, l, args[1], pos, s, bits, book);
+                if (!book) {
+                  Value zeroPoint = zeroPointOf(b, l, args, 3);
+                  code = arith::SubFOp::create(b, l, code, zeroPoint);
+                }
+                Value scaleValue = args[2];
+                if (dqScales) {
+                  Value g = arith::DivUIOp::create(
+                      b, l, linalg::IndexOp::create(b, l, 2),
+                      arith::ConstantIndexOp::create(b, l, gs));
+                  scaleValue = scaleOf(b, l, args[2],
+                                       linalg::IndexOp::create(b, l, 1), g);
+                }
+                Value v = arith::MulFOp::create(b, l, code, scaleValue);
                 Value acc = arith::AddFOp::create(
                     b, l, args.back(), arith::MulFOp::create(b, l, args[0], v));
                 linalg::YieldOp::create(b, l, ValueRange{acc});
@@ -195,9 +259,11 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                   Value pos = s < 8 ? (Value)linalg::IndexOp::create(b, l, 3)
                                     : Value();
                   // (Separate statements: a fixed order of the created ops.)
-                  Value code = unpackCode(b, l, args[1], pos, s, bits);
-                  Value zeroPoint = zeroPointOf(b, l, args, 2);
-                  code = arith::SubFOp::create(b, l, code, zeroPoint);
+                  Value code = unpackCode(b, l, args[1], pos, s, bits, book);
+                  if (!book) {
+                    Value zeroPoint = zeroPointOf(b, l, args, 2);
+                    code = arith::SubFOp::create(b, l, code, zeroPoint);
+                  }
                   Value acc = arith::AddFOp::create(
                       b, l, args.back(), arith::MulFOp::create(b, l, args[0], code));
                   linalg::YieldOp::create(b, l, ValueRange{acc});
@@ -211,8 +277,13 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                  AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
                 {par, par, red},
                 [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value scaleValue =
+                      dqScales ? scaleOf(b, l, args[1],
+                                         linalg::IndexOp::create(b, l, 1),
+                                         linalg::IndexOp::create(b, l, 2))
+                               : args[1];
                   Value acc = arith::AddFOp::create(
-                      b, l, args[2], arith::MulFOp::create(b, l, args[1], args[0]));
+                      b, l, args[2], arith::MulFOp::create(b, l, scaleValue, args[0]));
                   linalg::YieldOp::create(b, l, ValueRange{acc});
                 })
                 .getResult(0);
@@ -250,9 +321,22 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                     .getResult();
               };
               Type i8 = b.getI8Type();
+              Value blockScale = slice(scale, {block, groups}, scaleElt);
+              if (dqScales) {
+                // This block's scales dequantized: [block, G] f32.
+                auto scaleTileType = RankedTensorType::get({block, groups}, f32);
+                blockScale = buildGeneric(
+                    b, l, scaleTileType, {}, blockScale,
+                    {AffineMap::getMultiDimIdentityMap(2, ctx)},
+                    [&](OpBuilder &nb, Location nl, ValueRange args) {
+                      Value row = arith::AddIOp::create(
+                          nb, nl, iv, linalg::IndexOp::create(nb, nl, 0));
+                      return scaleOf(nb, nl, args[0], row,
+                                     linalg::IndexOp::create(nb, nl, 1));
+                    });
+              }
               SmallVector<Value> inputs = {
-                  slice(w3, {block, groups, bytesPerGroup}, i8),
-                  slice(scale, {block, groups}, f32)};
+                  slice(w3, {block, groups, bytesPerGroup}, i8), blockScale};
               AffineMap ng = AffineMap::get(4, 0, {d(0), d(1)}, ctx);
               SmallVector<AffineMap> maps = {
                   AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx), ng};
@@ -267,9 +351,11 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                   [&](OpBuilder &nb, Location nl, ValueRange args) {
                     Value pos = s < 8 ? (Value)linalg::IndexOp::create(nb, nl, 2)
                                       : Value();
-                    Value code = unpackCode(nb, nl, args[0], pos, s, bits);
-                    Value zeroPoint = zeroPointOf(nb, nl, args, 2);
-                    Value v = arith::SubFOp::create(nb, nl, code, zeroPoint);
+                    Value v = unpackCode(nb, nl, args[0], pos, s, bits, book);
+                    if (!book) {
+                      Value zeroPoint = zeroPointOf(nb, nl, args, 2);
+                      v = arith::SubFOp::create(nb, nl, v, zeroPoint);
+                    }
                     return (Value)arith::MulFOp::create(nb, nl, v, args[1]);
                   });
               // [K, block]: the standard matmul operand layout, whose

@@ -409,3 +409,50 @@ LogicalResult MatMulNBitsOp::inferResultTypes(SmallVectorImpl<Type> &inferred) {
   inferred.push_back(RankedTensorType::get(result, elementType));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// MatMulBnb4 (com.microsoft)
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulBnb4Op::inferResultTypes(SmallVectorImpl<Type> &inferred) {
+  int64_t k = getK(), n = getN(), blockSize = getBlockSize();
+  if (k < 1 || n < 1)
+    return emitOpError("attributes 'K' and 'N' must be positive");
+  if (!llvm::is_contained({16, 32, 64, 128, 256}, blockSize))
+    return emitOpError("attribute 'block_size' has invalid value ")
+           << blockSize << " (expected 16, 32, 64, 128 or 256)";
+  if (getQuantType() != 0 && getQuantType() != 1)
+    return emitOpError("attribute 'quant_type' has invalid value ")
+           << getQuantType() << " (expected 0 (FP4) or 1 (NF4))";
+  if (getTransB() != 1)
+    return emitOpError("only transB = 1 is supported");
+  Type elementType = elementTypeOf(getA());
+  if (failed(checkSameElementType(*this, getA(), "A", getAbsmax(), "absmax")))
+    return failure();
+  int64_t numel;
+  if (llvm::MulOverflow(n, k, numel))
+    return emitOpError("attributes 'N' and 'K' are too large");
+  if (auto bs = shapeOf(getB()))
+    if (!shapesCompatible(*bs, {(numel + 1) / 2}))
+      return emitOpError("'B' must have shape [ceil(N * K / 2)] = [")
+             << (numel + 1) / 2 << "]";
+  if (auto ms = shapeOf(getAbsmax()))
+    if (!shapesCompatible(*ms, {(numel + blockSize - 1) / blockSize}))
+      return emitOpError("'absmax' must have shape [ceil(N * K / "
+                         "block_size)] = [")
+             << (numel + blockSize - 1) / blockSize << "]";
+  auto as = shapeOf(getA());
+  if (!as) {
+    inferred.push_back(UnrankedTensorType::get(elementType));
+    return success();
+  }
+  if (as->empty())
+    return emitOpError("'A' must have rank >= 1");
+  if (as->back() != kDyn && as->back() != k)
+    return emitOpError("last dimension of 'A' is ")
+           << as->back() << ", expected K = " << k;
+  SmallVector<int64_t> result = *as;
+  result.back() = n;
+  inferred.push_back(RankedTensorType::get(result, elementType));
+  return success();
+}

@@ -450,6 +450,39 @@ LogicalResult WeightMatMulOp::verify() {
     return emitOpError("scale must be [N, G] = ")
            << shapeString(paramShape) << ", got "
            << shapeString(scale.getShape());
+  if (std::optional<ArrayRef<float>> book = getCodebook()) {
+    if (bits != 4)
+      return emitOpError("a codebook needs bits = 4, got ") << bits;
+    if (book->size() != 16)
+      return emitOpError("codebook must have 16 values, got ")
+             << book->size();
+    if (getZeroPoint())
+      return emitOpError("zero_point and codebook are exclusive (a code book "
+                         "has no zero point)");
+  }
+  bool dqScales = scale.getElementType().isInteger(8);
+  if (dqScales) {
+    if (!getCodebook())
+      return emitOpError("i8 (double-quantized) scales need a codebook");
+    if (!getScaleScale() || !getScaleOffset())
+      return emitOpError(
+          "i8 (double-quantized) scales need scale_scale and scale_offset");
+    auto ss = ranked(getScaleScale()), so = ranked(getScaleOffset());
+    if (!ss || !so)
+      return emitOpError("operands and result must be ranked tensors");
+    if (!ShapedType::isDynamic(n)) {
+      int64_t blocks = (n * groups + kScaleBlock - 1) / kScaleBlock;
+      if (ss.getRank() != 1 || sizesDiffer(ss.getDimSize(0), blocks))
+        return emitOpError("scale_scale must be [ceil(N * G / 256)] = [")
+               << blocks << "], got " << shapeString(ss.getShape());
+    }
+    if (so.getRank() != 0)
+      return emitOpError("scale_offset must be a scalar (rank 0), got ")
+             << shapeString(so.getShape());
+  } else if (getScaleScale() || getScaleOffset()) {
+    return emitOpError("scale_scale / scale_offset need i8 (double-quantized) "
+                       "scales");
+  }
   if (zp) {
     if (!shapesCompatible(zp.getShape(), paramShape))
       return emitOpError("zero_point must be [N, G] = ")

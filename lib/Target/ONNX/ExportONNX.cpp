@@ -214,7 +214,9 @@ int64_t minimumOpset(Operation *op, DictionaryAttr defaults) {
       .Default(13);
 }
 
-bool isMicrosoftOp(StringRef opType) { return opType == "MatMulNBits"; }
+bool isMicrosoftOp(StringRef opType) {
+  return opType == "MatMulNBits" || opType == "MatMulBnb4";
+}
 
 /// Ops whose results after the first are optional outputs in ONNX (the
 /// dialect always has all of them).

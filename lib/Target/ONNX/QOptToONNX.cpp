@@ -18,6 +18,11 @@
 //    MatMulNBits (B [N, G, block/2], scales [N*G], zero points 2 per byte);
 //    otherwise the codes unpacked (uint4 for 4 bits, uint8 for 2 / 3 / 8)
 //    -> block-wise DequantizeLinear (opset 21) + Transpose + MatMul (+ Add);
+//  - qopt.weight_matmul with the NF4 code book -> com.microsoft MatMulBnb4
+//    (quant_type 1, codes repacked high nibble first as bitsandbytes, absmax
+//    [N*G] f32: double-quantized scales dequantized to f32 here) + Add of
+//    the bias; other code books and blocks MatMulBnb4 does not take are
+//    errors;
 //  - qopt.probe -> its operand;
 //  - arith.constant -> onnx.Constant.
 //
@@ -37,6 +42,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cstring>
 
 using namespace mlir;
 namespace onnx = quant_opt::onnx;
@@ -114,6 +121,33 @@ FailureOr<std::vector<uint8_t>> constantBytes(Value v) {
     return failure();
   for (const APInt &x : dense.getValues<APInt>())
     out.push_back(static_cast<uint8_t>(x.getZExtValue()));
+  return out;
+}
+
+/// The values of an f32 constant (onnx.Constant, dense or dense_resource).
+FailureOr<std::vector<float>> constantFloats(Value v) {
+  auto constant = v.getDefiningOp<onnx::ConstantOp>();
+  if (!constant)
+    return failure();
+  auto value = dyn_cast<ElementsAttr>(constant->getAttr("value"));
+  if (!value || !value.getElementType().isF32())
+    return failure();
+  std::vector<float> out;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob ||
+        blob->getData().size() != size_t(value.getNumElements()) * sizeof(float))
+      return failure();
+    ArrayRef<char> data = blob->getData();
+    out.resize(value.getNumElements());
+    std::memcpy(out.data(), data.data(), data.size());
+    return out;
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (!dense)
+    return failure();
+  for (float x : dense.getValues<float>())
+    out.push_back(x);
   return out;
 }
 
@@ -331,6 +365,73 @@ LogicalResult rewriteWeightMatMul(qopt::WeightMatMulOp op) {
   Type ui8 = IntegerType::get(r.b.getContext(), 8, IntegerType::Unsigned);
   Type ui4 = IntegerType::get(r.b.getContext(), 4, IntegerType::Unsigned);
   Type yType = op.getY().getType();
+
+  if (std::optional<ArrayRef<float>> book = op.getCodebook()) {
+    // MatMulBnb4 (NF4): B [ceil(N*K/2)] over the flattened [N, K] weight,
+    // the first code of a byte in the HIGH nibble (bitsandbytes); absmax
+    // [ceil(N*K/block)] f32 over the same flat order, so blocks must not
+    // straddle rows (block divides K); ONNX Runtime 1.20.1 takes blocks of
+    // 16 to 256 only. No bias input: Add.
+    static const float nf4[16] = {
+        -1.0f, -0.6961928009986877f, -0.5250730514526367f,
+        -0.39491748809814453f, -0.28444138169288635f, -0.18477343022823334f,
+        -0.09105003625154495f, 0.0f, 0.07958029955625534f,
+        0.16093020141124725f, 0.24611230194568634f, 0.33791524171829224f,
+        0.44070982933044434f, 0.5626170039176941f, 0.7229568362236023f, 1.0f};
+    if (!llvm::equal(*book, ArrayRef<float>(nf4)))
+      return op.emitError()
+             << "ONNX export: '" << op->getName()
+             << "' with a code book other than NF4 has no ONNX form";
+    if (!llvm::is_contained({16, 32, 64, 128, 256}, block) || k % block != 0)
+      return op.emitError()
+             << "ONNX export: '" << op->getName() << "': NF4 with block "
+             << block << " and K = " << k
+             << " has no ONNX form ONNX Runtime 1.20.1 runs (MatMulBnb4 "
+                "takes blocks of 16, 32, 64, 128 or 256 that divide K)";
+    std::vector<uint8_t> packed((n * k + 1) / 2, 0);
+    for (int64_t row = 0; row < n; ++row)
+      for (int64_t col = 0; col < k; ++col) {
+        int64_t flat = row * k + col;
+        packed[flat / 2] |= code(row, col) << (flat % 2 ? 0 : 4);
+      }
+    Value bConst = r.constant(DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(packed.size())}, ui8),
+        ArrayRef<uint8_t>(packed.data(), packed.size())));
+    auto absmaxType = RankedTensorType::get({n * groups}, r.b.getF32Type());
+    Value absmax;
+    if (op.hasDoubleQuantScales()) {
+      // Double-quantized scales dequantized to f32 (MatMulBnb4 reads f32
+      // absmax): code * scale_scale[i / 256] + scale_offset.
+      auto codes = constantBytes(op.getScale());
+      auto blockScales = constantFloats(op.getScaleScale());
+      auto offset = constantFloats(op.getScaleOffset());
+      if (failed(codes) || failed(blockScales) || failed(offset) ||
+          offset->size() != 1 || int64_t(codes->size()) != n * groups)
+        return op.emitError()
+               << "ONNX export: '" << op->getName()
+               << "' needs constant double-quantized scales";
+      std::vector<float> values(n * groups);
+      for (int64_t i = 0; i < n * groups; ++i)
+        values[i] = float(int8_t((*codes)[i])) *
+                        (*blockScales)[i / qopt::WeightMatMulOp::kScaleBlock] +
+                    (*offset)[0];
+      absmax = r.constant(DenseElementsAttr::get(
+          absmaxType, ArrayRef<float>(values.data(), values.size())));
+    } else {
+      absmax = r.op("Reshape", {op.getScale(), r.i64s({n * groups})},
+                    absmaxType);
+    }
+    Operation *bnb = r.make("MatMulBnb4", {op.getX(), bConst, absmax}, yType,
+                            {r.attr("K", k), r.attr("N", n),
+                             r.attr("block_size", block),
+                             r.attr("quant_type", 1)});
+    Value y = bnb->getResult(0);
+    if (op.getBias())
+      y = r.op("Add", {y, op.getBias()}, yType);
+    op.getY().replaceAllUsesWith(y);
+    op.erase();
+    return success();
+  }
 
   bool nbits = bits == 4 && block >= 16 && llvm::isPowerOf2_64(block);
   if (nbits) {

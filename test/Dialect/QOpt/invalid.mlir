@@ -439,3 +439,67 @@ func.func @probe_stats(%x: tensor<4xf32>) {
   %0 = qopt.probe %x "t" stats ["minmax", "median"] : tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @wmm_book_bits(%x: tensor<1x64xf32>, %w: tensor<16x64xui8>, %s: tensor<16x1xf32>) {
+  // expected-error @+1 {{a codebook needs bits = 4, got 8}}
+  %0 = qopt.weight_matmul %x, %w, %s {bits = 8 : i64, codebook = array<f32: -1.0, -0.6961928, -0.52507305, -0.39491749, -0.28444138, -0.18477343, -0.091050036, 0.0, 0.0795803, 0.1609302, 0.2461123, 0.33791524, 0.44070983, 0.562617, 0.72295684, 1.0>} : tensor<1x64xf32>, tensor<16x64xui8>, tensor<16x1xf32> -> tensor<1x16xf32>
+  return
+}
+
+// -----
+
+func.func @wmm_book_size(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1xf32>) {
+  // expected-error @+1 {{codebook must have 16 values, got 2}}
+  %0 = qopt.weight_matmul %x, %w, %s {bits = 4 : i64, codebook = array<f32: -1.0, 1.0>} : tensor<1x64xf32>, tensor<16x32xui8>, tensor<16x1xf32> -> tensor<1x16xf32>
+  return
+}
+
+// -----
+
+func.func @wmm_book_zp(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1xf32>, %z: tensor<16x1xui8>) {
+  // expected-error @+1 {{zero_point and codebook are exclusive (a code book has no zero point)}}
+  %0 = qopt.weight_matmul %x, %w, %s zero_point %z {bits = 4 : i64, codebook = array<f32: -1.0, -0.6961928, -0.52507305, -0.39491749, -0.28444138, -0.18477343, -0.091050036, 0.0, 0.0795803, 0.1609302, 0.2461123, 0.33791524, 0.44070983, 0.562617, 0.72295684, 1.0>} : tensor<1x64xf32>, tensor<16x32xui8>, tensor<16x1xf32>, tensor<16x1xui8> -> tensor<1x16xf32>
+  return
+}
+
+// -----
+
+func.func @wmm_i8_scale_no_book(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1xi8>, %ss: tensor<1xf32>, %so: tensor<f32>) {
+  // expected-error @+1 {{i8 (double-quantized) scales need a codebook}}
+  %0 = qopt.weight_matmul %x, %w, %s scale_scale %ss scale_offset %so {bits = 4 : i64} : tensor<1x64xf32>, tensor<16x32xui8>, tensor<16x1xi8>, tensor<1xf32>, tensor<f32> -> tensor<1x16xf32>
+  return
+}
+
+// -----
+
+func.func @wmm_i8_scale_missing(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1xi8>, %ss: tensor<1xf32>) {
+  // expected-error @+1 {{i8 (double-quantized) scales need scale_scale and scale_offset}}
+  %0 = qopt.weight_matmul %x, %w, %s scale_scale %ss {bits = 4 : i64, codebook = array<f32: -1.0, -0.6961928, -0.52507305, -0.39491749, -0.28444138, -0.18477343, -0.091050036, 0.0, 0.0795803, 0.1609302, 0.2461123, 0.33791524, 0.44070983, 0.562617, 0.72295684, 1.0>} : tensor<1x64xf32>, tensor<16x32xui8>, tensor<16x1xi8>, tensor<1xf32> -> tensor<1x16xf32>
+  return
+}
+
+// -----
+
+func.func @wmm_scale_scale_shape(%x: tensor<1x64xf32>, %w: tensor<300x32xui8>, %s: tensor<300x1xi8>, %ss: tensor<1xf32>, %so: tensor<f32>) {
+  // expected-error @+1 {{scale_scale must be [ceil(N * G / 256)] = [2], got [1]}}
+  %0 = qopt.weight_matmul %x, %w, %s scale_scale %ss scale_offset %so {bits = 4 : i64, codebook = array<f32: -1.0, -0.6961928, -0.52507305, -0.39491749, -0.28444138, -0.18477343, -0.091050036, 0.0, 0.0795803, 0.1609302, 0.2461123, 0.33791524, 0.44070983, 0.562617, 0.72295684, 1.0>} : tensor<1x64xf32>, tensor<300x32xui8>, tensor<300x1xi8>, tensor<1xf32>, tensor<f32> -> tensor<1x300xf32>
+  return
+}
+
+// -----
+
+func.func @wmm_scale_offset_rank(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1xi8>, %ss: tensor<1xf32>, %so: tensor<1xf32>) {
+  // expected-error @+1 {{scale_offset must be a scalar (rank 0), got [1]}}
+  %0 = qopt.weight_matmul %x, %w, %s scale_scale %ss scale_offset %so {bits = 4 : i64, codebook = array<f32: -1.0, -0.6961928, -0.52507305, -0.39491749, -0.28444138, -0.18477343, -0.091050036, 0.0, 0.0795803, 0.1609302, 0.2461123, 0.33791524, 0.44070983, 0.562617, 0.72295684, 1.0>} : tensor<1x64xf32>, tensor<16x32xui8>, tensor<16x1xi8>, tensor<1xf32>, tensor<1xf32> -> tensor<1x16xf32>
+  return
+}
+
+// -----
+
+func.func @wmm_scale_scale_f32(%x: tensor<1x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x1xf32>, %ss: tensor<1xf32>, %so: tensor<f32>) {
+  // expected-error @+1 {{scale_scale / scale_offset need i8 (double-quantized) scales}}
+  %0 = qopt.weight_matmul %x, %w, %s scale_scale %ss scale_offset %so {bits = 4 : i64, codebook = array<f32: -1.0, -0.6961928, -0.52507305, -0.39491749, -0.28444138, -0.18477343, -0.091050036, 0.0, 0.0795803, 0.1609302, 0.2461123, 0.33791524, 0.44070983, 0.562617, 0.72295684, 1.0>} : tensor<1x64xf32>, tensor<16x32xui8>, tensor<16x1xf32>, tensor<1xf32>, tensor<f32> -> tensor<1x16xf32>
+  return
+}

@@ -68,6 +68,18 @@ func.func @weight_matmul(%x: tensor<?x64xf32>, %w4: tensor<16x32xui8>, %s: tenso
   return
 }
 
+// Code book (NF4), f32 scales and double-quantized i8 scales.
+// CHECK-LABEL: func @weight_matmul_codebook
+func.func @weight_matmul_codebook(%x: tensor<?x64xf32>, %w: tensor<16x32xui8>, %s: tensor<16x2xf32>,
+                                  %sq: tensor<16x2xi8>, %ss: tensor<1xf32>, %so: tensor<f32>,
+                                  %bias: tensor<16xf32>) {
+  // CHECK: qopt.weight_matmul %{{.*}}, %{{.*}}, %{{.*}} {bits = 4 : i64, codebook = array<f32: -1.000000e+00, {{.*}}, 1.000000e+00>, group_size = 32 : i64} : tensor<?x64xf32>, tensor<16x32xui8>, tensor<16x2xf32> -> tensor<?x16xf32>
+  %0 = qopt.weight_matmul %x, %w, %s {bits = 4 : i64, group_size = 32 : i64, codebook = array<f32: -1.0, -0.6961928, -0.52507305, -0.39491749, -0.28444138, -0.18477343, -0.091050036, 0.0, 0.0795803, 0.1609302, 0.2461123, 0.33791524, 0.44070983, 0.562617, 0.72295684, 1.0>} : tensor<?x64xf32>, tensor<16x32xui8>, tensor<16x2xf32> -> tensor<?x16xf32>
+  // CHECK: qopt.weight_matmul %{{.*}}, %{{.*}}, %{{.*}} scale_scale %{{.*}} scale_offset %{{.*}} bias %{{.*}} {bits = 4 : i64, codebook = {{.*}}, group_size = 32 : i64} : tensor<?x64xf32>, tensor<16x32xui8>, tensor<16x2xi8>, tensor<1xf32>, tensor<f32>, tensor<16xf32> -> tensor<?x16xf32>
+  %1 = qopt.weight_matmul %x, %w, %sq scale_scale %ss scale_offset %so bias %bias {bits = 4 : i64, group_size = 32 : i64, codebook = array<f32: -1.0, -0.6961928, -0.52507305, -0.39491749, -0.28444138, -0.18477343, -0.091050036, 0.0, 0.0795803, 0.1609302, 0.2461123, 0.33791524, 0.44070983, 0.562617, 0.72295684, 1.0>} : tensor<?x64xf32>, tensor<16x32xui8>, tensor<16x2xi8>, tensor<1xf32>, tensor<f32>, tensor<16xf32> -> tensor<?x16xf32>
+  return
+}
+
 // CHECK-LABEL: func @probe
 func.func @probe(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   // CHECK: qopt.probe %{{.*}} "act0" stats ["minmax", "histogram"] : tensor<4x8xf32>

@@ -330,9 +330,86 @@ def case_weight_matmul():
     write_case("weight_matmul", args, results, body, runs)
 
 
+# ---------------------------------------------------------------------------
+# weight_matmul with the NF4 code book: f32 absmax per block of 64 + bias;
+# double-quantized absmax (i8 codes, one scale per 256 constants, offset)
+# over 320 constants (two scale blocks); K = 40 with blocks of 16 and
+# double-quantized scales (the scalar path). M = 1 and 6.
+# ---------------------------------------------------------------------------
+NF4 = np.array([-1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453,
+                -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0.0,
+                0.07958029955625534, 0.16093020141124725, 0.24611230194568634,
+                0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+                0.7229568362236023, 1.0], f32)
+NF4_ATTR = "codebook = array<f32: " + ", ".join(repr(float(v)) for v in NF4) + ">"
+
+
+def case_weight_matmul_nf4():
+    specs = [("f", 128, 24, 64, False, True), ("g", 128, 160, 64, True, False),
+             ("h", 40, 24, 16, True, True)]
+    body, results, data = "", [], []
+    for name, k, n, block, dq, bias_on in specs:
+        g = -(-k // block)
+        codes = rng.integers(0, 16, (n, k))
+        w = pack(codes, 4)
+        body += const("w" + name, w)
+        extra, types = "", ""
+        if dq:
+            sq = rng.integers(-127, 128, (n, g)).astype(np.int8)
+            blocks = -(-(n * g) // 256)
+            ss = (rng.random(blocks) * 0.0003 + 0.0001).astype(f32)
+            so = np.array(0.05, f32)
+            flat = np.arange(n * g).reshape(n, g)
+            # The kernel's order: code * scale_scale + offset, in f32.
+            scale = (sq.astype(f32) * ss[flat // 256] + so).astype(f32)
+            body += const("s" + name, sq) + const("ss" + name, ss) + const("so" + name, so)
+            extra += f" scale_scale %ss{name} scale_offset %so{name}"
+            stype = ttype(sq.shape, np.int8)
+            types += ", " + ttype(ss.shape, f32) + ", " + ttype(so.shape, f32)
+        else:
+            scale = (rng.random((n, g)) * 0.1 + 0.01).astype(f32)
+            body += const("s" + name, scale)
+            stype = ttype(scale.shape, f32)
+        bias = rng.standard_normal(n).astype(f32) if bias_on else None
+        if bias is not None:
+            body += const("b" + name, bias)
+            extra += f" bias %b{name}"
+            types += ", " + ttype(bias.shape, f32)
+        wdeq = NF4[codes].astype(np.float64) * \
+            np.repeat(scale, block, 1)[:, :k].astype(np.float64)
+        xin = "x" if k == 128 else "x40"
+        attrs = f"bits = 4 : i64, group_size = {block} : i64, {NF4_ATTR}"
+        body += (f"  %y{name} = qopt.weight_matmul %{xin}, %w{name}, %s{name}{extra} "
+                 f"{{{attrs}}} : {ttype((None, k), f32)}, {ttype(w.shape, np.uint8)}, "
+                 f"{stype}{types} -> {ttype((None, n), f32)}\n")
+        results.append(("y" + name, (None, n), f32))
+        data.append((k, wdeq, bias))
+    runs = {}
+    for run, m in (("m1", 1), ("m6", 6)):
+        x = rng.standard_normal((m, 128)).astype(f32)
+        x40 = rng.standard_normal((m, 40)).astype(f32)
+        outs = []
+        for k, wdeq, bias in data:
+            y = (x if k == 128 else x40).astype(np.float64) @ wdeq.T
+            if bias is not None:
+                y = y + bias
+            outs.append(y.astype(f32))
+        runs[run] = ([x, x40], outs)
+    args = [("x", (None, 128), f32), ("x40", (None, 40), f32)]
+    write_case("weight_matmul_nf4", args, results, body, runs)
+    # Cases f and g alone (blocks that divide K: what MatMulBnb4 takes), for
+    # the ONNX export test; same inputs, their expected outputs.
+    bnb_body = "".join(line + "\n" for line in body.splitlines()
+                       if not line.lstrip().startswith(("%wh", "%sh", "%ssh", "%soh",
+                                                        "%bh", "%yh")))
+    write_case("weight_matmul_nf4_bnb", args, results[:2], bnb_body,
+               {run: (inputs, outs[:2]) for run, (inputs, outs) in runs.items()})
+
+
 os.makedirs(OUT, exist_ok=True)
 case_quantize()
 case_dynamic()
 case_qmatmul()
 case_qconv()
 case_weight_matmul()
+case_weight_matmul_nf4()

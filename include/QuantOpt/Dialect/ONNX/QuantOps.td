@@ -162,4 +162,23 @@ def ONNX_MatMulNBitsOp : ONNX_Op<"MatMulNBits"> {
   let results = (outs ONNX_AnyTensor:$Y);
 }
 
+def ONNX_MatMulBnb4Op : ONNX_Op<"MatMulBnb4"> {
+  let summary = "com.microsoft MatMulBnb4: matmul with a bitsandbytes 4-bit B";
+  let description = [{
+    ONNX Runtime contrib op of domain `com.microsoft` (written by the
+    exporter for NF4 `qopt.weight_matmul`; not imported). Y (..., N) =
+    A (..., K) x dequant(B)^T, where B (ui8, [ceil(N * K / 2)]) packs the
+    row-major N x K codes two per byte, the first in the high nibble, and
+    `absmax` (A's type, [ceil(N * K / block_size)]) scales each block of
+    `block_size` codes of that flat order; `quant_type` 0 is FP4, 1 NF4.
+  }];
+  let arguments = (ins ONNX_FloatTensor:$A, TensorOf<[UI8]>:$B,
+                       ONNX_FloatTensor:$absmax,
+                       I64Attr:$K, I64Attr:$N, I64Attr:$block_size,
+                       I64Attr:$quant_type,
+                       DefaultValuedAttr<I64Attr, "0">:$training_mode,
+                       DefaultValuedAttr<I64Attr, "1">:$transB);
+  let results = (outs ONNX_AnyTensor:$Y);
+}
+
 #endif // QUANTOPT_DIALECT_ONNX_QUANTOPS_TD

@@ -140,6 +140,30 @@ def GPTQ : Pass<"qopt-gptq", "mlir::ModuleOp"> {
            "Use at most this many samples (0: all)">,
     Option<"progress", "progress", "bool", /*default=*/"true",
            "Print one line per stage on stderr">,
+def NF4 : Pass<"qopt-nf4", "mlir::ModuleOp"> {
+  let summary = "Weight-only NF4 (QLoRA NormalFloat-4) quantization of "
+                "constant MatMul / Gemm weights";
+  let description = [{
+    Quantizes the constant weight of every MatMul (static K) and of every
+    Gemm that --qopt-rtn turns into `qopt.weight_matmul` (constant B,
+    transA=0, C absent or broadcast along M) to NF4: blocks of `block-size`
+    weights along K (a shorter last block when it does not divide K), each
+    scaled by its absmax, every weight the nearest of the 16 NF4 levels
+    (lib/Quant NF4.h). The result is a `qopt.weight_matmul` with the NF4
+    `codebook`; with `double-quant` the absmax constants are stored as
+    symmetric int8 in blocks of 256 around their mean (i8 `scale`,
+    `scale_scale`, `scale_offset`). No calibration. Each quantized layer gets
+    `qopt.scheme` ("nf4" or "nf4-dq"), `qopt.bits` (4),
+    `qopt.bits_per_param` (4.5, or ~4.127 with double quantization, at
+    block 64) and `qopt.weight_sqnr_db` for --qopt-report; other MatMul /
+    Gemm ops (and every Conv) stay float with `qopt.float_reason`.
+  }];
+  let dependentDialects = ["::quant_opt::qopt::QOptDialect"];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"64",
+           "Weights per absmax block along K">,
+    Option<"doubleQuant", "double-quant", "bool", /*default=*/"false",
+           "Quantize the absmax constants to 8 bits (blocks of 256)">,
   ];
 }
 

@@ -198,17 +198,56 @@ def QOpt_WeightMatMulOp : QOpt_Op<"weight_matmul",
         : tensor<1x64xf32>, tensor<16x32xui8>, tensor<16x2xf32>,
           tensor<16x2xui8> -> tensor<1x16xf32>
     ```
+
+    **Code book (NF4).** With the optional `codebook` attribute (16 f32
+    values, only for `bits = 4`, no `zero_point`) a code indexes the book:
+    `w[n, k] = codebook[q[n, k]] * scale[n, g]` (look-up-table
+    dequantization, fused into the contraction like the affine form).
+    `--qopt-nf4` emits the NF4 levels with the blocks' absmax as `scale`.
+
+    **Double-quantized scales.** With a code book, `scale` may instead be
+    `i8 [N, G]` codes of the scales, with `scale_scale` f32
+    `[ceil(N * G / 256)]` and `scale_offset` f32 `[]` (both required then,
+    and only then): `scale[n, g] = scale_code[n, g] * scale_scale[i / 256] +
+    scale_offset` with `i = n * G + g` (QLoRA's double quantization, in
+    symmetric int8 blocks of 256 constants around their mean). The lowering
+    reads the 8-bit codes; it never materializes the f32 scales of the
+    whole weight.
+
+    ```mlir
+    %y = qopt.weight_matmul %x, %w, %sq scale_scale %ss scale_offset %so
+        {bits = 4 : i64, group_size = 64 : i64,
+         codebook = array<f32: -1.0, ..., 1.0>}
+        : tensor<1x128xf32>, tensor<16x64xui8>, tensor<16x2xi8>,
+          tensor<1xf32>, tensor<f32> -> tensor<1x16xf32>
+    ```
   }];
   let arguments = (ins QOpt_F32Tensor:$x, QOpt_UI8Tensor:$w,
-                       QOpt_F32Tensor:$scale,
+                       TensorOf<[F32, I8]>:$scale,
                        Optional<QOpt_UI8Tensor>:$zero_point,
+                       Optional<QOpt_F32Tensor>:$scale_scale,
+                       Optional<QOpt_F32Tensor>:$scale_offset,
                        Optional<QOpt_F32Tensor>:$bias,
-                       I64Attr:$bits, DefaultValuedAttr<I64Attr, "0">:$group_size);
+                       I64Attr:$bits, DefaultValuedAttr<I64Attr, "0">:$group_size,
+                       OptionalAttr<DenseF32ArrayAttr>:$codebook);
   let results = (outs QOpt_F32Tensor:$y);
   let assemblyFormat = [{
-    $x `,` $w `,` $scale (`zero_point` $zero_point^)? (`bias` $bias^)?
+    $x `,` $w `,` $scale (`zero_point` $zero_point^)?
+    (`scale_scale` $scale_scale^)? (`scale_offset` $scale_offset^)?
+    (`bias` $bias^)?
     attr-dict `:` type(operands) `->` type($y)
   }];
+  let builders = [
+    // The affine form (no code book, f32 scales), as before NF4.
+    OpBuilder<(ins "::mlir::Type":$y, "::mlir::Value":$x, "::mlir::Value":$w,
+                   "::mlir::Value":$scale, "::mlir::Value":$zero_point,
+                   "::mlir::Value":$bias, "::mlir::IntegerAttr":$bits,
+                   "::mlir::IntegerAttr":$group_size), [{
+      build($_builder, $_state, y, x, w, scale, zero_point, ::mlir::Value(),
+            ::mlir::Value(), bias, bits, group_size,
+            ::mlir::DenseF32ArrayAttr());
+    }]>
+  ];
   let extraClassDeclaration = [{
     /// Bits a code occupies in the packed bytes (4 for 3-bit codes).
     int64_t getStorageBits() { return getBits() == 3 ? 4 : getBits(); }
@@ -216,6 +255,14 @@ def QOpt_WeightMatMulOp : QOpt_Op<"weight_matmul",
     int64_t getK();
     /// The number of groups per row (1 per channel).
     int64_t getNumGroups();
+    /// True when the scales are double-quantized (i8 codes + scale_scale +
+    /// scale_offset).
+    bool hasDoubleQuantScales() {
+      return ::mlir::cast<::mlir::ShapedType>(getScale().getType())
+          .getElementType().isInteger(8);
+    }
+    /// Scale constants per double-quantization block.
+    static constexpr int64_t kScaleBlock = 256;
   }];
   let hasVerifier = 1;
 }

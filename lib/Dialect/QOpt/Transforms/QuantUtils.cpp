@@ -341,7 +341,7 @@ quant_opt::qopt::getLinearWeight(Operation *op, std::string &reason) {
 
 FailureOr<Operation *> quant_opt::qopt::replaceWithWeightMatMul(
     const LinearWeight &linear, const ::qopt::quant::RtnWeight &quantized,
-    ArrayRef<int64_t> permutation) {
+    ArrayRef<int64_t> permutation, const CodebookScales *codebook) {
   Operation *op = linear.op;
   int64_t n = linear.n, k = linear.k;
   if (quantized.n != n || quantized.k != k ||
@@ -365,8 +365,29 @@ FailureOr<Operation *> quant_opt::qopt::replaceWithWeightMatMul(
       ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
                      packed.size()),
       name + ".qweight");
-  Value scale = createF32Constant(builder, loc, {n, quantized.numGroups},
-                                  quantized.scales, name + ".scale");
+  Value scale, scaleScale, scaleOffset;
+  if (codebook && codebook->doubleQuant) {
+    int64_t count = n * quantized.numGroups;
+    int64_t blocks = (count + WeightMatMulOp::kScaleBlock - 1) /
+                     WeightMatMulOp::kScaleBlock;
+    if ((int64_t)codebook->scaleCodes.size() != count ||
+        (int64_t)codebook->scaleScales.size() != blocks)
+      return op->emitError("double-quantized scales do not match the layer");
+    scale = createConstant(
+        builder, loc,
+        RankedTensorType::get({n, quantized.numGroups}, builder.getI8Type()),
+        ArrayRef<char>(
+            reinterpret_cast<const char *>(codebook->scaleCodes.data()),
+            count),
+        name + ".scale_code");
+    scaleScale = createF32Constant(builder, loc, {blocks},
+                                   codebook->scaleScales, name + ".scale_scale");
+    scaleOffset = createF32Constant(builder, loc, {}, {codebook->scaleOffset},
+                                    name + ".scale_offset");
+  } else {
+    scale = createF32Constant(builder, loc, {n, quantized.numGroups},
+                              quantized.scales, name + ".scale");
+  }
   Value zp;
   if (!quantized.symmetric)
     zp = createConstant(
@@ -394,10 +415,12 @@ FailureOr<Operation *> quant_opt::qopt::replaceWithWeightMatMul(
   }
   int64_t group = quantized.numGroups == 1 ? 0 : quantized.groupSize;
   auto yType = cast<RankedTensorType>(op->getResult(0).getType());
-  auto wmm = WeightMatMulOp::create(builder, loc, yType, x, w, scale, zp,
-                                    biasValue,
-                                    builder.getI64IntegerAttr(quantized.bits),
-                                    builder.getI64IntegerAttr(group));
+  auto wmm = WeightMatMulOp::create(
+      builder, loc, yType, x, w, scale, zp, scaleScale, scaleOffset, biasValue,
+      builder.getI64IntegerAttr(quantized.bits),
+      builder.getI64IntegerAttr(group),
+      codebook ? builder.getDenseF32ArrayAttr(codebook->codebook)
+               : DenseF32ArrayAttr());
   op->getResult(0).replaceAllUsesWith(wmm.getY());
   SmallVector<Value> operands(op->getOperands());
   op->erase();

@@ -130,16 +130,31 @@ struct LinearWeight {
 mlir::FailureOr<std::optional<LinearWeight>>
 getLinearWeight(mlir::Operation *op, std::string &reason);
 
+/// The code-book form of `qopt.weight_matmul` (NF4): the 16-entry book and,
+/// with double quantization, the i8 codes of the [N, G] scales with one f32
+/// scale per 256 of them and an f32 offset (these replace the f32 scales).
+struct CodebookScales {
+  std::vector<float> codebook;    ///< 16 values
+  bool doubleQuant = false;
+  std::vector<int8_t> scaleCodes; ///< [N, G], when doubleQuant
+  std::vector<float> scaleScales; ///< [ceil(N * G / 256)], when doubleQuant
+  float scaleOffset = 0;          ///< when doubleQuant
+};
+
 /// Replaces `linear.op` by a `qopt.weight_matmul` of the quantized weight
 /// `quantized` ([N, K] codes in lib/Quant's layout, packed here; zero points
 /// emitted unless `quantized.symmetric`). A non-empty `permutation` (storage
 /// column j = original column permutation[j], e.g. GPTQ's act-order) gathers
-/// the activation's last axis with it (onnx.Gather) first. The old op and
-/// constants it alone used are erased. Returns the new op.
+/// the activation's last axis with it (onnx.Gather) first. With `codebook`
+/// (4-bit codes, `quantized.symmetric`: no zero point) the op gets the
+/// `codebook` attribute and, when double-quantized, i8 scales with
+/// `scale_scale` / `scale_offset` instead of `quantized.scales`. The old op
+/// and constants it alone used are erased. Returns the new op.
 mlir::FailureOr<mlir::Operation *>
 replaceWithWeightMatMul(const LinearWeight &linear,
                         const ::qopt::quant::RtnWeight &quantized,
-                        llvm::ArrayRef<int64_t> permutation = {});
+                        llvm::ArrayRef<int64_t> permutation = {},
+                        const CodebookScales *codebook = nullptr);
 
 /// The attribute (on the module) naming the fingerprint a calibration
 /// table must have once --qopt-smoothquant changed the weights.

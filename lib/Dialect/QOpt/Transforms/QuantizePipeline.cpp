@@ -16,7 +16,8 @@ using namespace quant_opt::qopt;
 std::vector<std::string> qopt::getQuantizePresetNames() {
   return {"w8a8",       "w8a8-smoothquant", "w8a8-dynamic", "w8a16-rtn",
           "w4a16-rtn",  "w3a16-rtn",        "w4a16-rtn-b64", "w4a16-gptq",
-          "w3a16-gptq", "w4a16-awq",        "w3a16-awq",     "llm-int8"};
+          "w3a16-gptq", "w4a16-awq",        "w3a16-awq",     "nf4",
+          "nf4-dq",     "llm-int8"};
 }
 
 LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
@@ -65,11 +66,13 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
             "--qopt-calibrate=\"xtx=true\" for the non-sequential variant)";
     return failure();
   }
-  if (isRtn && !options.calibrationData.empty())
+  bool isNf4 = name.starts_with("nf4");
+  if ((isRtn || isNf4) && !options.calibrationData.empty())
     llvm::errs() << "note: preset '" << preset
                  << "' quantizes weights only; --calibration-data is not "
                     "used\n";
-  bool calibrate = !options.calibrationData.empty() && !isRtn && !isGptq;
+  bool calibrate =
+      !options.calibrationData.empty() && !isRtn && !isNf4 && !isGptq;
   if (calibrate) {
     CalibrateOptions calibrateOptions;
     calibrateOptions.data = options.calibrationData;
@@ -92,6 +95,11 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
     rtn.symmetric = symmetricGrid;
     rtn.groupSize = bits == 8 ? 0 : name.ends_with("-b64") ? 64 : 128;
     pm.addPass(createRTN(rtn));
+  } else if (isNf4) {
+    NF4Options nf4;
+    nf4.blockSize = 64;
+    nf4.doubleQuant = preset == "nf4-dq";
+    pm.addPass(createNF4(nf4));
   } else if (isGptq) {
     GPTQOptions gptq;
     gptq.bits = bits;

@@ -24,6 +24,16 @@ using namespace quant_opt::qopt;
 
 namespace {
 
+/// The scheme column: `scheme`, and the storage bits per weight when the
+/// pass recorded them (qopt.bits_per_param, e.g. NF4's absmax overhead).
+std::string schemeText(Operation *op, StringRef scheme) {
+  std::string text = scheme.str();
+  if (auto perParam = op->getAttrOfType<FloatAttr>("qopt.bits_per_param"))
+    text += llvm::formatv(" ({0:F3} bits/param)", perParam.getValueAsDouble())
+                .str();
+  return text;
+}
+
 struct ReportPass : quant_opt::qopt::impl::ReportBase<ReportPass> {
   using ReportBase::ReportBase;
 
@@ -54,7 +64,7 @@ struct ReportPass : quant_opt::qopt::impl::ReportBase<ReportPass> {
       auto sqnr = op->getAttrOfType<FloatAttr>("qopt.weight_sqnr_db");
       os << llvm::left_justify(nodeName(op), 24) << " "
          << llvm::left_justify(op->getName().getStringRef(), 18) << " "
-         << llvm::left_justify(scheme.getValue(), 40) << " "
+         << llvm::left_justify(schemeText(op, scheme.getValue()), 40) << " "
          << llvm::format("%4d", bits ? (int)bits.getInt() : 0) << "  "
          << (sqnr ? llvm::formatv("{0:F2}", sqnr.getValueAsDouble()).str()
                   : std::string("-"));
