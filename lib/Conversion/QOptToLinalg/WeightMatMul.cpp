@@ -199,7 +199,9 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                 linalg::YieldOp::create(b, l, ValueRange{acc});
               })
               .getResult(0);
-      if (kernelForm)
+      // The NVPTX GEMV kernel reads uniform codes and f32 scales: a code book
+      // or double-quantized scales keep the generic.
+      if (kernelForm && !book && !dqScales)
         y.getDefiningOp()->setAttr(
             kWeightMatMulAttrName,
             rewriter.getDictionaryAttr(

@@ -140,6 +140,9 @@ def GPTQ : Pass<"qopt-gptq", "mlir::ModuleOp"> {
            "Use at most this many samples (0: all)">,
     Option<"progress", "progress", "bool", /*default=*/"true",
            "Print one line per stage on stderr">,
+  ];
+}
+
 def NF4 : Pass<"qopt-nf4", "mlir::ModuleOp"> {
   let summary = "Weight-only NF4 (QLoRA NormalFloat-4) quantization of "
                 "constant MatMul / Gemm weights";
