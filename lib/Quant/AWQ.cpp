@@ -10,14 +10,14 @@
 // of Xᵀ when there are fewer rows than the group): the group's error
 // through X_g only.
 //
-// The products Z = E M run in register tiles of 8 rows of E x 16 (AVX-512)
-// or 4 columns of M, each accumulator a sum over K in order (no
-// reassociated reduction), the kernel picked from the host CPU at run time
-// as GramAccumulator's.
+// The products Z = E M run on GPTQ's kernel (LinAlg.h gemmSub: register
+// tiles picked from the host CPU, each element a sum over K in order), for
+// whole 16-column tiles of M; the remaining columns in plain loops.
 //
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Quant/AWQ.h"
+#include "LinAlg.h"
 #include "QuantOpt/Quant/Calibrators.h"
 
 #include <algorithm>
@@ -32,86 +32,12 @@ namespace {
 constexpr int kRowBlock = 8;
 constexpr int64_t kChunkRows = 64;
 
-typedef double V8 __attribute__((vector_size(64)));
-typedef double V4 __attribute__((vector_size(32)));
-
-/// z[r][j] = Σ_a eb[a][r] · m[a·ldm + j] for the kRowBlock rows r and
-/// j < p (z row stride ldz): register tiles of kRowBlock x (NV · W) doubles
-/// over column tiles of M, a scalar loop for the last p mod (NV · W).
-template <int NV, typename Vec>
-__attribute__((always_inline)) inline void
-productTiles(const double *eb, int64_t len, const double *m, int64_t ldm,
-             int64_t p, double *z, int64_t ldz) {
-  constexpr int W = sizeof(Vec) / sizeof(double);
-  constexpr int64_t T = NV * W;
-  const int64_t pv = p / T * T;
-  for (int64_t j = 0; j < pv; j += T) {
-    Vec acc[kRowBlock][NV] = {};
-    for (int64_t a = 0; a < len; ++a) {
-      Vec b[NV];
-      for (int v = 0; v < NV; ++v)
-        __builtin_memcpy(&b[v], m + a * ldm + j + v * W, sizeof(Vec));
-      const double *ea = eb + a * kRowBlock;
-      for (int r = 0; r < kRowBlock; ++r)
-        for (int v = 0; v < NV; ++v)
-          acc[r][v] += ea[r] * b[v];
-    }
-    for (int r = 0; r < kRowBlock; ++r)
-      for (int v = 0; v < NV; ++v)
-        __builtin_memcpy(z + r * ldz + j + v * W, &acc[r][v], sizeof(Vec));
-  }
-  for (int64_t j = pv; j < p; ++j) {
-    double acc[kRowBlock] = {};
-    for (int64_t a = 0; a < len; ++a)
-      for (int r = 0; r < kRowBlock; ++r)
-        acc[r] += eb[a * kRowBlock + r] * m[a * ldm + j];
-    for (int r = 0; r < kRowBlock; ++r)
-      z[r * ldz + j] = acc[r];
-  }
-}
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-/// AVX-512: 8 x 16 tiles, 16 zmm accumulators.
-__attribute__((target("avx512f,avx512vl,avx2,fma"))) void
-productAvx512(const double *eb, int64_t len, const double *m, int64_t ldm,
-              int64_t p, double *z, int64_t ldz) {
-  productTiles<2, V8>(eb, len, m, ldm, p, z, ldz);
-}
-/// AVX2 + FMA: 8 x 4 tiles, 8 ymm accumulators.
-__attribute__((target("avx2,fma"))) void
-productAvx2(const double *eb, int64_t len, const double *m, int64_t ldm,
-            int64_t p, double *z, int64_t ldz) {
-  productTiles<1, V4>(eb, len, m, ldm, p, z, ldz);
-}
-#endif
-void productBaseline(const double *eb, int64_t len, const double *m,
-                     int64_t ldm, int64_t p, double *z, int64_t ldz) {
-  productTiles<1, V4>(eb, len, m, ldm, p, z, ldz);
-}
-
-using ProductKernel = void (*)(const double *, int64_t, const double *, int64_t,
-                               int64_t, double *, int64_t);
-
-/// The best kernel for the host CPU, chosen once (as GramAccumulator's).
-ProductKernel productKernel() {
-  static const ProductKernel kernel = [] {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
-      return productAvx512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-      return productAvx2;
-#endif
-    return productBaseline;
-  }();
-  return kernel;
-}
-
 /// Per-row quadratic losses of `count` error rows e (row stride `lde`, `len`
 /// entries each) through M (`len` rows at stride `ldm`, `p` columns): with
 /// `gram`, M is a block of XᵀX (p == len) and loss_r = e_r M e_rᵀ; else M is
-/// a slice of Xᵀ and loss_r = ‖e_r M‖². Z = E M per block of kRowBlock rows
-/// of E (packed as eb [len][kRowBlock], zero-padded) by the tiled kernel;
+/// a slice of Xᵀ and loss_r = ‖e_r M‖². Z = −E M per block of kRowBlock rows
+/// of E (packed as eb [len][kRowBlock], zero-padded) by LinAlg's gemmSub
+/// for whole kGemmColumns tiles of M's columns, plain loops for the rest;
 /// `eb` and `z` are scratch.
 void quadraticLosses(const double *e, int64_t count, int64_t lde, int64_t len,
                      const double *m, int64_t ldm, int64_t p, bool gram,
@@ -119,20 +45,30 @@ void quadraticLosses(const double *e, int64_t count, int64_t lde, int64_t len,
                      std::vector<double> &z) {
   eb.resize(len * kRowBlock);
   z.resize(kRowBlock * p);
-  const ProductKernel kernel = productKernel();
+  const int64_t pv = p / detail::kGemmColumns * detail::kGemmColumns;
   for (int64_t r0 = 0; r0 < count; r0 += kRowBlock) {
     const int64_t rb = std::min<int64_t>(kRowBlock, count - r0);
     for (int64_t a = 0; a < len; ++a)
       for (int64_t r = 0; r < kRowBlock; ++r)
         eb[a * kRowBlock + r] = r < rb ? e[(r0 + r) * lde + a] : 0.0;
-    kernel(eb.data(), len, m, ldm, p, z.data(), p);
+    std::fill(z.begin(), z.end(), 0.0);
+    if (pv > 0)
+      detail::gemmSub(kRowBlock, pv, len, eb.data(), kRowBlock, m, ldm,
+                      z.data(), p);
+    for (int64_t r = 0; r < kRowBlock; ++r)
+      for (int64_t j = pv; j < p; ++j) {
+        double acc = 0.0;
+        for (int64_t a = 0; a < len; ++a)
+          acc -= eb[a * kRowBlock + r] * m[a * ldm + j];
+        z[r * p + j] = acc;
+      }
     for (int64_t r = 0; r < rb; ++r) {
       const double *zr = z.data() + r * p;
       double loss = 0.0;
       if (gram) {
         const double *er = e + (r0 + r) * lde;
         for (int64_t j = 0; j < p; ++j)
-          loss += zr[j] * er[j];
+          loss -= zr[j] * er[j];
       } else {
         for (int64_t j = 0; j < p; ++j)
           loss += zr[j] * zr[j];
