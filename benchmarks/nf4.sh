@@ -8,8 +8,10 @@
 #
 # Shapes (M x K x N): 1 x 4096 x 4096 (decode: the fused GEMV) and
 # 64 x 1024 x 1024 (the blocked path). Models: the f32 MatMul
-# (benchmarks/matmul_model.py), --qopt-rtn="bits=4 group-size=64 sym=true",
-# --qopt-nf4="block-size=64" and --qopt-nf4="block-size=64 double-quant=true".
+# (benchmarks/matmul_model.py), --qopt-rtn="bits=4 group-size=64 sym=true"
+# (the same block as NF4), --qopt-rtn="bits=4 group-size=128 sym=true" (the
+# usual int4 GEMV), --qopt-nf4="block-size=64" and
+# --qopt-nf4="block-size=64 double-quant=true".
 # Prints the median and minimum latency and f32 / model of the minima, as a
 # Markdown table headed by the CPU model. Environment: THREADS (default all
 # cores), QOPT_BUILD_DIR (default build), SHAPES (e.g. "1 4096 4096").
@@ -43,6 +45,7 @@ for shape in "${SHAPE_LIST[@]}"; do
   model="$dir/matmul_${M}x${K}x${N}.onnx"
   fmin=""
   for variant in "f32|" "int4 RTN sym g64|--qopt-rtn=bits=4 group-size=64 sym=true" \
+                 "int4 RTN sym g128|--qopt-rtn=bits=4 group-size=128 sym=true" \
                  "nf4 b64|--qopt-nf4=block-size=64" \
                  "nf4-dq b64|--qopt-nf4=block-size=64 double-quant=true"; do
     label=${variant%%|*}
