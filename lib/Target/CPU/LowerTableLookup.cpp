@@ -90,36 +90,31 @@ struct GatherToPermute : OpRewritePattern<vector::GatherOp> {
     auto indices32Type = VectorType::get({rows, lanes}, i32);
     Type indexElt = indicesType.getElementType();
     if (indexElt.isIndex())
-      indices = arith::IndexCastOp::create(rewriter, loc, indices32Type, indices);
+      indices =
+          arith::IndexCastOp::create(rewriter, loc, indices32Type, indices);
     else if (indexElt.getIntOrFloatBitWidth() < 32)
       indices = arith::ExtUIOp::create(rewriter, loc, indices32Type, indices);
     else if (indexElt.getIntOrFloatBitWidth() > 32)
       indices = arith::TruncIOp::create(rewriter, loc, indices32Type, indices);
 
-    Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    // The table in registers: one vector of 16, or two halves of 8.
     SmallVector<Value> halves;
-    Value table;
-    if (lanes == kTableSize) {
-      table = vector::LoadOp::create(rewriter, loc, rowType, op.getBase(),
-                                     ValueRange{c0});
-    } else {
-      for (int64_t start = 0; start < kTableSize; start += lanes)
-        halves.push_back(vector::LoadOp::create(
-            rewriter, loc, rowType, op.getBase(),
-            ValueRange{arith::ConstantIndexOp::create(rewriter, loc, start)}));
-    }
-    Value seven =
-        lanes == kTableSize
-            ? Value()
-            : arith::ConstantOp::create(
-                  rewriter, loc, indexRowType,
-                  DenseElementsAttr::get(indexRowType, int32_t(7)))
-                  .getResult();
+    for (int64_t start = 0; start < kTableSize; start += lanes)
+      halves.push_back(vector::LoadOp::create(
+          rewriter, loc, rowType, op.getBase(),
+          ValueRange{arith::ConstantIndexOp::create(rewriter, loc, start)}));
+    Value table = halves.front();
+    Value seven = lanes == kTableSize
+                      ? Value()
+                      : arith::ConstantOp::create(
+                            rewriter, loc, indexRowType,
+                            DenseElementsAttr::get(indexRowType, int32_t(7)))
+                            .getResult();
     // Every row of the result is overwritten below.
     auto resultRowsType = VectorType::get({rows, lanes}, f32);
-    Value result = arith::ConstantOp::create(
-        rewriter, loc, resultRowsType,
-        DenseElementsAttr::get(resultRowsType, 0.0f));
+    Value result =
+        arith::ConstantOp::create(rewriter, loc, resultRowsType,
+                                  DenseElementsAttr::get(resultRowsType, 0.0f));
     for (int64_t row = 0; row < rows; ++row) {
       Value index = vector::ExtractOp::create(rewriter, loc, indices, row);
       Value looked;
