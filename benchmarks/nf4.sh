@@ -8,11 +8,14 @@
 #
 # Shapes (M x K x N): 1 x 4096 x 4096 (decode: the fused GEMV) and
 # 64 x 1024 x 1024 (the blocked path). Models: the f32 MatMul
-# (benchmarks/matmul_model.py), --qopt-rtn="bits=4 group-size=64 sym=true",
-# --qopt-nf4="block-size=64" and --qopt-nf4="block-size=64 double-quant=true".
+# (benchmarks/matmul_model.py), --qopt-rtn="bits=4 group-size=64 sym=true"
+# (the same block as NF4), --qopt-rtn="bits=4 group-size=128 sym=true" (the
+# usual int4 GEMV), --qopt-nf4="block-size=64" and
+# --qopt-nf4="block-size=64 double-quant=true".
 # Prints the median and minimum latency and f32 / model of the minima, as a
 # Markdown table headed by the CPU model. Environment: THREADS (default all
-# cores), QOPT_BUILD_DIR (default build), SHAPES (e.g. "1 4096 4096").
+# cores), QOPT_BUILD_DIR (default build), SHAPES (e.g. "1 4096 4096"),
+# CPU (quant-opt --cpu, default host; e.g. x86-64-v3 for the AVX2 code).
 # Not a test: a human runs it on a quiet machine.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +25,7 @@ PYTHON=/usr/bin/python3
 BUILD=${QOPT_BUILD_DIR:-$ROOT/build}
 QUANT_OPT=$BUILD/bin/quant-opt
 QUANT_RUN=$BUILD/bin/quant-run
+CPU=${CPU:-host}
 IFS=';' read -r -a SHAPE_LIST <<<"${SHAPES:-1 4096 4096;64 1024 1024}"
 
 for tool in "$QUANT_OPT" "$QUANT_RUN"; do
@@ -43,15 +47,16 @@ for shape in "${SHAPE_LIST[@]}"; do
   model="$dir/matmul_${M}x${K}x${N}.onnx"
   fmin=""
   for variant in "f32|" "int4 RTN sym g64|--qopt-rtn=bits=4 group-size=64 sym=true" \
+                 "int4 RTN sym g128|--qopt-rtn=bits=4 group-size=128 sym=true" \
                  "nf4 b64|--qopt-nf4=block-size=64" \
                  "nf4-dq b64|--qopt-nf4=block-size=64 double-quant=true"; do
     label=${variant%%|*}
     flag=${variant#*|}
     so="$dir/${label// /_}.so"
     if [[ -z $flag ]]; then
-      "$QUANT_OPT" "$model" --emit=shared -o "$so"
+      "$QUANT_OPT" "$model" --cpu="$CPU" --emit=shared -o "$so"
     else
-      "$QUANT_OPT" "$model" "$flag" --emit=shared -o "$so"
+      "$QUANT_OPT" "$model" "$flag" --cpu="$CPU" --emit=shared -o "$so"
     fi
     read -r med min <<<"$(times "$so" "$dir/test_data_set_0")"
     [[ -z $fmin ]] && fmin=$min
@@ -61,7 +66,7 @@ for shape in "${SHAPE_LIST[@]}"; do
 done
 
 cpu=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
-echo "CPU: $cpu, $(nproc) cores; threads $THREADS; $RUNS runs after 1 warm-up"
+echo "CPU: $cpu, $(nproc) cores; --cpu=$CPU; threads $THREADS; $RUNS runs after 1 warm-up"
 echo
 echo "| model | median ms | min ms | f32/model (min) |"
 echo "|---|---|---|---|"

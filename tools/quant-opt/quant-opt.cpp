@@ -299,6 +299,8 @@ static LogicalResult emitCode(ModuleOp module, StringRef inputFile,
   options.vectorWidth = cpuTarget->vectorWidth;
   options.features = cpuTarget->features;
   options.int8VNNI = cpuTarget->hasAVX512VNNI;
+  options.tableLookupLanes =
+      cpuTarget->hasAVX512 ? 16 : cpuTarget->hasAVX2 ? 8 : 0;
   options.parallel = !noParallel;
 
   if (emit == Emit::Header) {

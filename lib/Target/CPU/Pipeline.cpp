@@ -64,6 +64,12 @@ void quant_opt::buildCPUPipeline(OpPassManager &pm,
   // The int8 kernel's dot products become vpdpbusd once buffers are explicit.
   if (options.int8VNNI)
     pm.addNestedPass<func::FuncOp>(createCPULowerVNNI());
+  // Code-book look-ups (16-entry f32 tables) become register permutes.
+  if (options.tableLookupLanes > 0) {
+    CPULowerTableLookupOptions lookup;
+    lookup.lanes = options.tableLookupLanes;
+    pm.addNestedPass<func::FuncOp>(createCPULowerTableLookup(lookup));
+  }
 
   // Down to LLVM.
   pm.addNestedPass<func::FuncOp>(createCPUExpandCopies());
@@ -115,6 +121,11 @@ struct CPUPipelineCLOptions
                     llvm::cl::desc("The target has AVX-512 VNNI (int8 "
                                    "contractions use vpdpbusd)"),
                     llvm::cl::init(false)};
+  Option<int64_t> lookupLanes{
+      *this, "lookup-lanes",
+      llvm::cl::desc("16-entry f32 table look-ups as register permutes of "
+                     "16 (AVX-512F) or 8 (AVX2) lanes; 0 keeps the gather"),
+      llvm::cl::init(0)};
 };
 } // namespace
 
@@ -130,6 +141,7 @@ void quant_opt::registerCPUPipeline() {
         options.microM = cl.microM;
         options.microN = cl.microN;
         options.int8VNNI = cl.vnni;
+        options.tableLookupLanes = cl.lookupLanes;
         buildCPUPipeline(pm, options);
       });
 }

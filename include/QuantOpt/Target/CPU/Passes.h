@@ -40,6 +40,11 @@ struct CPUPipelineOptions {
   /// The target has AVX-512 VNNI: int8 contractions get the vpdpbusd kernel
   /// (qopt-cpu-int8-matmul).
   bool int8VNNI = false;
+  /// f32 lanes of the register permute that 16-entry table look-ups (the
+  /// NF4 code book) become (qopt-cpu-lower-table-lookup): 16 with AVX-512F
+  /// (vpermps zmm), 8 with AVX2 (two vpermps ymm and a blend), 0 to keep
+  /// the vector gather.
+  int64_t tableLookupLanes = 0;
 };
 
 /// True for the canonical int8 contraction that `qopt-cpu-int8-matmul`

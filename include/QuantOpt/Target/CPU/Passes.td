@@ -146,6 +146,36 @@ def CPULowerVNNI : Pass<"qopt-cpu-lower-vnni", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def CPULowerTableLookup
+    : Pass<"qopt-cpu-lower-table-lookup", "mlir::func::FuncOp"> {
+  let summary = "Look up 16-entry f32 tables with register permutes (vpermps)";
+  let description = [{
+    A `vector.gather` of f32 from a rank-1 `memref<16xf32>` at offset 0
+    (the NF4 code book of `qopt.weight_matmul`, which the vectorizer turns
+    into a gather) becomes register permutes: the table is loaded as one
+    vector (LLVM folds the load of a constant global) and each `lanes`-wide
+    slice of the indices selects from it with
+    `llvm.x86.avx512.permvar.sf.512` (`lanes` = 16, AVX-512F: `vpermps`
+    on zmm, the table in one register) or, with `lanes` = 8 (AVX2), two
+    `llvm.x86.avx2.permps` on the table's halves and a select on bit 3 of
+    the index. A mask that is not all-true selects the pass-through value
+    in its off lanes (a permute reads no memory, so nothing can fault).
+    Gathers of other shapes, element types or tables, or whose lane count
+    is not a multiple of `lanes`, are left alone. Runs after bufferization
+    (like `qopt-cpu-lower-vnni`: deallocation rejects
+    `llvm.call_intrinsic`); the CPU pipeline adds it for x86 targets with
+    AVX-512F or AVX2 only.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "f32 lanes per permute: 16 (AVX-512F) or 8 (AVX2)">,
+  ];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect", "::mlir::vector::VectorDialect",
+    "::mlir::arith::ArithDialect",
+  ];
+}
+
 def CPUMathApproximation
     : Pass<"qopt-cpu-math-approximation", "mlir::func::FuncOp"> {
   let summary = "Vectorized polynomial approximations of exp, erf, tanh, log";
