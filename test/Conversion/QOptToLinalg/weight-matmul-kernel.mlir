@@ -44,11 +44,11 @@ func.func @int8_per_channel(%x: tensor<2x3x64xf32>, %w: tensor<16x64xui8>, %s: t
 // kernel; the body still looks the code up (the generic path's form).
 // CHECK-LABEL: func.func @nf4
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<?x128xf32>, tensor<16x64xi8>, tensor<16x2xf32>) outs(%{{.*}} : tensor<?x16xf32>)
-// CHECK-SAME: attrs = {qopt.weight_matmul = {bits = 4 : i64, codebook = array<f32: -1.000000e+00, -6.000000e-01, -5.000000e-01, -4.000000e-01, -3.000000e-01, -2.000000e-01, -1.000000e-01, 0.000000e+00, 1.000000e-01, 2.000000e-01, 2.500000e-01, 3.000000e-01, 4.000000e-01, 5.000000e-01, 7.000000e-01, 1.000000e+00>, group_size = 64 : i64}}
+// CHECK-SAME: attrs = {qopt.weight_matmul = {bits = 4 : i64, codebook = array<f32: -1.000000e+00, -6.000000e-01, -5.000000e-01, -4.000000e-01, -3.000000e-01, -2.000000e-01, -1.000000e-01, 0.000000e+00, 1.000000e-01, 2.000000e-01, 2.500000e-01, 3.000000e-01, 4.000000e-01, 5.000000e-01, 7.500000e-01, 1.000000e+00>, group_size = 64 : i64}}
 // CHECK: tensor.extract
 // CHECK: } -> tensor<?x16xf32>
 func.func @nf4(%x: tensor<?x128xf32>, %w: tensor<16x64xui8>, %s: tensor<16x2xf32>) -> tensor<?x16xf32> {
-  %y = qopt.weight_matmul %x, %w, %s {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0>} : tensor<?x128xf32>, tensor<16x64xui8>, tensor<16x2xf32> -> tensor<?x16xf32>
+  %y = qopt.weight_matmul %x, %w, %s {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>} : tensor<?x128xf32>, tensor<16x64xui8>, tensor<16x2xf32> -> tensor<?x16xf32>
   return %y : tensor<?x16xf32>
 }
 
@@ -71,7 +71,7 @@ func.func @nf4(%x: tensor<?x128xf32>, %w: tensor<16x64xui8>, %s: tensor<16x2xf32
 func.func @nf4_dq(%x: tensor<1x128xf32>, %w: tensor<160x64xui8>, %s: tensor<160x2xi8>) -> tensor<1x160xf32> {
   %ss = arith.constant dense<[0.001, 0.002]> : tensor<2xf32>
   %so = arith.constant dense<0.05> : tensor<f32>
-  %y = qopt.weight_matmul %x, %w, %s scale_scale %ss scale_offset %so {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0>} : tensor<1x128xf32>, tensor<160x64xui8>, tensor<160x2xi8>, tensor<2xf32>, tensor<f32> -> tensor<1x160xf32>
+  %y = qopt.weight_matmul %x, %w, %s scale_scale %ss scale_offset %so {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>} : tensor<1x128xf32>, tensor<160x64xui8>, tensor<160x2xi8>, tensor<2xf32>, tensor<f32> -> tensor<1x160xf32>
   return %y : tensor<1x160xf32>
 }
 
@@ -86,6 +86,6 @@ func.func @nf4_dq(%x: tensor<1x128xf32>, %w: tensor<160x64xui8>, %s: tensor<160x
 func.func @nf4_dq_one_block(%x: tensor<1x128xf32>, %w: tensor<16x64xui8>, %s: tensor<16x2xi8>) -> tensor<1x16xf32> {
   %ss = arith.constant dense<0.002> : tensor<1xf32>
   %so = arith.constant dense<0.05> : tensor<f32>
-  %y = qopt.weight_matmul %x, %w, %s scale_scale %ss scale_offset %so {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0>} : tensor<1x128xf32>, tensor<16x64xui8>, tensor<16x2xi8>, tensor<1xf32>, tensor<f32> -> tensor<1x16xf32>
+  %y = qopt.weight_matmul %x, %w, %s scale_scale %ss scale_offset %so {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>} : tensor<1x128xf32>, tensor<16x64xui8>, tensor<16x2xi8>, tensor<1xf32>, tensor<f32> -> tensor<1x16xf32>
   return %y : tensor<1x16xf32>
 }

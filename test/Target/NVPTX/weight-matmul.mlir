@@ -194,7 +194,7 @@ func.func @uncovered(%x36: memref<1x36xf32>, %w18: memref<8x18xi8>, %s1: memref<
 #y = affine_map<(d0, d1, d2) -> (d0, d1)>
 func.func @nf4_decode(%x: memref<1x128xf32>, %w: memref<16x64xi8>, %s: memref<16x2xf32>, %y: memref<1x16xf32>) {
   %book = memref.get_global @book : memref<16xf32>
-  linalg.generic {indexing_maps = [#x, #w4, #g64, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s : memref<1x128xf32>, memref<16x64xi8>, memref<16x2xf32>) outs(%y : memref<1x16xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0>}} {
+  linalg.generic {indexing_maps = [#x, #w4, #g64, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s : memref<1x128xf32>, memref<16x64xi8>, memref<16x2xf32>) outs(%y : memref<1x16xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>}} {
   ^bb0(%a: f32, %b: i8, %c: f32, %o: f32):
     %k = linalg.index 2 : index
     %c2 = arith.constant 2 : index
@@ -214,7 +214,7 @@ func.func @nf4_decode(%x: memref<1x128xf32>, %w: memref<16x64xi8>, %s: memref<16
   }
   return
 }
-memref.global "private" constant @book : memref<16xf32> = dense<[-1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0]>
+memref.global "private" constant @book : memref<16xf32> = dense<[-1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0]>
 
 // -----
 
@@ -244,7 +244,7 @@ memref.global "private" constant @book : memref<16xf32> = dense<[-1.0, -0.6, -0.
 #ss = affine_map<(d0, d1, d2) -> ((d1 * 2 + d2 floordiv 64) floordiv 256)>
 #y = affine_map<(d0, d1, d2) -> (d0, d1)>
 func.func @nf4_dq(%x: memref<1x128xf32>, %w: memref<160x64xi8>, %s: memref<160x2xi8>, %ss: memref<2xf32>, %y: memref<1x160xf32>) {
-  linalg.generic {indexing_maps = [#x, #w4, #g64, #ss, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s, %ss : memref<1x128xf32>, memref<160x64xi8>, memref<160x2xi8>, memref<2xf32>) outs(%y : memref<1x160xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, scale_offset = 0.05 : f32, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0>}} {
+  linalg.generic {indexing_maps = [#x, #w4, #g64, #ss, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s, %ss : memref<1x128xf32>, memref<160x64xi8>, memref<160x2xi8>, memref<2xf32>) outs(%y : memref<1x160xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, scale_offset = 0.05 : f32, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>}} {
   ^bb0(%a: f32, %b: i8, %c: i8, %e: f32, %o: f32):
     %f = arith.uitofp %b : i8 to f32
     %cf = arith.sitofp %c : i8 to f32
@@ -271,14 +271,14 @@ func.func @nf4_dq(%x: memref<1x128xf32>, %w: memref<160x64xi8>, %s: memref<160x2
 #ss = affine_map<(d0, d1, d2) -> ((d1 * 2 + d2 floordiv 64) floordiv 256)>
 #y = affine_map<(d0, d1, d2) -> (d0, d1)>
 func.func @nf4_bad_marks(%x: memref<1x128xf32>, %w: memref<160x64xi8>, %s: memref<160x2xi8>, %ss: memref<2xf32>, %y: memref<1x160xf32>) {
-  linalg.generic {indexing_maps = [#x, #w4, #g64, #ss, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s, %ss : memref<1x128xf32>, memref<160x64xi8>, memref<160x2xi8>, memref<2xf32>) outs(%y : memref<1x160xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0>}} {
+  linalg.generic {indexing_maps = [#x, #w4, #g64, #ss, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s, %ss : memref<1x128xf32>, memref<160x64xi8>, memref<160x2xi8>, memref<2xf32>) outs(%y : memref<1x160xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>}} {
   ^bb0(%a: f32, %b: i8, %c: i8, %e: f32, %o: f32):
     %f = arith.uitofp %b : i8 to f32
     %t = arith.mulf %a, %f : f32
     %r = arith.addf %o, %t : f32
     linalg.yield %r : f32
   }
-  linalg.generic {indexing_maps = [#x, #w4, #g64, #ss, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s, %ss : memref<1x128xf32>, memref<160x64xi8>, memref<160x2xi8>, memref<2xf32>) outs(%y : memref<1x160xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, scale_offset = 0.05 : f32, scale_scale = 0.001 : f32, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0>}} {
+  linalg.generic {indexing_maps = [#x, #w4, #g64, #ss, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s, %ss : memref<1x128xf32>, memref<160x64xi8>, memref<160x2xi8>, memref<2xf32>) outs(%y : memref<1x160xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, scale_offset = 0.05 : f32, scale_scale = 0.001 : f32, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>}} {
   ^bb0(%a: f32, %b: i8, %c: i8, %e: f32, %o: f32):
     %f = arith.uitofp %b : i8 to f32
     %t = arith.mulf %a, %f : f32
