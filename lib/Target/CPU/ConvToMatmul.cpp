@@ -20,6 +20,10 @@
 // [N, G, F/G, OH, OW]. Depthwise, 1-D / 3-D and integer convolutions are left
 // as they are.
 //
+// The options min-channels (F per group), min-reduction (C/G * KH * KW) and
+// min-macs (when the sizes are static) keep small convolutions as they are:
+// 0 on the CPU, the NVPTX pipeline's thresholds on the GPU (docs/gpu.md).
+//
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Target/CPU/Passes.h"
