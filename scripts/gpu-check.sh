@@ -152,19 +152,56 @@ import os
 os.makedirs(out + "/gemv_i4_in", exist_ok=True)
 with open(out + "/gemv_i4_in/input_0.pb", "wb") as f:
     f.write(nh.from_array(rng.standard_normal((1, k)).astype(np.float32), "input_0").SerializeToString())
+# NF4 GEMV 1 x 4096 x 4096, blocks of 64 (QLoRA's layout), as
+# qopt.weight_matmul modules with the NF4 code book: gemv_nf4 with f32
+# absmax scales [4096, 64], gemv_nf4dq with double-quantized scales (i8
+# codes [4096, 64], one f32 scale per 256 of them, an f32 offset). The GEMV
+# kernel looks the codes up in a 16-entry shared-memory table.
+nf4 = np.array([-1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453,
+                -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0.0,
+                0.07958029955625534, 0.16093020141124725, 0.24611230194568634,
+                0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+                0.7229568362236023, 1.0], np.float32)
+book = "codebook = array<f32: " + ", ".join(repr(float(v)) for v in nf4) + ">"
+blocks = k // 64
+codes = rng.integers(0, 16, (k, k), dtype=np.uint8)
+packed = (codes[:, 0::2] | (codes[:, 1::2] << 4)).astype(np.uint8)
+absmax = (rng.random((k, blocks)) * 0.01 + 0.001).astype(np.float32)
+sq = rng.integers(-127, 128, (k, blocks)).astype(np.int8)
+ss = (rng.random(k * blocks // 256) * 0.0001 + 0.00003).astype(np.float32)
+for name, dq in (("gemv_nf4", False), ("gemv_nf4dq", True)):
+    with open("%s/%s.mlir" % (out, name), "w") as f:
+        f.write("func.func @main_graph(%%x: tensor<1x%dxf32>) -> tensor<1x%dxf32> {\n" % (k, k))
+        f.write("  %%w = onnx.Constant %s : tensor<%dx%dxui8>\n" % (hexconst(packed), k, k // 2))
+        if dq:
+            f.write("  %%s = arith.constant %s : tensor<%dx%dxi8>\n" % (hexconst(sq), k, blocks))
+            f.write("  %%ss = arith.constant %s : tensor<%dxf32>\n" % (hexconst(ss), ss.size))
+            f.write("  %so = arith.constant dense<0.005> : tensor<f32>\n")
+            f.write("  %%y = qopt.weight_matmul %%x, %%w, %%s scale_scale %%ss scale_offset %%so"
+                    " {bits = 4 : i64, group_size = 64 : i64, %s} : tensor<1x%dxf32>, tensor<%dx%dxui8>,"
+                    " tensor<%dx%dxi8>, tensor<%dxf32>, tensor<f32> -> tensor<1x%dxf32>\n"
+                    % (book, k, k, k // 2, k, blocks, ss.size, k))
+        else:
+            f.write("  %%s = arith.constant %s : tensor<%dx%dxf32>\n" % (hexconst(absmax), k, blocks))
+            f.write("  %%y = qopt.weight_matmul %%x, %%w, %%s {bits = 4 : i64, group_size = 64 : i64, %s}"
+                    " : tensor<1x%dxf32>, tensor<%dx%dxui8>, tensor<%dx%dxf32> -> tensor<1x%dxf32>\n"
+                    % (book, k, k, k // 2, k, blocks, k))
+        f.write("  return %y : tensor<1x4096xf32>\n}\n")
 PYEOF
-  for m in gemm_f16.onnx gemv_i8.onnx gemv_i4.mlir; do
+  for m in gemm_f16.onnx gemv_i8.onnx gemv_i4.mlir gemv_nf4.mlir gemv_nf4dq.mlir; do
     [[ -f $DIR/bench/$m ]] || continue
     "$BUILD/bin/quant-opt" "$DIR/bench/$m" --target=nvptx --gpu-arch="$ARCH" \
       --emit=shared --model-name="${m%.*}" -o "$DIR/bench/${m%.*}.so" || echo "benchmark $m: compile failed"
   done
-  # The int4 GEMV's reference output: the same module on the CPU.
-  if [[ -f $DIR/bench/gemv_i4.mlir ]]; then
-    mkdir -p "$DIR/bench/gemv_i4_cpu" && \
-    "$BUILD/bin/quant-opt" "$DIR/bench/gemv_i4.mlir" --emit=shared -o "$DIR/bench/gemv_i4_cpu.so" && \
-    "$BUILD/bin/quant-run" "$DIR/bench/gemv_i4_cpu.so" --input-dir "$DIR/bench/gemv_i4_in" \
-      --output-dir "$DIR/bench/gemv_i4_cpu" >/dev/null || echo "benchmark gemv_i4: CPU reference failed"
-  fi
+  # The int4 and NF4 GEMVs' reference outputs: the same modules on the CPU
+  # (all three read the int4 GEMV's input).
+  for m in gemv_i4 gemv_nf4 gemv_nf4dq; do
+    [[ -f $DIR/bench/$m.mlir ]] || continue
+    mkdir -p "$DIR/bench/${m}_cpu" && \
+    "$BUILD/bin/quant-opt" "$DIR/bench/$m.mlir" --emit=shared -o "$DIR/bench/${m}_cpu.so" && \
+    "$BUILD/bin/quant-run" "$DIR/bench/${m}_cpu.so" --input-dir "$DIR/bench/gemv_i4_in" \
+      --output-dir "$DIR/bench/${m}_cpu" >/dev/null || echo "benchmark $m: CPU reference failed"
+  done
   echo "prepare: done in $((SECONDS - start)) s; artifacts in $DIR"
 }
 
@@ -276,6 +313,36 @@ PYEOF
   else
     skip "int4 GEMV: not prepared"
   fi
+  # NF4 GEMVs (blocks of 64): correctness against the CPU, then timing.
+  # Bytes read: packed codes (4096 x 2048) and the scales: f32 absmax
+  # (4096 x 64) or i8 codes (4096 x 64) + 1024 f32 scale_scale.
+  local m bytes label
+  for m in gemv_nf4 gemv_nf4dq; do
+    if [[ $m == gemv_nf4 ]]; then
+      bytes=$((4096 * 2048 + 4096 * 64 * 4)); label="NF4 (block 64, f32 absmax)"
+    else
+      bytes=$((4096 * 2048 + 4096 * 64 + 1024 * 4)); label="NF4 (block 64, double-quantized absmax)"
+    fi
+    if [[ -f $DIR/bench/$m.so && -d $DIR/bench/${m}_cpu ]]; then
+      if ! "$qrun" "$DIR/bench/$m.so" --input-dir "$DIR/bench/gemv_i4_in" \
+           --check "$DIR/bench/${m}_cpu" --rtol 1e-3 --atol 1e-3 >/dev/null; then
+        echo "$m: FAIL (GPU output differs from the CPU's)"; status=1
+      fi
+      ms=$("$qrun" "$DIR/bench/$m.so" --input-dir "$DIR/bench/gemv_i4_in" --benchmark 20 \
+           | sed -n 's/.*median \([0-9.e+-]*\) ms.*/\1/p')
+      if [[ -n $ms ]]; then
+        awk -v ms="$ms" -v peak="${peak:-0}" -v bytes="$bytes" -v label="$label" 'BEGIN {
+          gbs = bytes / (ms * 1e-3) / 1e9;
+          printf "%s weight-only GEMV 1x4096x4096 (qopt.weight_matmul): %.3f ms, %.1f GB/s of weights", label, ms, gbs;
+          if (peak > 0) printf ", %.1f %% of peak", 100 * gbs / peak;
+          printf " (whole model call: input copy, zero-fill and GEMV kernels, output copy)\n" }'
+      else
+        echo "$m: FAIL (no timing)"; status=1
+      fi
+    else
+      skip "$m: not prepared"
+    fi
+  done
   if [[ -f $DIR/bench/gemm_f16.so ]]; then
     if [[ -d $DIR/bench/gemm_f16_ref ]]; then
       # The tensor-core kernel (mma.sync m16n8k16, f32 accumulation) against

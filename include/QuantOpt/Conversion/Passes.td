@@ -48,9 +48,12 @@ def ConvertQOptToLinalg : Pass<"qopt-convert-qopt-to-linalg", "mlir::ModuleOp"> 
     one (r, n, k) `linalg.generic` of the scalar form above (x [R, K], the
     packed codes, scale, zero point, and the bias-initialized output),
     marked with the discardable attribute `qopt.weight_matmul = {bits,
-    group_size}` (group_size = K per channel): a target's kernel pass
-    (`--qopt-nvptx-weight-matmul`) replaces it after bufferization; where
-    none does, the generic is a correct scalar loop nest.
+    group_size}` (group_size = K per channel; with a code book also
+    `codebook`, with double-quantized scales also the constant
+    `scale_offset` and a splat `scale_scale`, else scale_scale is the fourth
+    input): a target's kernel pass (`--qopt-nvptx-weight-matmul`) replaces
+    it after bufferization; where none does, the generic is a correct
+    scalar loop nest.
   }];
   let options = [
     Option<"weightMatMulKernel", "weight-matmul-kernel", "bool",

@@ -39,6 +39,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace quant_opt;
@@ -157,6 +158,26 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
 
     Value y;
     if (kernelForm || k % gs != 0 || gs % perByte != 0) {
+      // The kernel form's mark carries what a GEMV kernel needs besides the
+      // operands: the code book, and for double-quantized scales the offset
+      // and a splat scale_scale (constants: a splat or scalar constant
+      // operand would be folded into the body by elementwise fusion, which
+      // drops the mark); a non-splat scale_scale is an operand. A scale
+      // offset that is not a constant leaves the generic unmarked.
+      bool mark = kernelForm;
+      std::optional<float> offsetValue, scaleScaleValue;
+      if (mark && dqScales) {
+        DenseElementsAttr constant;
+        if (matchPattern(scaleOffset, m_Constant(&constant)) &&
+            constant.isSplat())
+          offsetValue = constant.getSplatValue<float>();
+        else
+          mark = false;
+        if (matchPattern(scaleScale, m_Constant(&constant)) &&
+            constant.isSplat())
+          scaleScaleValue = constant.getSplatValue<float>();
+      }
+      bool scaleScaleOperand = mark && dqScales && !scaleScaleValue;
       // Scalar fallback: one generic over (r, n, k).
       SmallVector<Value> inputs = {x, w, scale};
       AffineMap groupMap =
@@ -167,6 +188,15 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
       if (zp) {
         inputs.push_back(zp);
         maps.push_back(groupMap);
+      }
+      if (scaleScaleOperand) {
+        // scale_scale[(n * G + g) / 256].
+        inputs.push_back(scaleScale);
+        maps.push_back(AffineMap::get(
+            3, 0,
+            {(d(1) * groups + d(2).floorDiv(gs))
+                 .floorDiv(qopt::WeightMatMulOp::kScaleBlock)},
+            ctx));
       }
       maps.push_back(AffineMap::get(3, 0, {d(0), d(1)}, ctx));
       y = linalg::GenericOp::create(
@@ -186,7 +216,20 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                   code = arith::SubFOp::create(b, l, code, zeroPoint);
                 }
                 Value scaleValue = args[2];
-                if (dqScales) {
+                if (dqScales && mark) {
+                  // code * scale_scale + offset, scale_scale an operand or
+                  // a constant of the mark.
+                  Value blockScale =
+                      scaleScaleOperand
+                          ? args[3]
+                          : createScalarConstant(b, l, f32, *scaleScaleValue);
+                  scaleValue = arith::AddFOp::create(
+                      b, l,
+                      arith::MulFOp::create(
+                          b, l, arith::SIToFPOp::create(b, l, f32, args[2]),
+                          blockScale),
+                      createScalarConstant(b, l, f32, *offsetValue));
+                } else if (dqScales) {
                   Value g = arith::DivUIOp::create(
                       b, l, linalg::IndexOp::create(b, l, 2),
                       arith::ConstantIndexOp::create(b, l, gs));
@@ -199,15 +242,23 @@ struct WeightMatMulLowering : OpConversionPattern<qopt::WeightMatMulOp> {
                 linalg::YieldOp::create(b, l, ValueRange{acc});
               })
               .getResult(0);
-      // The NVPTX GEMV kernel reads uniform codes and f32 scales: a code book
-      // or double-quantized scales keep the generic.
-      if (kernelForm && !book && !dqScales)
-        y.getDefiningOp()->setAttr(
-            kWeightMatMulAttrName,
-            rewriter.getDictionaryAttr(
-                {rewriter.getNamedAttr("bits", rewriter.getI64IntegerAttr(bits)),
-                 rewriter.getNamedAttr("group_size",
-                                       rewriter.getI64IntegerAttr(gs))}));
+      if (mark) {
+        SmallVector<NamedAttribute> entries = {
+            rewriter.getNamedAttr("bits", rewriter.getI64IntegerAttr(bits)),
+            rewriter.getNamedAttr("group_size",
+                                  rewriter.getI64IntegerAttr(gs))};
+        if (std::optional<ArrayRef<float>> values = op.getCodebook())
+          entries.push_back(rewriter.getNamedAttr(
+              "codebook", rewriter.getDenseF32ArrayAttr(*values)));
+        if (offsetValue)
+          entries.push_back(rewriter.getNamedAttr(
+              "scale_offset", rewriter.getF32FloatAttr(*offsetValue)));
+        if (scaleScaleValue)
+          entries.push_back(rewriter.getNamedAttr(
+              "scale_scale", rewriter.getF32FloatAttr(*scaleScaleValue)));
+        y.getDefiningOp()->setAttr(kWeightMatMulAttrName,
+                                   rewriter.getDictionaryAttr(entries));
+      }
     } else {
       int64_t bytesPerGroup = gs / perByte;
       // x' [R, G, P, B].

@@ -20,6 +20,10 @@
 // [N, G, F/G, OH, OW]. Depthwise, 1-D / 3-D and integer convolutions are left
 // as they are.
 //
+// The options min-channels (F per group), min-reduction (C/G * KH * KW) and
+// min-macs (when the sizes are static) keep small convolutions as they are:
+// 0 on the CPU, the NVPTX pipeline's thresholds on the GPU (docs/gpu.md).
+//
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Target/CPU/Passes.h"
@@ -76,7 +80,12 @@ Value permute(OpBuilder &b, Location loc, Value src, ArrayRef<int64_t> perm) {
 /// every operand and uses one batch_matmul.
 template <typename ConvOp>
 struct ConvToMatmulPattern : OpRewritePattern<ConvOp> {
-  using OpRewritePattern<ConvOp>::OpRewritePattern;
+  ConvToMatmulPattern(MLIRContext *context, int64_t minChannels,
+                      int64_t minReduction, int64_t minMacs)
+      : OpRewritePattern<ConvOp>(context), minChannels(minChannels),
+        minReduction(minReduction), minMacs(minMacs) {}
+  /// Size thresholds below which the conv stays a conv (pass options).
+  int64_t minChannels, minReduction, minMacs;
   /// Whether the operands carry a group dimension: input [N, G, C, H, W],
   /// filter [G, F, C, KH, KW], init [N, G, F, OH, OW].
   static constexpr bool grouped =
@@ -103,6 +112,13 @@ struct ConvToMatmulPattern : OpRewritePattern<ConvOp> {
       return rewriter.notifyMatchFailure(op, "empty filter");
     int64_t c = filterType.getDimSize(g + 1), kh = filterType.getDimSize(g + 2),
             kw = filterType.getDimSize(g + 3);
+    // Too small to pay for the im2col copy (thresholds of the target).
+    int64_t f = filterType.getDimSize(g);
+    if (f < minChannels || c * kh * kw < minReduction)
+      return rewriter.notifyMatchFailure(op, "below the size thresholds");
+    if (minMacs > 0 && initType.hasStaticShape() &&
+        initType.getNumElements() * c * kh * kw < minMacs)
+      return rewriter.notifyMatchFailure(op, "fewer MACs than min-macs");
     SmallVector<int64_t> strides =
         llvm::to_vector(op.getStrides().template getValues<int64_t>());
     SmallVector<int64_t> dilations =
@@ -218,11 +234,12 @@ struct ConvToMatmulPattern : OpRewritePattern<ConvOp> {
 
 struct CPUConvToMatmulPass
     : quant_opt::impl::CPUConvToMatmulBase<CPUConvToMatmulPass> {
+  using CPUConvToMatmulBase::CPUConvToMatmulBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<ConvToMatmulPattern<linalg::Conv2DNchwFchwOp>,
                  ConvToMatmulPattern<linalg::Conv2DNgchwGfchwOp>>(
-        &getContext());
+        &getContext(), minChannels, minReduction, minMacs);
     // Sizes read with tensor.dim go back to their tensor.empty operands, so
     // that the bias broadcast keeps one use and fuses into its permutation.
     tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());

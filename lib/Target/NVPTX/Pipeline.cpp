@@ -51,6 +51,15 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
   ConvertQOptToLinalgOptions qopt;
   qopt.weightMatMulKernel = true;
   pm.addPass(createConvertQOptToLinalg(qopt));
+  // Convolutions worth it: im2col + matmul (the CPU's rewrite, with the
+  // GPU's size thresholds), so that the tiled kernel below takes them.
+  if (options.convToMatmul && options.tileMatmul) {
+    CPUConvToMatmulOptions conv;
+    conv.minChannels = options.convMinChannels;
+    conv.minReduction = options.convMinReduction;
+    conv.minMacs = options.convMinMacs;
+    pm.addNestedPass<func::FuncOp>(createCPUConvToMatmul(conv));
+  }
   addUpstream(pm, "canonicalize,cse");
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwise());
   addUpstream(pm, "canonicalize,cse");
@@ -126,6 +135,16 @@ struct NVPTXPipelineCLOptions : PassPipelineOptions<NVPTXPipelineCLOptions> {
       *this, "tile-matmul",
       llvm::cl::desc("Shared-memory tiled kernels for float matmuls"),
       llvm::cl::init(true)};
+  Option<bool> convToMatmul{
+      *this, "conv-to-matmul",
+      llvm::cl::desc("im2col + tiled matmul for 2-D float convolutions above "
+                     "the size thresholds (needs tile-matmul)"),
+      llvm::cl::init(true)};
+  Option<int64_t> convMinMacs{
+      *this, "conv-min-macs",
+      llvm::cl::desc("Multiply-accumulates below which a static conv stays "
+                     "a direct loop kernel"),
+      llvm::cl::init(int64_t(1) << 20)};
   Option<std::string> cudaPath{*this, "cuda-path",
                                llvm::cl::desc("CUDA toolkit root"),
                                llvm::cl::init("/usr/local/cuda")};
@@ -144,6 +163,8 @@ void quant_opt::registerNVPTXPipeline() {
         options.blockSize = cl.blockSize;
         options.cudaPath = cl.cudaPath;
         options.tileMatmul = cl.tileMatmul;
+        options.convToMatmul = cl.convToMatmul;
+        options.convMinMacs = cl.convMinMacs;
         buildNVPTXPipeline(pm, options);
       });
 }

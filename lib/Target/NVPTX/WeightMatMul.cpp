@@ -20,6 +20,16 @@
 //   the RB accumulators are reduced across the warp with 5 xor shuffles
 //   (shfl.sync.bfly) and lane 0 adds them to y[r, n] (bias or 0 already).
 //
+// With a code book (NF4: `codebook` in the mark, 4-bit codes, no zero
+// point) the weight is book[code] * scale: thread 0 of each block writes the
+// 16 f32 entries into a 16-entry workgroup-memory table (a barrier before
+// any lane reads it) and each code is one shared-memory load
+// (ld.shared.f32; the 16 entries sit in 16 banks, so a warp's look-ups do
+// not conflict). Double-quantized scales (i8 codes, the mark's
+// `scale_offset`, scale_scale an operand or the mark's `scale_scale`):
+// the word's group scale is code * scale_scale[(n * G + g) / 256] + offset,
+// computed once per word like the f32 scale it replaces.
+//
 // The float weight is never materialized. Shapes the kernel does not cover
 // (K * s not a multiple of 32 bits, group_size % C != 0, non-identity
 // layouts) keep the marked generic: the generic GPU path, correct but
@@ -50,6 +60,15 @@ struct WeightMatMul {
   Value x, w, scale, zp, y;
   int64_t bits = 0, storageBits = 0, groupSize = 0, k = 0, n = 0;
   int64_t codesPerWord = 0, wordsPerLoad = 1;
+  /// NF4: the 16 f32 values the codes index (empty without a code book).
+  SmallVector<float> codebook;
+  /// Double-quantized scales: `scale` holds i8 codes, the f32 scale is
+  /// code * scaleScale[(n * groups + g) / 256] + scaleOffset, scaleScale an
+  /// operand or, when null, the constant scaleScaleValue.
+  bool doubleQuant = false;
+  Value scaleScale;
+  float scaleScaleValue = 0.0f, scaleOffset = 0.0f;
+  int64_t groups = 0;
 };
 
 bool hasIdentityLayout(Value v) {
@@ -72,13 +91,40 @@ FailureOr<WeightMatMul> match(linalg::GenericOp op) {
   m.x = op.getDpsInputOperand(0)->get();
   m.w = op.getDpsInputOperand(1)->get();
   m.scale = op.getDpsInputOperand(2)->get();
-  if (op.getNumDpsInputs() == 4)
-    m.zp = op.getDpsInputOperand(3)->get();
   m.y = op.getDpsInitOperand(0)->get();
   m.bits = bits.getInt();
   m.storageBits = m.bits == 3 ? 4 : m.bits;
   m.groupSize = groupSize.getInt();
-  for (Value v : {m.x, m.w, m.scale, m.zp, m.y})
+  auto scaleType = dyn_cast<MemRefType>(m.scale.getType());
+  if (!scaleType || scaleType.getRank() != 2 || scaleType.isDynamicDim(1))
+    return failure();
+  m.groups = scaleType.getDimSize(1);
+  if (auto book = attr.getAs<DenseF32ArrayAttr>("codebook")) {
+    if (book.size() != 16 || m.bits != 4)
+      return failure();
+    m.codebook.assign(book.asArrayRef().begin(), book.asArrayRef().end());
+  }
+  // The fourth input: scale_scale (double-quantized scales without a splat
+  // scale_scale in the mark), else the zero point (affine codes).
+  bool fourth = op.getNumDpsInputs() == 4;
+  if (scaleType.getElementType().isInteger(8)) {
+    auto offset = attr.getAs<FloatAttr>("scale_offset");
+    auto splat = attr.getAs<FloatAttr>("scale_scale");
+    if (!offset || fourth == bool(splat))
+      return failure();
+    m.doubleQuant = true;
+    m.scaleOffset = offset.getValueAsDouble();
+    if (splat)
+      m.scaleScaleValue = splat.getValueAsDouble();
+    else
+      m.scaleScale = op.getDpsInputOperand(3)->get();
+  } else if (!scaleType.getElementType().isF32() ||
+             (fourth && !m.codebook.empty())) {
+    return failure();
+  } else if (fourth) {
+    m.zp = op.getDpsInputOperand(3)->get();
+  }
+  for (Value v : {m.x, m.w, m.scale, m.zp, m.scaleScale, m.y})
     if (v && !hasIdentityLayout(v))
       return failure();
   auto xType = cast<MemRefType>(m.x.getType());
@@ -113,11 +159,20 @@ void buildLaunch(OpBuilder &b, Location loc, const WeightMatMul &m,
   Value gridX = cst((m.n + kWarpsPerBlock - 1) / kWarpsPerBlock);
   Value gridY = arith::CeilDivUIOp::create(b, loc, rows, cst(rowsPerBlock));
   Value one = cst(1);
-  auto launch = gpu::LaunchOp::create(b, loc, gridX, gridY, one, cst(kWarp),
-                                      cst(kWarpsPerBlock), one);
+  // NF4: the code book as a 16-entry workgroup-memory table.
+  Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
+  SmallVector<Type> workgroup;
+  if (!m.codebook.empty())
+    workgroup.push_back(MemRefType::get(
+        {16}, f32, MemRefLayoutAttrInterface(),
+        gpu::AddressSpaceAttr::get(b.getContext(),
+                                   gpu::AddressSpace::Workgroup)));
+  auto launch = gpu::LaunchOp::create(
+      b, loc, gridX, gridY, one, cst(kWarp), cst(kWarpsPerBlock), one,
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/ValueRange(), workgroup);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
-  Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
   auto add = [&](Value x, Value y) -> Value {
     return arith::AddIOp::create(b, loc, x, y);
   };
@@ -134,6 +189,28 @@ void buildLaunch(OpBuilder &b, Location loc, const WeightMatMul &m,
     Value r = add(mul(launch.getBlockIds().y, cst(rowsPerBlock)), cst(i));
     rowIds.push_back(r);
     rowLoads.push_back(arith::MinUIOp::create(b, loc, r, rowsLast));
+  }
+  Value table;
+  if (!m.codebook.empty()) {
+    // Thread (0, 0) writes the table; every thread waits for it (before the
+    // activity test: the barrier is for the whole block).
+    table = launch.getWorkgroupAttributions()[0];
+    Value first = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, cst(0)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                              launch.getThreadIds().y, cst(0)));
+    auto fill = scf::IfOp::create(b, loc, TypeRange{}, first,
+                                  /*withElseRegion=*/false);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPoint(fill.thenBlock()->getTerminator());
+      for (auto [i, v] : llvm::enumerate(m.codebook))
+        memref::StoreOp::create(
+            b, loc, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v)),
+            table, ValueRange{cst(i)});
+    }
+    gpu::BarrierOp::create(b, loc);
   }
   Value active = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n,
                                        cst(m.n));
@@ -172,6 +249,26 @@ void buildLaunch(OpBuilder &b, Location loc, const WeightMatMul &m,
       Value group = arith::DivUIOp::create(b, loc, k0, cst(m.groupSize));
       Value scale = memref::LoadOp::create(b, loc, m.scale,
                                            ValueRange{n, group});
+      if (m.doubleQuant) {
+        // code * scale_scale[(n * G + g) / 256] + offset.
+        Value blockScale;
+        if (m.scaleScale) {
+          Value flat = add(mul(n, cst(m.groups)), group);
+          blockScale = memref::LoadOp::create(
+              b, loc, m.scaleScale,
+              ValueRange{arith::DivUIOp::create(b, loc, flat, cst(256))});
+        } else {
+          blockScale = arith::ConstantOp::create(
+              b, loc, b.getF32FloatAttr(m.scaleScaleValue));
+        }
+        scale = arith::AddFOp::create(
+            b, loc,
+            arith::MulFOp::create(
+                b, loc, arith::SIToFPOp::create(b, loc, f32, scale),
+                blockScale),
+            arith::ConstantOp::create(b, loc,
+                                      b.getF32FloatAttr(m.scaleOffset)));
+      }
       Value zp = zpDefault;
       if (m.zp)
         zp = arith::UIToFPOp::create(
@@ -188,6 +285,14 @@ void buildLaunch(OpBuilder &b, Location loc, const WeightMatMul &m,
         // bits above it, unless a 3-bit code sits in a nibble.)
         if (c != perWord - 1 || m.bits != s)
           v = arith::AndIOp::create(b, loc, v, mask);
+        if (table) {
+          // book[code] from the workgroup table.
+          codes.push_back(memref::LoadOp::create(
+              b, loc, table,
+              ValueRange{arith::IndexCastUIOp::create(b, loc, b.getIndexType(),
+                                                      v)}));
+          continue;
+        }
         codes.push_back(arith::SubFOp::create(
             b, loc, arith::UIToFPOp::create(b, loc, f32, v), zp));
       }

@@ -159,3 +159,131 @@ func.func @uncovered(%x36: memref<1x36xf32>, %w18: memref<8x18xi8>, %s1: memref<
   }
   return
 }
+
+// -----
+
+// NF4 (a code book in the mark, f32 scales, no zero point), one row: the
+// launch has a 16-entry workgroup table that thread (0, 0) fills with the
+// book's values before a block-wide barrier (ahead of the activity test);
+// each nibble indexes the table (a workgroup load, no uitofp / zero
+// point); the group's scale is applied once per word as for int4.
+// CHECK-LABEL: func.func @nf4_decode
+// CHECK:         gpu.launch {{.*}} workgroup(%[[BOOK:.*]] : memref<16xf32, #gpu.address_space<workgroup>>)
+// CHECK:           %[[FIRST:.*]] = arith.andi
+// CHECK:           scf.if %[[FIRST]] {
+// CHECK:             memref.store %{{.*}}, %[[BOOK]][%c0{{.*}}] : memref<16xf32, #gpu.address_space<workgroup>>
+// CHECK-COUNT-15:    memref.store %{{.*}}, %[[BOOK]][%{{.*}}] : memref<16xf32, #gpu.address_space<workgroup>>
+// CHECK:           }
+// CHECK-NEXT:      gpu.barrier
+// CHECK:           scf.if %{{.*}} {
+// CHECK:             scf.for
+// CHECK:               vector.load %{{.*}} {alignment = 16 : i64} : memref<16x64xi8>, vector<16xi8>
+// CHECK:               %[[SCALE:.*]] = memref.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<16x2xf32>
+// CHECK:               %[[C0:.*]] = arith.andi %{{.*}}, %c15_i32 : i32
+// CHECK:               %[[I0:.*]] = arith.index_castui %[[C0]] : i32 to index
+// CHECK:               memref.load %[[BOOK]][%[[I0]]] : memref<16xf32, #gpu.address_space<workgroup>>
+// CHECK-COUNT-7:       memref.load %[[BOOK]][%{{.*}}] : memref<16xf32, #gpu.address_space<workgroup>>
+// CHECK-NOT:           arith.subf
+// CHECK-COUNT-8:       math.fma
+// CHECK-NEXT:          math.fma %[[SCALE]], %{{.*}}, %{{.*}} : f32
+// CHECK:           gpu.shuffle  xor
+// CHECK-NOT:     linalg.generic
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#w4 = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 2)>
+#g64 = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 64)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @nf4_decode(%x: memref<1x128xf32>, %w: memref<16x64xi8>, %s: memref<16x2xf32>, %y: memref<1x16xf32>) {
+  %book = memref.get_global @book : memref<16xf32>
+  linalg.generic {indexing_maps = [#x, #w4, #g64, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s : memref<1x128xf32>, memref<16x64xi8>, memref<16x2xf32>) outs(%y : memref<1x16xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>}} {
+  ^bb0(%a: f32, %b: i8, %c: f32, %o: f32):
+    %k = linalg.index 2 : index
+    %c2 = arith.constant 2 : index
+    %p = arith.remui %k, %c2 : index
+    %pi = arith.index_cast %p : index to i8
+    %c4 = arith.constant 4 : i8
+    %sh = arith.muli %pi, %c4 : i8
+    %v = arith.shrui %b, %sh : i8
+    %c15 = arith.constant 15 : i8
+    %m = arith.andi %v, %c15 : i8
+    %i = arith.index_castui %m : i8 to index
+    %f = memref.load %book[%i] : memref<16xf32>
+    %sc = arith.mulf %f, %c : f32
+    %t = arith.mulf %a, %sc : f32
+    %r = arith.addf %o, %t : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+memref.global "private" constant @book : memref<16xf32> = dense<[-1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0]>
+
+// -----
+
+// NF4 with double-quantized scales, scale_scale an operand: per word, the
+// group's i8 scale code, scale_scale[(n * 2 + g) / 256] and the mark's
+// offset make the f32 scale (code * scale_scale + offset) once.
+// CHECK-LABEL: func.func @nf4_dq
+// CHECK:         gpu.launch {{.*}} workgroup(%[[BOOK:.*]] : memref<16xf32, #gpu.address_space<workgroup>>)
+// CHECK:           gpu.barrier
+// CHECK:             scf.for
+// CHECK:               %[[G:.*]] = arith.divui %{{.*}}, %c64
+// CHECK:               %[[SC:.*]] = memref.load %{{.*}}[%[[N:.*]], %[[G]]] : memref<160x2xi8>
+// CHECK:               %[[NG:.*]] = arith.muli %[[N]], %c2
+// CHECK:               %[[FLAT:.*]] = arith.addi %[[NG]], %[[G]]
+// CHECK:               %[[BLK:.*]] = arith.divui %[[FLAT]], %c256
+// CHECK:               %[[SS:.*]] = memref.load %{{.*}}[%[[BLK]]] : memref<2xf32>
+// CHECK:               %[[SCF:.*]] = arith.sitofp %[[SC]] : i8 to f32
+// CHECK:               %[[M:.*]] = arith.mulf %[[SCF]], %[[SS]] : f32
+// CHECK:               %[[SCALE:.*]] = arith.addf %[[M]], %cst{{.*}} : f32
+// CHECK:               memref.load %[[BOOK]]
+// CHECK:               math.fma %[[SCALE]], %{{.*}}, %{{.*}} : f32
+// CHECK-COUNT-5:   gpu.shuffle  xor
+// CHECK-NOT:     linalg.generic
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#w4 = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 2)>
+#g64 = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 64)>
+#ss = affine_map<(d0, d1, d2) -> ((d1 * 2 + d2 floordiv 64) floordiv 256)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @nf4_dq(%x: memref<1x128xf32>, %w: memref<160x64xi8>, %s: memref<160x2xi8>, %ss: memref<2xf32>, %y: memref<1x160xf32>) {
+  linalg.generic {indexing_maps = [#x, #w4, #g64, #ss, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s, %ss : memref<1x128xf32>, memref<160x64xi8>, memref<160x2xi8>, memref<2xf32>) outs(%y : memref<1x160xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, scale_offset = 0.05 : f32, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>}} {
+  ^bb0(%a: f32, %b: i8, %c: i8, %e: f32, %o: f32):
+    %f = arith.uitofp %b : i8 to f32
+    %cf = arith.sitofp %c : i8 to f32
+    %sc = arith.mulf %cf, %e : f32
+    %t = arith.mulf %a, %sc : f32
+    %u = arith.mulf %t, %f : f32
+    %r = arith.addf %o, %u : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Marks that do not describe the operands are left alone: i8 scales
+// without scale_offset, and a splat scale_scale in the mark next to a
+// scale_scale operand.
+// CHECK-LABEL: func.func @nf4_bad_marks
+// CHECK-NOT:     gpu.launch
+// CHECK-COUNT-2: linalg.generic {{.*}}qopt.weight_matmul
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#w4 = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 2)>
+#g64 = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 64)>
+#ss = affine_map<(d0, d1, d2) -> ((d1 * 2 + d2 floordiv 64) floordiv 256)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @nf4_bad_marks(%x: memref<1x128xf32>, %w: memref<160x64xi8>, %s: memref<160x2xi8>, %ss: memref<2xf32>, %y: memref<1x160xf32>) {
+  linalg.generic {indexing_maps = [#x, #w4, #g64, #ss, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s, %ss : memref<1x128xf32>, memref<160x64xi8>, memref<160x2xi8>, memref<2xf32>) outs(%y : memref<1x160xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>}} {
+  ^bb0(%a: f32, %b: i8, %c: i8, %e: f32, %o: f32):
+    %f = arith.uitofp %b : i8 to f32
+    %t = arith.mulf %a, %f : f32
+    %r = arith.addf %o, %t : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#x, #w4, #g64, #ss, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w, %s, %ss : memref<1x128xf32>, memref<160x64xi8>, memref<160x2xi8>, memref<2xf32>) outs(%y : memref<1x160xf32>) attrs = {qopt.weight_matmul = {bits = 4 : i64, group_size = 64 : i64, scale_offset = 0.05 : f32, scale_scale = 0.001 : f32, codebook = array<f32: -1.0, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0>}} {
+  ^bb0(%a: f32, %b: i8, %c: i8, %e: f32, %o: f32):
+    %f = arith.uitofp %b : i8 to f32
+    %t = arith.mulf %a, %f : f32
+    %r = arith.addf %o, %t : f32
+    linalg.yield %r : f32
+  }
+  return
+}

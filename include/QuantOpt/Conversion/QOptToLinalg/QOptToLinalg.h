@@ -35,7 +35,12 @@ void populateQOptToLinalgPatterns(const mlir::TypeConverter &converter,
                                   bool weightMatMulKernelForm = false);
 
 /// The discardable attribute on the marked weight_matmul generic:
-/// `{bits = i64, group_size = i64}` (group_size = K per channel).
+/// `{bits = i64, group_size = i64}` (group_size = K per channel), with a
+/// code book also `codebook = array<f32: 16 values>`, and with
+/// double-quantized (i8) scales also `scale_offset = f32` and, when
+/// scale_scale is a splat constant, `scale_scale = f32` (else scale_scale
+/// is the generic's fourth input). The inputs are x, w, scale, then the
+/// zero point or scale_scale if any.
 inline constexpr llvm::StringLiteral kWeightMatMulAttrName =
     "qopt.weight_matmul";
 

@@ -33,9 +33,26 @@ def CPUConvToMatmul : Pass<"qopt-cpu-conv-to-matmul", "mlir::func::FuncOp"> {
     and one `linalg.matmul` accumulating into the conv's init (the bias)
     permuted to `[N*OH*OW, F]`; the result is permuted back to
     `[N, F, OH, OW]`. `qopt-cpu-tile-and-vectorize` then gives the work the
-    matmul register micro-kernel. Grouped, depthwise, 1-D / 3-D and integer
-    convolutions are left as they are.
+    matmul register micro-kernel. Grouped convolutions (static filter) take
+    the same path per group with one `linalg.batch_matmul`; depthwise, 1-D /
+    3-D and integer convolutions are left as they are.
+
+    The options keep small convolutions as they are (the CPU pipeline
+    rewrites every one; the NVPTX pipeline sets them: docs/gpu.md): a conv
+    is rewritten only with at least `min-channels` output channels per group
+    (the matmul's rows), `min-reduction` input channels per group times
+    kernel elements (its reduction) and, when every size is static,
+    `min-macs` multiply-accumulates.
   }];
+  let options = [
+    Option<"minChannels", "min-channels", "int64_t", /*default=*/"0",
+           "Rewrite only convs with this many output channels per group">,
+    Option<"minReduction", "min-reduction", "int64_t", /*default=*/"0",
+           "Rewrite only convs with C/G * KH * KW at least this">,
+    Option<"minMacs", "min-macs", "int64_t", /*default=*/"0",
+           "Rewrite only convs with this many multiply-accumulates (when "
+           "static)">,
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
 }

@@ -36,6 +36,15 @@ struct NVPTXPipelineOptions {
   /// Float matmuls as shared-memory tiled kernels (else one thread per
   /// output element, like every other op).
   bool tileMatmul = true;
+  /// 2-D float convolutions large enough to pay for it become im2col + one
+  /// matmul (qopt-cpu-conv-to-matmul with the GPU's thresholds below), which
+  /// the tiled kernel takes; else every conv is a direct loop kernel.
+  bool convToMatmul = true;
+  /// The thresholds (docs/gpu.md): output channels per group (the matmul's
+  /// rows), C/G * KH * KW (its reduction), and multiply-accumulates when
+  /// the conv's sizes are static.
+  int64_t convMinChannels = 16, convMinReduction = 16,
+          convMinMacs = int64_t(1) << 20;
   /// CUDA toolkit root (libdevice for math functions in kernels).
   std::string cudaPath = "/usr/local/cuda";
 };

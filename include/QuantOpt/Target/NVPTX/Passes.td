@@ -53,6 +53,14 @@ def NVPTXWeightMatMul
     or 0). Needs K * storage bits a multiple of 32, group_size a multiple of
     the codes per word (32 / storage bits), identity layouts; other marked
     generics are left alone (the generic path).
+
+    NF4 (`codebook` in the mark, 16 f32 values): the launch gets a 16-entry
+    workgroup-memory table that thread (0, 0) fills before a barrier, and
+    each 4-bit code is looked up in it instead of having the zero point
+    subtracted. Double-quantized scales (i8 scale codes; `scale_offset` and
+    a splat `scale_scale` in the mark, else scale_scale as the fourth
+    input): the word's scale is code * scale_scale[(n * G + g) / 256] +
+    offset. A mark that does not match the operands is left alone.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::scf::SCFDialect",
