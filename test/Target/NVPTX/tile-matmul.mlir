@@ -139,3 +139,30 @@ func.func @f16_f32_acc(%a: memref<?x64xf16>, %b: memref<64x96xf16>, %c: memref<?
   linalg.matmul ins(%a, %b : memref<?x64xf16>, memref<64x96xf16>) outs(%c : memref<?x96xf32>)
   return
 }
+
+// -----
+
+// bf16 with tensor cores: bf16 tiles and the same fragments as f16, packed
+// into .bf16x2 registers (vector<2xbf16> -> i32) for nvvm.mma.sync
+// m16n8k16 (MLIR 22's nvgpu.mma.sync has no bf16 lowering); the f32
+// accumulators stay vector<2x2xf32> loop-carried values.
+// TC-LABEL: func.func @bf16_f32_acc
+// TC:         gpu.launch
+// TC-SAME:      workgroup(%[[AT:[a-z0-9_]+]] : memref<64x16xbf16, #gpu.address_space<workgroup>>, %[[BT:[a-z0-9_]+]] : memref<16x64xbf16, #gpu.address_space<workgroup>>)
+// TC:           scf.for {{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// TC:             gpu.barrier
+// TC-COUNT-8:     memref.load %[[AT]]
+// TC-COUNT-4:     memref.load %[[BT]]
+// TC:             vector.bitcast %{{.*}} : vector<2xbf16> to vector<1xi32>
+// TC:             nvvm.mma.sync A[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] B[%{{.*}}, %{{.*}}] C[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// TC-COUNT-3:     nvvm.mma.sync
+// TC-NOT:         math.fma
+// TC:             gpu.barrier
+// TC:           gpu.terminator
+// CHECK-LABEL: func.func @bf16_f32_acc
+// CHECK-NOT:     nvvm.mma.sync
+// CHECK-COUNT-256: math.fma
+func.func @bf16_f32_acc(%a: memref<?x64xbf16>, %b: memref<64x96xbf16>, %c: memref<?x96xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x64xbf16>, memref<64x96xbf16>) outs(%c : memref<?x96xf32>)
+  return
+}
