@@ -268,11 +268,11 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
   // wm = 16 (w % 4), columns wn = 32 (w / 4) as 4 mma.sync m16n8k16 per
   // k-tile; in a warp, lane = 4 g + t (the PTX ISA's groupID and
   // threadID_in_group).
-  Value g, t, wm, wn;
+  Value g, t, wm, wn, lane;
   auto vAcc = VectorType::get({2, 2}, f32);
   if (tensorCores) {
     Value warp = arith::DivUIOp::create(b, loc, tid, cst(32));
-    Value lane = arith::RemUIOp::create(b, loc, tid, cst(32));
+    lane = arith::RemUIOp::create(b, loc, tid, cst(32));
     g = arith::DivUIOp::create(b, loc, lane, cst(4));
     t = arith::RemUIOp::create(b, loc, lane, cst(4));
     wm = arith::MulIOp::create(
@@ -340,48 +340,63 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
     SmallVector<Value> acc(kLoop.getRegionIterArgs().begin(),
                            kLoop.getRegionIterArgs().end());
     if (tensorCores) {
-      // Fragments per the PTX ISA's m16n8k16 .f16 layout (docs/gpu.md):
-      // A (vector<4x2xf16>, one .f16x2 register per row): registers a0..a7,
-      // row g + 8 (i / 2 % 2), column 2 t + (i % 2) + 8 (i / 4), i.e.
-      // vector row q = i / 2 at (g + 8 (q % 2), 2 t + 8 (q / 2)) + (0, e);
-      SmallVector<Value> aElements;
-      for (int64_t q = 0; q < 4; ++q)
-        for (int64_t e = 0; e < 2; ++e)
-          aElements.push_back(memref::LoadOp::create(
-              b, loc, aTile,
-              ValueRange{add(wm, add(g, cst(8 * (q % 2)))),
-                         add(mul(t, 2), cst(8 * (q / 2) + e))}));
-      Value aFrag;
-      if (!tileType.isBF16())
-        aFrag = vector::FromElementsOp::create(
-            b, loc, VectorType::get({4, 2}, tileType), aElements);
+      // Fragments per the PTX ISA's m16n8k16 .f16 / .bf16 layout
+      // (docs/gpu.md), loaded with ldmatrix (16-byte rows: the tiles' rows
+      // are 32 and 128 bytes long, their buffers 16-byte aligned by
+      // qopt-nvptx-merge-kernel-modules). ldmatrix.x4 gives lane 4 g + t
+      // elements (g, 2 t + e) of the four 8 x 8 matrices whose rows lanes
+      // 8 q .. 8 q + 7 address, as row q of a vector<4x2xT>.
+      // A: matrix q = rows wm + 8 (q % 2) .., columns 8 (q / 2) ..: row q
+      // is register q = {a2q, a2q+1} at (g + 8 (q % 2), 2 t + 8 (q / 2) + e).
+      Value lane8 = arith::RemUIOp::create(b, loc, lane, cst(8));
+      Value laneQ = arith::DivUIOp::create(b, loc, lane, cst(8));
+      Value rowInPair = add(lane8, mul(arith::RemUIOp::create(
+                                           b, loc, laneQ, cst(2)), 8));
+      Value colHalf = mul(arith::DivUIOp::create(b, loc, lane, cst(16)), 8);
+      auto fragType = VectorType::get({4, 2}, tileType);
+      Value aFrag = nvgpu::LdMatrixOp::create(
+          b, loc, fragType, aTile, ValueRange{add(wm, rowInPair), colHalf},
+          /*transpose=*/false, /*numTiles=*/4);
+      // B, two n-tiles per ldmatrix.x4.trans: matrix q = k rows 8 (q % 2)
+      // .., columns of n-tile j + q / 2; transposed, lane 4 g + t gets
+      // (k = 8 (q % 2) + 2 t + e, n = g): rows {0, 1} are n-tile j's
+      // {b0b1, b2b3}, rows {2, 3} n-tile j + 1's.
+      SmallVector<Value> bFrags;
+      for (int64_t j = 0; j < kMmaTilesN; j += 2) {
+        Value pair = nvgpu::LdMatrixOp::create(
+            b, loc, fragType, bTile,
+            ValueRange{rowInPair, add(wn, add(colHalf, cst(8 * j)))},
+            /*transpose=*/true, /*numTiles=*/4);
+        // Rows moved one by one (vector.extract / insert of a row lower
+        // to LLVM aggregate ops; an n-D extract_strided_slice does not).
+        auto bFragType = VectorType::get({2, 2}, tileType);
+        for (int64_t h = 0; h < 2; ++h) {
+          Value frag = arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(bFragType,
+                                             b.getZeroAttr(tileType)));
+          for (int64_t q = 0; q < 2; ++q)
+            frag = vector::InsertOp::create(
+                b, loc, vector::ExtractOp::create(b, loc, pair, 2 * h + q),
+                frag, q);
+          bFrags.push_back(frag);
+        }
+      }
       for (int64_t j = 0; j < kMmaTilesN; ++j) {
-        // B (vector<2x2xf16>): b0..b3 at k = 2 t + (i % 2) + 8 (i / 2),
-        // column g of the n-tile.
-        Value col = add(wn, add(g, cst(8 * j)));
-        SmallVector<Value> bElements;
-        for (int64_t q = 0; q < 2; ++q)
-          for (int64_t e = 0; e < 2; ++e)
-            bElements.push_back(memref::LoadOp::create(
-                b, loc, bTile,
-                ValueRange{add(mul(t, 2), cst(8 * q + e)), col}));
         if (tileType.isBF16()) {
-          // nvvm.mma.sync on the same elements packed as .bf16x2
-          // registers: {a2q, a2q+1}, {b2q, b2q+1}.
+          // nvvm.mma.sync on the same fragments, each row a .bf16x2
+          // register.
           SmallVector<Value> aRegs, bRegs;
           for (int64_t q = 0; q < 4; ++q)
-            aRegs.push_back(packWord(
-                b, loc, {aElements[2 * q], aElements[2 * q + 1]}));
+            aRegs.push_back(packVector(
+                b, loc, vector::ExtractOp::create(b, loc, aFrag, q)));
           for (int64_t q = 0; q < 2; ++q)
-            bRegs.push_back(packWord(
-                b, loc, {bElements[2 * q], bElements[2 * q + 1]}));
+            bRegs.push_back(packVector(
+                b, loc, vector::ExtractOp::create(b, loc, bFrags[j], q)));
           acc[j] = nvvmMma(b, loc, aRegs, bRegs, acc[j], {16, 8, 16},
                            NVVM::MMATypes::bf16, NVVM::MMATypes::bf16);
           continue;
         }
-        Value bFrag = vector::FromElementsOp::create(
-            b, loc, VectorType::get({2, 2}, tileType), bElements);
-        acc[j] = nvgpu::MmaSyncOp::create(b, loc, aFrag, bFrag, acc[j],
+        acc[j] = nvgpu::MmaSyncOp::create(b, loc, aFrag, bFrags[j], acc[j],
                                           ArrayRef<int64_t>{16, 8, 16});
       }
     }

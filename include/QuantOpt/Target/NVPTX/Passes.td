@@ -135,6 +135,8 @@ def NVPTXMergeKernelModules
     every kernel function into the first one (renamed `@name`) and rewrites
     the `gpu.launch_func` references, so the model has one PTX module: one
     file for `--emit=ptx` / `ptxas`, one module load at run time.
+    Every kernel's workgroup buffers get `llvm.align = 16` (unless they
+    have an alignment): `ldmatrix` reads 16-byte rows from them.
   }];
   let options = [
     Option<"moduleName", "module-name", "std::string",

@@ -11,8 +11,9 @@ the kernel computes them; mma.sync itself is emulated from the ISA's
 "Matrix Fragments for mma.m16n8k32" table (which register element holds
 which matrix element), written separately below. The result must equal
 A @ B exactly (wrapping i32, as the scalar path), for shapes with M, N, K
-edges. The f16 / bf16 m16n8k16 gathers are checked the same way against
-"Matrix Fragments for mma.m16n8k16 with floating point type".
+edges. The f16 / bf16 kernel's ldmatrix addresses are checked the same way
+(ldmatrix emulated from the ISA's description) against "Matrix Fragments
+for mma.m16n8k16 with floating point type".
 """
 import sys
 import numpy as np
@@ -145,27 +146,44 @@ def int8_kernel(A, B, a_signed, b_signed):
     return C
 
 
+def ldmatrix_x4(tile, addresses, transpose):
+    """ldmatrix.sync.aligned.m8n8.x4(.trans).b16 per the PTX ISA: lanes
+    8q .. 8q + 7 give the addresses (row, column) of the 8 rows of matrix q;
+    lane 4g + t receives, as register q, elements (g, 2t + e) of matrix q
+    (of its transpose with .trans)."""
+    mats = []
+    for q in range(4):
+        rows = [tile[r, c:c + 8] for r, c in addresses[8 * q:8 * q + 8]]
+        m = np.array(rows)
+        mats.append(m.T if transpose else m)
+    return [[[mats[q][lane // 4, 2 * (lane % 4) + e] for e in range(2)]
+             for q in range(4)] for lane in range(32)]
+
+
 def f16_fragments_check(rng):
-    """The f16 / bf16 kernel's gathers for one warp's 16 x 32 sub-tile of a
-    64 x 16 A tile and a 16 x 64 B tile: vector row q of A holds
-    aTile[wm + g + 8 (q % 2)][2t + 8 (q / 2) + e] (= a_{2q+e}), B row q
-    holds bTile[2t + 8q + e][wn + 8j + g] (= b_{2q+e})."""
+    """The f16 / bf16 kernel's ldmatrix addresses for one warp's 16 x 32
+    sub-tile of a 64 x 16 A tile and a 16 x 64 B tile: lane l addresses A
+    row wm + l % 8 + 8 ((l / 8) % 2), column 8 (l / 16) (x4), and B row
+    l % 8 + 8 ((l / 8) % 2), column wn + 8 (l / 16) + 8 j for j = 0, 2 (x4
+    .trans: rows 0, 1 of the result are n-tile j's registers, rows 2, 3
+    n-tile j + 1's)."""
     a_tile = rng.integers(-8, 8, (TILE, 16))
     b_tile = rng.integers(-8, 8, (16, TILE))
     for warp in range(8):
         wm, wn = 16 * (warp % 4), 32 * (warp // 4)
-        a_regs = []
-        for lane in range(32):
-            g, t = lane // 4, lane % 4
-            a_regs.append([a_tile[wm + g + 8 * (q % 2), 2 * t + 8 * (q // 2) + e]
-                           for q in range(4) for e in range(2)])
+        row_in_pair = [l % 8 + 8 * ((l // 8) % 2) for l in range(32)]
+        col_half = [8 * (l // 16) for l in range(32)]
+        a = ldmatrix_x4(a_tile, [(wm + row_in_pair[l], col_half[l]) for l in range(32)], False)
+        a_regs = [[x for q in range(4) for x in a[lane][q]] for lane in range(32)]
+        b_frags = []
+        for j in (0, 2):
+            pair = ldmatrix_x4(b_tile, [(row_in_pair[l], wn + col_half[l] + 8 * j)
+                                        for l in range(32)], True)
+            for h in range(2):
+                b_frags.append([[x for q in (2 * h, 2 * h + 1) for x in pair[lane][q]]
+                                for lane in range(32)])
         for j in range(4):
-            b_regs = []
-            for lane in range(32):
-                g, t = lane // 4, lane % 4
-                b_regs.append([b_tile[2 * t + 8 * q + e, wn + 8 * j + g]
-                               for q in range(2) for e in range(2)])
-            d = mma(a_regs, b_regs, [[0] * 4] * 32, isa_a_k16, isa_b_k16, 16, 8, 16, 2)
+            d = mma(a_regs, b_frags[j], [[0] * 4] * 32, isa_a_k16, isa_b_k16, 16, 8, 16, 2)
             ref = a_tile[wm:wm + 16] @ b_tile[:, wn + 8 * j:wn + 8 * j + 8]
             for lane in range(32):
                 g, t = lane // 4, lane % 4
@@ -190,7 +208,7 @@ def main():
         print("int8 m16n8k32 %dx%dx%d %s x %s: exact" %
               (M, N, K, "s8" if a_signed else "u8", "s8" if b_signed else "u8"))
     f16_fragments_check(rng)
-    print("f16/bf16 m16n8k16 fragments: exact")
+    print("f16/bf16 m16n8k16 fragments (ldmatrix): exact")
     return 0
 
 
