@@ -19,7 +19,8 @@
 // With tensor-cores (f16 or bf16 A and B, sm_80+), the tiles stay 16-bit
 // and warp w of the 8 computes the 16 x 32 sub-tile at rows 16 (w % 4),
 // columns 32 (w / 4) as 4 mma.sync m16n8k16 (f32 accumulators) per k-tile,
-// fragments gathered in the PTX ISA's m16n8k16 layout (docs/gpu.md):
+// fragments loaded with ldmatrix in the PTX ISA's m16n8k16 layout
+// (docs/gpu.md):
 // nvgpu.mma.sync for f16, nvvm.mma.sync for bf16 (MLIR 22's nvgpu-to-nvvm
 // cannot deduce PTX types for bf16).
 //

@@ -19,8 +19,9 @@ def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
     thread (128-bit `ld.global.v4.b32` for f32), others with 4 scalar loads.
     With `tensor-cores` (sm_80 and newer), f16 and bf16 matmuls instead keep
     16-bit tiles and each of the 8 warps computes a 16 x 32 sub-tile with 4
-    m16n8k16 `mma.sync` (f32 accumulators) per k-tile, fragments gathered
-    from the workgroup tiles in the PTX ISA's m16n8k16 layout: f16 through
+    m16n8k16 `mma.sync` (f32 accumulators) per k-tile, fragments loaded
+    from the workgroup tiles with `nvgpu.ldmatrix` (x4; x4 transposed for
+    B) in the PTX ISA's m16n8k16 layout: f16 through
     `nvgpu.mma.sync`, bf16 through `nvvm.mma.sync` (MLIR 22's
     `nvgpu.mma.sync` cannot lower bf16).
     With `int8-tensor-cores` (sm_80 and newer), the i8 x i8 -> i32
