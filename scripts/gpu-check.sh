@@ -187,8 +187,27 @@ for name, dq in (("gemv_nf4", False), ("gemv_nf4dq", True)):
                     " : tensor<1x%dxf32>, tensor<%dx%dxui8>, tensor<%dx%dxf32> -> tensor<1x%dxf32>\n"
                     % (book, k, k, k // 2, k, blocks, k))
         f.write("  return %y : tensor<1x4096xf32>\n}\n")
+# W8A8 GEMM 2048^3 as a qopt.qmatmul module: ui8 activations (zero point
+# 128) x constant i8 weights, the int8 tensor-core kernel (mma.sync
+# m16n8k32 .u8.s8). Scales of 1 and no bias keep the epilogue
+# (acc - zp * colsum(b)) exact in f32 rounding terms: the GPU output must
+# equal the CPU's bit for bit.
+n = 2048
+wq = rng.integers(-128, 128, (n, n), dtype=np.int8)
+with open(out + "/qmatmul_w8a8.mlir", "w") as f:
+    f.write("func.func @main_graph(%%a: tensor<%dx%dxui8>) -> tensor<%dx%dxf32> {\n" % (n, n, n, n))
+    f.write("  %%b = arith.constant %s : tensor<%dx%dxi8>\n" % (hexconst(wq), n, n))
+    f.write("  %as = arith.constant dense<1.0> : tensor<f32>\n")
+    f.write("  %az = onnx.Constant dense<128> : tensor<ui8>\n")
+    f.write("  %%bs = arith.constant dense<1.0> : tensor<%dxf32>\n" % n)
+    f.write("  %%y = qopt.qmatmul %%a, %%b, %%as, %%az, %%bs : tensor<%dx%dxui8>, tensor<%dx%dxi8>, tensor<f32>, tensor<ui8>, tensor<%dxf32> -> tensor<%dx%dxf32>\n"
+            % (n, n, n, n, n, n, n))
+    f.write("  return %%y : tensor<%dx%dxf32>\n}\n" % (n, n))
+os.makedirs(out + "/qmatmul_w8a8_in", exist_ok=True)
+with open(out + "/qmatmul_w8a8_in/input_0.pb", "wb") as f:
+    f.write(nh.from_array(rng.integers(0, 256, (n, n), dtype=np.uint8), "input_0").SerializeToString())
 PYEOF
-  for m in gemm_f16.onnx gemv_i8.onnx gemv_i4.mlir gemv_nf4.mlir gemv_nf4dq.mlir; do
+  for m in gemm_f16.onnx gemv_i8.onnx gemv_i4.mlir gemv_nf4.mlir gemv_nf4dq.mlir qmatmul_w8a8.mlir; do
     [[ -f $DIR/bench/$m ]] || continue
     "$BUILD/bin/quant-opt" "$DIR/bench/$m" --target=nvptx --gpu-arch="$ARCH" \
       --emit=shared --model-name="${m%.*}" -o "$DIR/bench/${m%.*}.so" || echo "benchmark $m: compile failed"
@@ -202,6 +221,13 @@ PYEOF
     "$BUILD/bin/quant-run" "$DIR/bench/${m}_cpu.so" --input-dir "$DIR/bench/gemv_i4_in" \
       --output-dir "$DIR/bench/${m}_cpu" >/dev/null || echo "benchmark $m: CPU reference failed"
   done
+  # The W8A8 GEMM's reference output: the same module on the CPU (VNNI).
+  if [[ -f $DIR/bench/qmatmul_w8a8.mlir ]]; then
+    mkdir -p "$DIR/bench/qmatmul_w8a8_cpu" && \
+    "$BUILD/bin/quant-opt" "$DIR/bench/qmatmul_w8a8.mlir" --emit=shared -o "$DIR/bench/qmatmul_w8a8_cpu.so" && \
+    "$BUILD/bin/quant-run" "$DIR/bench/qmatmul_w8a8_cpu.so" --input-dir "$DIR/bench/qmatmul_w8a8_in" \
+      --output-dir "$DIR/bench/qmatmul_w8a8_cpu" >/dev/null || echo "benchmark qmatmul_w8a8: CPU reference failed"
+  fi
   echo "prepare: done in $((SECONDS - start)) s; artifacts in $DIR"
 }
 
@@ -361,6 +387,20 @@ PYEOF
       || { echo "fp16 GEMM: FAIL (no timing)"; status=1; }
   else
     skip "fp16 GEMM: not prepared"
+  fi
+  if [[ -f $DIR/bench/qmatmul_w8a8.so && -d $DIR/bench/qmatmul_w8a8_cpu ]]; then
+    # Integer accumulation is exact and the epilogue (scales 1, zero point
+    # 128) is the CPU's: the GPU output must equal the CPU's exactly.
+    "$qrun" "$DIR/bench/qmatmul_w8a8.so" --input-dir "$DIR/bench/qmatmul_w8a8_in" \
+      --check "$DIR/bench/qmatmul_w8a8_cpu" --rtol 0 --atol 0 >/dev/null \
+      && echo "W8A8 GEMM: GPU output equals the CPU's (bit for bit)" \
+      || { echo "W8A8 GEMM: FAIL (GPU output differs from the CPU's)"; status=1; }
+    ms=$("$qrun" "$DIR/bench/qmatmul_w8a8.so" --input-dir "$DIR/bench/qmatmul_w8a8_in" --benchmark 5 \
+         | sed -n 's/.*median \([0-9.e+-]*\) ms.*/\1/p')
+    [[ -n $ms ]] && awk -v ms="$ms" 'BEGIN { printf "W8A8 GEMM 2048^3 (qopt.qmatmul, mma.sync m16n8k32): %.3f ms, %.2f TOPS (whole model call: input copy, contraction, column sums and epilogue kernels, output copy)\n", ms, 2 * 2048^3 / (ms * 1e-3) / 1e12 }' \
+      || { echo "W8A8 GEMM: FAIL (no timing)"; status=1; }
+  else
+    skip "W8A8 GEMM: not prepared"
   fi
   "$PY" - <<'PYEOF' || skip "PyTorch/cuBLAS peer: python3 with a CUDA-enabled torch is not installed here"
 import sys

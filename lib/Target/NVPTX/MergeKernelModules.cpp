@@ -1,12 +1,15 @@
 //===- MergeKernelModules.cpp - --qopt-nvptx-merge-kernel-modules ---------===//
 //
 // Moves the kernels of every gpu.module into one, so a model is one PTX
-// module.
+// module, and aligns every kernel's workgroup buffers to 16 bytes (the
+// tiled matmul's ldmatrix reads 16-byte rows; LLVM would align a buffer
+// only to its element type).
 //
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Target/NVPTX/Passes.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/SymbolTable.h"
 
 namespace quant_opt {
@@ -70,6 +73,15 @@ struct NVPTXMergeKernelModulesPass
           targetSymbols.insert(&op);
       }
     }
+    // 16-byte aligned workgroup buffers (an explicit alignment is kept).
+    StringRef align = LLVM::LLVMDialect::getAlignAttrName();
+    Builder builder(&getContext());
+    target.walk([&](gpu::GPUFuncOp func) {
+      for (unsigned i = 0, e = func.getNumWorkgroupAttributions(); i < e; ++i)
+        if (!func.getWorkgroupAttributionAttr(i, align))
+          func.setWorkgroupAttributionAttr(i, align,
+                                           builder.getI64IntegerAttr(16));
+    });
     target.setName(moduleName);
     StringAttr targetName = StringAttr::get(&getContext(), moduleName);
     module.walk([&](gpu::LaunchFuncOp launch) {

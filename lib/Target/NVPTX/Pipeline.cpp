@@ -79,6 +79,8 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
     // Every --gpu-arch (sm_80 and newer) has mma.sync m16n8k16.
     NVPTXTileMatmulOptions tiling;
     tiling.tensorCores = getSMVersion(options.arch) >= 80;
+    // ... and mma.sync m16n8k32 for s8 / u8 (the W8A8 contractions).
+    tiling.int8TensorCores = getSMVersion(options.arch) >= 80;
     pm.addNestedPass<func::FuncOp>(createNVPTXTileMatmul(tiling));
   }
   // Everything else: parallel loops -> blocks and threads -> gpu.launch.

@@ -16,16 +16,29 @@
 //     barrier
 //   C[r, c] += acc (in bounds only)
 //
-// With tensor-cores (f16 A and B, sm_80+), the tiles stay f16 and warp w
-// of the 8 computes the 16 x 32 sub-tile at rows 16 (w % 4), columns
-// 32 (w / 4) as 4 nvgpu.mma.sync m16n8k16 (f32 accumulators) per k-tile,
-// fragments gathered in the PTX ISA's m16n8k16 layout (docs/gpu.md).
+// With tensor-cores (f16 or bf16 A and B, sm_80+), the tiles stay 16-bit
+// and warp w of the 8 computes the 16 x 32 sub-tile at rows 16 (w % 4),
+// columns 32 (w / 4) as 4 mma.sync m16n8k16 (f32 accumulators) per k-tile,
+// fragments loaded with ldmatrix in the PTX ISA's m16n8k16 layout
+// (docs/gpu.md):
+// nvgpu.mma.sync for f16, nvvm.mma.sync for bf16 (MLIR 22's nvgpu-to-nvvm
+// cannot deduce PTX types for bf16).
+//
+// With int8-tensor-cores, the i8 x i8 -> i32 contraction of the integer
+// lowerings gets the same grid and warps with K steps of 32: workgroup
+// tiles of packed 4 x i8 words (A [m][k/4], B transposed [n][k/4], rows
+// padded to 12 words: conflict-free fragment loads), one 32-bit word per
+// fragment register, 4 nvvm.mma.sync m16n8k32 (.s8 / .u8 per operand, s32
+// accumulators, wrapping) per warp and k-tile; C += acc in i32. Integer
+// accumulation is exact, so the result equals the scalar path's.
 //
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Target/NVPTX/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -44,6 +57,55 @@ constexpr int64_t kPerThread = kTile / kThreads; // 4 x 4 outputs per thread
 constexpr int64_t kTileK = 16;
 constexpr int64_t kVector = 4;   // elements per vectorized global load
 constexpr int64_t kMmaTilesN = 4; // m16n8 tiles per warp (16 x 32 outputs)
+
+constexpr int64_t kTileKInt8 = 32; // mma.sync m16n8k32
+constexpr int64_t kWordsPadded = 12; // words per int8 tile row (8 used)
+
+/// The 32-bit register holding the elements of `v` (a vector of 4 x i8 or
+/// 2 x bf16): element 0 in the low bits, as PTX's packed .s8x4 / .bf16x2
+/// operands (and nvgpu-to-nvvm's vector<4xi8> -> i32 bitcast) have it.
+Value packVector(OpBuilder &b, Location loc, Value v) {
+  Value w = vector::BitCastOp::create(
+      b, loc, VectorType::get({1}, b.getI32Type()), v);
+  return vector::ExtractOp::create(b, loc, w, 0);
+}
+
+Value packWord(OpBuilder &b, Location loc, ArrayRef<Value> elements) {
+  auto type = VectorType::get({static_cast<int64_t>(elements.size())},
+                              elements.front().getType());
+  return packVector(b, loc,
+                    vector::FromElementsOp::create(b, loc, type, elements));
+}
+
+/// nvvm.mma.sync (row A, col B) on packed registers; the accumulator and
+/// the result are vector<2x2xT> with rows (c0, c1), (c2, c3), as
+/// nvgpu.mma.sync has them.
+Value nvvmMma(OpBuilder &b, Location loc, ArrayRef<Value> aRegs,
+              ArrayRef<Value> bRegs, Value acc, ArrayRef<int64_t> shape,
+              NVVM::MMATypes aType, NVVM::MMATypes bType) {
+  auto accType = cast<VectorType>(acc.getType());
+  Type element = accType.getElementType();
+  SmallVector<Value> c;
+  for (int64_t q = 0; q < 2; ++q)
+    for (int64_t e = 0; e < 2; ++e)
+      c.push_back(
+          vector::ExtractOp::create(b, loc, acc, ArrayRef<int64_t>{q, e}));
+  auto resultType = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), SmallVector<Type>(4, element));
+  std::optional<NVVM::MMAIntOverflow> overflow;
+  if (isa<IntegerType>(element))
+    overflow = NVVM::MMAIntOverflow::wrapped; // as the scalar i32 loop
+  Value d = NVVM::MmaOp::create(
+      b, loc, resultType, aRegs, bRegs, c, shape,
+      /*b1Op=*/std::nullopt, overflow,
+      std::array<NVVM::MMATypes, 2>{aType, bType},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  SmallVector<Value> r;
+  for (int64_t i = 0; i < 4; ++i)
+    r.push_back(LLVM::ExtractValueOp::create(b, loc, d, ArrayRef<int64_t>{i}));
+  return vector::FromElementsOp::create(b, loc, accType, r);
+}
 
 /// Float element types the kernel accumulates in f32.
 bool isSupportedFloat(Type type) {
@@ -207,11 +269,11 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
   // wm = 16 (w % 4), columns wn = 32 (w / 4) as 4 mma.sync m16n8k16 per
   // k-tile; in a warp, lane = 4 g + t (the PTX ISA's groupID and
   // threadID_in_group).
-  Value g, t, wm, wn;
+  Value g, t, wm, wn, lane;
   auto vAcc = VectorType::get({2, 2}, f32);
   if (tensorCores) {
     Value warp = arith::DivUIOp::create(b, loc, tid, cst(32));
-    Value lane = arith::RemUIOp::create(b, loc, tid, cst(32));
+    lane = arith::RemUIOp::create(b, loc, tid, cst(32));
     g = arith::DivUIOp::create(b, loc, lane, cst(4));
     t = arith::RemUIOp::create(b, loc, lane, cst(4));
     wm = arith::MulIOp::create(
@@ -279,32 +341,63 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
     SmallVector<Value> acc(kLoop.getRegionIterArgs().begin(),
                            kLoop.getRegionIterArgs().end());
     if (tensorCores) {
-      // Fragments per the PTX ISA's m16n8k16 .f16 layout (docs/gpu.md):
-      // A (vector<4x2xf16>, one .f16x2 register per row): registers a0..a7,
-      // row g + 8 (i / 2 % 2), column 2 t + (i % 2) + 8 (i / 4), i.e.
-      // vector row q = i / 2 at (g + 8 (q % 2), 2 t + 8 (q / 2)) + (0, e);
-      SmallVector<Value> aElements;
-      for (int64_t q = 0; q < 4; ++q)
-        for (int64_t e = 0; e < 2; ++e)
-          aElements.push_back(memref::LoadOp::create(
-              b, loc, aTile,
-              ValueRange{add(wm, add(g, cst(8 * (q % 2)))),
-                         add(mul(t, 2), cst(8 * (q / 2) + e))}));
-      Value aFrag = vector::FromElementsOp::create(
-          b, loc, VectorType::get({4, 2}, tileType), aElements);
+      // Fragments per the PTX ISA's m16n8k16 .f16 / .bf16 layout
+      // (docs/gpu.md), loaded with ldmatrix (16-byte rows: the tiles' rows
+      // are 32 and 128 bytes long, their buffers 16-byte aligned by
+      // qopt-nvptx-merge-kernel-modules). ldmatrix.x4 gives lane 4 g + t
+      // elements (g, 2 t + e) of the four 8 x 8 matrices whose rows lanes
+      // 8 q .. 8 q + 7 address, as row q of a vector<4x2xT>.
+      // A: matrix q = rows wm + 8 (q % 2) .., columns 8 (q / 2) ..: row q
+      // is register q = {a2q, a2q+1} at (g + 8 (q % 2), 2 t + 8 (q / 2) + e).
+      Value lane8 = arith::RemUIOp::create(b, loc, lane, cst(8));
+      Value laneQ = arith::DivUIOp::create(b, loc, lane, cst(8));
+      Value rowInPair = add(lane8, mul(arith::RemUIOp::create(
+                                           b, loc, laneQ, cst(2)), 8));
+      Value colHalf = mul(arith::DivUIOp::create(b, loc, lane, cst(16)), 8);
+      auto fragType = VectorType::get({4, 2}, tileType);
+      Value aFrag = nvgpu::LdMatrixOp::create(
+          b, loc, fragType, aTile, ValueRange{add(wm, rowInPair), colHalf},
+          /*transpose=*/false, /*numTiles=*/4);
+      // B, two n-tiles per ldmatrix.x4.trans: matrix q = k rows 8 (q % 2)
+      // .., columns of n-tile j + q / 2; transposed, lane 4 g + t gets
+      // (k = 8 (q % 2) + 2 t + e, n = g): rows {0, 1} are n-tile j's
+      // {b0b1, b2b3}, rows {2, 3} n-tile j + 1's.
+      SmallVector<Value> bFrags;
+      for (int64_t j = 0; j < kMmaTilesN; j += 2) {
+        Value pair = nvgpu::LdMatrixOp::create(
+            b, loc, fragType, bTile,
+            ValueRange{rowInPair, add(wn, add(colHalf, cst(8 * j)))},
+            /*transpose=*/true, /*numTiles=*/4);
+        // Rows moved one by one (vector.extract / insert of a row lower
+        // to LLVM aggregate ops; an n-D extract_strided_slice does not).
+        auto bFragType = VectorType::get({2, 2}, tileType);
+        for (int64_t h = 0; h < 2; ++h) {
+          Value frag = arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(bFragType,
+                                             b.getZeroAttr(tileType)));
+          for (int64_t q = 0; q < 2; ++q)
+            frag = vector::InsertOp::create(
+                b, loc, vector::ExtractOp::create(b, loc, pair, 2 * h + q),
+                frag, q);
+          bFrags.push_back(frag);
+        }
+      }
       for (int64_t j = 0; j < kMmaTilesN; ++j) {
-        // B (vector<2x2xf16>): b0..b3 at k = 2 t + (i % 2) + 8 (i / 2),
-        // column g of the n-tile.
-        Value col = add(wn, add(g, cst(8 * j)));
-        SmallVector<Value> bElements;
-        for (int64_t q = 0; q < 2; ++q)
-          for (int64_t e = 0; e < 2; ++e)
-            bElements.push_back(memref::LoadOp::create(
-                b, loc, bTile,
-                ValueRange{add(mul(t, 2), cst(8 * q + e)), col}));
-        Value bFrag = vector::FromElementsOp::create(
-            b, loc, VectorType::get({2, 2}, tileType), bElements);
-        acc[j] = nvgpu::MmaSyncOp::create(b, loc, aFrag, bFrag, acc[j],
+        if (tileType.isBF16()) {
+          // nvvm.mma.sync on the same fragments, each row a .bf16x2
+          // register.
+          SmallVector<Value> aRegs, bRegs;
+          for (int64_t q = 0; q < 4; ++q)
+            aRegs.push_back(packVector(
+                b, loc, vector::ExtractOp::create(b, loc, aFrag, q)));
+          for (int64_t q = 0; q < 2; ++q)
+            bRegs.push_back(packVector(
+                b, loc, vector::ExtractOp::create(b, loc, bFrags[j], q)));
+          acc[j] = nvvmMma(b, loc, aRegs, bRegs, acc[j], {16, 8, 16},
+                           NVVM::MMATypes::bf16, NVVM::MMATypes::bf16);
+          continue;
+        }
+        acc[j] = nvgpu::MmaSyncOp::create(b, loc, aFrag, bFrags[j], acc[j],
                                           ArrayRef<int64_t>{16, 8, 16});
       }
     }
@@ -356,16 +449,320 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
   return success();
 }
 
+/// How the i8 x i8 -> i32 contraction extends its operands.
+struct Int8Signs {
+  bool aSigned, bSigned;
+};
+
+/// The integer lowerings' contraction: a linalg.generic with maps
+/// (m, k), (k, n) -> (m, n), iterators (parallel, parallel, reduction), i8
+/// inputs, an i32 init and the body `out + ext(a) * ext(b)` (extsi or
+/// extui per operand; either operand order of muli / addi); or an
+/// i8 x i8 -> i32 linalg.matmul / batch_matmul with default maps (its cast
+/// applies to both operands).
+std::optional<Int8Signs> matchInt8Contraction(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !op.hasPureBufferSemantics())
+    return std::nullopt;
+  auto elementIs = [](Value v, unsigned bits) {
+    auto t = dyn_cast<IntegerType>(getElementTypeOrSelf(v.getType()));
+    return t && t.getWidth() == bits;
+  };
+  if (!elementIs(op.getDpsInputOperand(0)->get(), 8) ||
+      !elementIs(op.getDpsInputOperand(1)->get(), 8) ||
+      !elementIs(op.getDpsInitOperand(0)->get(), 32))
+    return std::nullopt;
+  auto castSigned = [](linalg::TypeFnAttr cast) {
+    return !cast || cast.getValue() == linalg::TypeFn::cast_signed;
+  };
+  if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
+    if (mm.hasUserDefinedMaps())
+      return std::nullopt;
+    bool s = castSigned(mm.getCastAttr());
+    return Int8Signs{s, s};
+  }
+  if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
+    if (bmm.hasUserDefinedMaps())
+      return std::nullopt;
+    bool s = castSigned(bmm.getCastAttr());
+    return Int8Signs{s, s};
+  }
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || generic.getNumLoops() != 3)
+    return std::nullopt;
+  MLIRContext *ctx = op->getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                                     AffineMap::get(3, 0, {d(2), d(1)}, ctx),
+                                     AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+  if (generic.getIndexingMapsArray() != expected)
+    return std::nullopt;
+  auto iterators = generic.getIteratorTypesArray();
+  if (iterators[0] != utils::IteratorType::parallel ||
+      iterators[1] != utils::IteratorType::parallel ||
+      iterators[2] != utils::IteratorType::reduction)
+    return std::nullopt;
+  Block &body = generic.getRegion().front();
+  // ext, ext, muli, addi, yield.
+  if (body.getOperations().size() != 5)
+    return std::nullopt;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto addOp = yield.getValues()[0].getDefiningOp<arith::AddIOp>();
+  if (!addOp)
+    return std::nullopt;
+  Value out = body.getArgument(2);
+  Value product = addOp.getLhs() == out   ? addOp.getRhs()
+                  : addOp.getRhs() == out ? addOp.getLhs()
+                                          : Value();
+  auto mulOp = product ? product.getDefiningOp<arith::MulIOp>() : nullptr;
+  if (!mulOp)
+    return std::nullopt;
+  // The extension of block argument `arg`, if `v` is one: true = signed.
+  auto extensionOf = [&](Value v, unsigned arg) -> std::optional<bool> {
+    if (auto e = v.getDefiningOp<arith::ExtSIOp>())
+      if (e.getIn() == body.getArgument(arg))
+        return true;
+    if (auto e = v.getDefiningOp<arith::ExtUIOp>())
+      if (e.getIn() == body.getArgument(arg))
+        return false;
+    return std::nullopt;
+  };
+  for (auto [x, y] : {std::pair(mulOp.getLhs(), mulOp.getRhs()),
+                      std::pair(mulOp.getRhs(), mulOp.getLhs())}) {
+    std::optional<bool> a = extensionOf(x, 0), bv = extensionOf(y, 1);
+    if (a && bv)
+      return Int8Signs{*a, *bv};
+  }
+  return std::nullopt;
+}
+
+/// The int8 tensor-core kernel (see the file comment and docs/gpu.md):
+/// grid (ceil(N / 64), ceil(M / 64), batch), block (16, 16), K in steps of
+/// 32 through workgroup tiles of packed words, 4 mma.sync m16n8k32 per
+/// warp and k-tile, C += acc in i32.
+void rewriteInt8(OpBuilder &b, linalg::LinalgOp op, bool batched,
+                 Int8Signs signs) {
+  Location loc = op.getLoc();
+  Value A = op.getDpsInputOperand(0)->get();
+  Value B = op.getDpsInputOperand(1)->get();
+  Value C = op.getDpsInitOperand(0)->get();
+  auto aType = cast<MemRefType>(A.getType());
+  MLIRContext *context = b.getContext();
+  b.setInsertionPoint(op);
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  int64_t o = batched ? 1 : 0;
+  // A's words are 4 consecutive k: one aligned 32-bit vector load when
+  // every row starts at a multiple of 4 bytes and K is a multiple of 4.
+  int64_t kStatic = aType.getDimSize(aType.getRank() - 1);
+  bool vectorA = aType.getLayout().isIdentity() &&
+                 !ShapedType::isDynamic(kStatic) && kStatic % kVector == 0;
+  Value M = memref::DimOp::create(b, loc, A, o);
+  Value K = memref::DimOp::create(b, loc, A, o + 1);
+  Value N = memref::DimOp::create(b, loc, B, o + 1);
+  Value batch = batched ? Value(memref::DimOp::create(b, loc, A, 0)) : cst(1);
+  auto ceilDiv = [&](Value v, int64_t d) -> Value {
+    return arith::CeilDivUIOp::create(b, loc, v, cst(d));
+  };
+  Value gridX = ceilDiv(N, kTile), gridY = ceilDiv(M, kTile);
+  Value threads = cst(kThreads), one = cst(1);
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Workgroup);
+  // A tile [m][k / 4], B tile [n][k / 4] (transposed), 8 words per row
+  // used, rows padded to 12 words: the fragment loads (rows g, columns t
+  // of a warp) hit 32 different banks.
+  auto tileType = MemRefType::get({kTile, kWordsPadded}, i32,
+                                  MemRefLayoutAttrInterface(), workgroup);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, gridX, gridY, batch, threads, threads, one,
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/ValueRange(),
+      /*workgroupAttributions=*/TypeRange{tileType, tileType});
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value aTile = launch.getWorkgroupAttributions()[0];
+  Value bTile = launch.getWorkgroupAttributions()[1];
+  Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
+  Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x, cst(kTile));
+  Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y, cst(kTile));
+  Value bz = launch.getBlockIds().z;
+  Value zero = cst(0);
+  Value zeroI8 = arith::ConstantIntOp::create(b, loc, i8, 0);
+  Value zeroI32 = arith::ConstantIntOp::create(b, loc, i32, 0);
+  Value tid = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, ty, threads), tx);
+  auto indices = [&](Value r, Value c) {
+    SmallVector<Value> idx;
+    if (batched)
+      idx.push_back(bz);
+    idx.append({r, c});
+    return idx;
+  };
+  auto lt = [&](Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  };
+  auto add = [&](Value x, Value y) -> Value {
+    return arith::AddIOp::create(b, loc, x, y);
+  };
+  auto mul = [&](Value x, int64_t c) -> Value {
+    return arith::MulIOp::create(b, loc, x, cst(c));
+  };
+  auto divui = [&](Value x, int64_t c) -> Value {
+    return arith::DivUIOp::create(b, loc, x, cst(c));
+  };
+  auto remui = [&](Value x, int64_t c) -> Value {
+    return arith::RemUIOp::create(b, loc, x, cst(c));
+  };
+  /// `then()` if `cond`, else `otherwise`: one value of `type`.
+  auto select = [&](Value cond, Type type, function_ref<Value()> then,
+                    Value otherwise) -> Value {
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{type}, cond,
+                                  /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard nested(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    scf::YieldOp::create(b, loc, then());
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(b, loc, otherwise);
+    return ifOp.getResult(0);
+  };
+  /// global[r, c] if r < rows and c < cols, else 0.
+  auto guardedLoad = [&](Value source, Value r, Value rows, Value c,
+                         Value cols) -> Value {
+    return select(
+        arith::AndIOp::create(b, loc, lt(r, rows), lt(c, cols)), i8,
+        [&] { return memref::LoadOp::create(b, loc, source, indices(r, c)); },
+        zeroI8);
+  };
+
+  // Warp w = tid / 32 computes rows wm = 16 (w % 4), columns wn = 32 (w / 4)
+  // of the block's tile; lane = 4 g + t (groupID, threadID_in_group).
+  Value warp = divui(tid, 32), lane = remui(tid, 32);
+  Value g = divui(lane, 4), t = remui(lane, 4);
+  Value wm = mul(remui(warp, 4), 16), wn = mul(divui(warp, 4), 32);
+  auto vAcc = VectorType::get({2, 2}, i32);
+  SmallVector<Value> init(
+      kMmaTilesN,
+      arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(vAcc, b.getI32IntegerAttr(0)))
+          .getResult());
+  auto kLoop = scf::ForOp::create(b, loc, zero, K, cst(kTileKInt8), init);
+  {
+    OpBuilder::InsertionGuard nested(b);
+    b.setInsertionPointToStart(kLoop.getBody());
+    Value k0 = kLoop.getInductionVar();
+    constexpr int64_t wordsPerRow = kTileKInt8 / 4; // 8
+    constexpr int64_t wordsPerThread =
+        kTile * wordsPerRow / (kThreads * kThreads); // 2
+    for (int64_t i = 0; i < wordsPerThread; ++i) {
+      Value w = add(tid, cst(i * kThreads * kThreads));
+      // A word (row, kw) = A[m0 + row, k0 + 4 kw .. + 3]: consecutive
+      // threads read consecutive words of a row.
+      Value row = divui(w, wordsPerRow), kw = remui(w, wordsPerRow);
+      Value r = add(m0, row), c = add(k0, mul(kw, 4));
+      Value word;
+      if (vectorA) {
+        // c and K are multiples of 4: c < K covers all 4 bytes.
+        word = select(
+            arith::AndIOp::create(b, loc, lt(r, M), lt(c, K)), i32,
+            [&] {
+              Value v = vector::LoadOp::create(
+                  b, loc, VectorType::get({kVector}, i8), A, indices(r, c),
+                  /*nontemporal=*/false, llvm::MaybeAlign(4));
+              return packVector(b, loc, v);
+            },
+            zeroI32);
+      } else {
+        SmallVector<Value> bytes;
+        for (int64_t e = 0; e < 4; ++e)
+          bytes.push_back(guardedLoad(A, r, M, add(c, cst(e)), K));
+        word = packWord(b, loc, bytes);
+      }
+      memref::StoreOp::create(b, loc, word, aTile, ValueRange{row, kw});
+    }
+    for (int64_t i = 0; i < wordsPerThread; ++i) {
+      Value w = add(tid, cst(i * kThreads * kThreads));
+      // B word (n, kw) = B[k0 + 4 kw .. + 3, n0 + n]: consecutive threads
+      // read consecutive columns (coalesced), 4 bytes each.
+      Value n = remui(w, kTile), kw = divui(w, kTile);
+      Value c = add(n0, n), r = add(k0, mul(kw, 4));
+      SmallVector<Value> bytes;
+      for (int64_t e = 0; e < 4; ++e)
+        bytes.push_back(guardedLoad(B, add(r, cst(e)), K, c, N));
+      memref::StoreOp::create(b, loc, packWord(b, loc, bytes), bTile,
+                              ValueRange{n, kw});
+    }
+    gpu::BarrierOp::create(b, loc);
+    // Fragments per the PTX ISA's m16n8k32 .s8 / .u8 layout (docs/gpu.md):
+    // A register q holds a[4q .. 4q+3] = row g + 8 (q % 2), columns
+    // 4 t + 16 (q / 2) + e: word t + 4 (q / 2) of A tile row wm + g + 8 (q % 2).
+    SmallVector<Value> aRegs;
+    for (int64_t q = 0; q < 4; ++q)
+      aRegs.push_back(memref::LoadOp::create(
+          b, loc, aTile,
+          ValueRange{add(wm, add(g, cst(8 * (q % 2)))),
+                     add(t, cst(4 * (q / 2)))}));
+    auto ptxType = [](bool isSigned) {
+      return isSigned ? NVVM::MMATypes::s8 : NVVM::MMATypes::u8;
+    };
+    SmallVector<Value> acc(kLoop.getRegionIterArgs().begin(),
+                           kLoop.getRegionIterArgs().end());
+    for (int64_t j = 0; j < kMmaTilesN; ++j) {
+      // B register q holds b[4q .. 4q+3] = rows (k) 4 t + 16 q + e, column
+      // g of n-tile j: word t + 4 q of B tile row wn + 8 j + g.
+      Value col = add(wn, add(g, cst(8 * j)));
+      SmallVector<Value> bRegs;
+      for (int64_t q = 0; q < 2; ++q)
+        bRegs.push_back(memref::LoadOp::create(
+            b, loc, bTile, ValueRange{col, add(t, cst(4 * q))}));
+      acc[j] = nvvmMma(b, loc, aRegs, bRegs, acc[j], {16, 8, kTileKInt8},
+                       ptxType(signs.aSigned), ptxType(signs.bSigned));
+    }
+    gpu::BarrierOp::create(b, loc);
+    scf::YieldOp::create(b, loc, acc);
+  }
+  // C += acc, in bounds: element (q, e) of n-tile j is row g + 8 q, column
+  // 2 t + e of the m16n8 tile.
+  for (int64_t j = 0; j < kMmaTilesN; ++j)
+    for (int64_t q = 0; q < 2; ++q)
+      for (int64_t e = 0; e < 2; ++e) {
+        Value r = add(m0, add(wm, add(g, cst(8 * q))));
+        Value c = add(n0, add(wn, add(mul(t, 2), cst(8 * j + e))));
+        Value v = vector::ExtractOp::create(b, loc, kLoop.getResult(j),
+                                            ArrayRef<int64_t>{q, e});
+        auto ifOp = scf::IfOp::create(
+            b, loc, TypeRange{},
+            arith::AndIOp::create(b, loc, lt(r, M), lt(c, N)),
+            /*withElseRegion=*/false);
+        OpBuilder::InsertionGuard storeGuard(b);
+        b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+        Value old = memref::LoadOp::create(b, loc, C, indices(r, c));
+        memref::StoreOp::create(b, loc, arith::AddIOp::create(b, loc, old, v),
+                                C, indices(r, c));
+      }
+  gpu::TerminatorOp::create(b, loc);
+  op->erase();
+}
+
 struct NVPTXTileMatmulPass
     : quant_opt::impl::NVPTXTileMatmulBase<NVPTXTileMatmulPass> {
   using NVPTXTileMatmulBase::NVPTXTileMatmulBase;
 
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> matmuls;
+    SmallVector<std::pair<linalg::LinalgOp, Int8Signs>> int8Matmuls;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) ||
-          !op.hasPureBufferSemantics() ||
+      if (!op.hasPureBufferSemantics() ||
           op->getParentOfType<gpu::LaunchOp>())
+        return;
+      if (int8TensorCores)
+        if (std::optional<Int8Signs> signs = matchInt8Contraction(op)) {
+          int8Matmuls.push_back({op, *signs});
+          return;
+        }
+      if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
         return;
       // Plain matmuls only: default indexing maps (no transposes or
       // broadcasts folded in), A and B of one float type, C of that type or
@@ -384,14 +781,14 @@ struct NVPTXTileMatmulPass
       matmuls.push_back(op);
     });
     OpBuilder b(&getContext());
-    for (linalg::LinalgOp op : matmuls)
+    for (auto [op, signs] : int8Matmuls)
+      rewriteInt8(b, op, isa<linalg::BatchMatmulOp>(op.getOperation()), signs);
+    for (linalg::LinalgOp op : matmuls) {
+      Type t = getElementTypeOrSelf(op.getDpsInputOperand(0)->get().getType());
       if (failed(rewrite(b, op, isa<linalg::BatchMatmulOp>(op.getOperation()),
-                         tensorCores && getElementTypeOrSelf(
-                                            op.getDpsInputOperand(0)
-                                                ->get()
-                                                .getType())
-                                            .isF16())))
+                         tensorCores && (t.isF16() || t.isBF16()))))
         return signalPassFailure();
+    }
   }
 };
 

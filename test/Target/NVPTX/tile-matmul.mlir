@@ -102,10 +102,12 @@ func.func @mixed(%a: memref<?x30xf32>, %b: memref<30x64xf32>, %c: memref<?x64xf3
 // f16 inputs, f32 accumulator (the ONNX lowering's f16 MatMul). Without
 // tensor cores: f32 tiles, 8-byte-aligned vector<4xf16> loads extended to
 // f32, FMAs. With tensor cores: f16 tiles; warp = tid / 32, lane = 4 g + t;
-// per k-tile one A fragment vector<4x2xf16> (8 loads from the A tile) and,
-// for each of 4 n-tiles, a B fragment vector<2x2xf16> (4 loads) and one
-// nvgpu.mma.sync m16n8k16 with a vector<2x2xf32> accumulator carried by
-// the k loop; at the end 16 guarded C += acc in f32 (no truncation).
+// per k-tile one A fragment vector<4x2xf16> (ldmatrix x4: lane l addresses
+// row wm + l % 8 + 8 ((l / 8) % 2), column 8 (l / 16)), two ldmatrix x4
+// .trans of the B tile (row l % 8 + 8 ((l / 8) % 2), two n-tiles each)
+// split into four vector<2x2xf16> B fragments, and 4 nvgpu.mma.sync
+// m16n8k16 with vector<2x2xf32> accumulators carried by the k loop; at the
+// end 16 guarded C += acc in f32 (no truncation).
 // CHECK-LABEL: func.func @f16_f32_acc
 // CHECK:         workgroup(%{{.*}} : memref<64x16xf32, #gpu.address_space<workgroup>>
 // CHECK:           vector.load %{{.*}} {alignment = 8 : i64} : memref<?x64xf16>, vector<4xf16>
@@ -119,16 +121,31 @@ func.func @mixed(%a: memref<?x30xf32>, %b: memref<30x64xf32>, %c: memref<?x64xf3
 // TC:           %[[LANE:.*]] = arith.remui %{{.*}}, %c32
 // TC:           %[[G:.*]] = arith.divui %[[LANE]], %c4
 // TC:           %[[T:.*]] = arith.remui %[[LANE]], %c4
+// TC:           %[[WM:.*]] = arith.muli %{{.*}}, %c16
 // TC:           scf.for {{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
 // TC:             vector.load %{{.*}} {alignment = 8 : i64} : memref<?x64xf16>, vector<4xf16>
 // TC-NOT:         arith.extf
 // TC:             gpu.barrier
-// TC-COUNT-8:     memref.load %[[AT]]
-// TC:             %[[AF:.*]] = vector.from_elements {{.*}} : vector<4x2xf16>
-// TC-COUNT-4:     memref.load %[[BT]]
-// TC:             %[[BF:.*]] = vector.from_elements {{.*}} : vector<2x2xf16>
+// TC:             %[[L8:.*]] = arith.remui %[[LANE]], %c8
+// TC:             %[[LQ:.*]] = arith.divui %[[LANE]], %c8
+// TC:             %[[LQ2:.*]] = arith.remui %[[LQ]], %c2
+// TC:             %[[LQ28:.*]] = arith.muli %[[LQ2]], %c8
+// TC:             %[[RIP:.*]] = arith.addi %[[L8]], %[[LQ28]]
+// TC:             %[[LH:.*]] = arith.divui %[[LANE]], %c16
+// TC:             %[[CH:.*]] = arith.muli %[[LH]], %c8
+// TC:             %[[AR:.*]] = arith.addi %[[WM]], %[[RIP]]
+// TC:             %[[AF:.*]] = nvgpu.ldmatrix %[[AT]][%[[AR]], %[[CH]]] {numTiles = 4 : i32, transpose = false} : memref<64x16xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// TC:             %[[BP:.*]] = nvgpu.ldmatrix %[[BT]][%[[RIP]], %{{.*}}] {numTiles = 4 : i32, transpose = true} : memref<16x64xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// TC:             %[[B0:.*]] = vector.extract %[[BP]][0] : vector<2xf16> from vector<4x2xf16>
+// TC:             %[[BF0:.*]] = vector.insert %[[B0]], %{{.*}} [0] : vector<2xf16> into vector<2x2xf16>
+// TC:             %[[B1:.*]] = vector.extract %[[BP]][1] : vector<2xf16> from vector<4x2xf16>
+// TC:             %[[BF:.*]] = vector.insert %[[B1]], %[[BF0]] [1] : vector<2xf16> into vector<2x2xf16>
+// TC:             vector.extract %[[BP]][2]
+// TC:             vector.extract %[[BP]][3]
+// TC:             nvgpu.ldmatrix %[[BT]]{{.*}}transpose = true
 // TC:             nvgpu.mma.sync(%[[AF]], %[[BF]], %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // TC-COUNT-3:     nvgpu.mma.sync
+// TC-NOT:         memref.load
 // TC-NOT:         math.fma
 // TC:             gpu.barrier
 // TC:             scf.yield
@@ -137,5 +154,32 @@ func.func @mixed(%a: memref<?x30xf32>, %b: memref<30x64xf32>, %c: memref<?x64xf3
 // TC:           gpu.terminator
 func.func @f16_f32_acc(%a: memref<?x64xf16>, %b: memref<64x96xf16>, %c: memref<?x96xf32>) {
   linalg.matmul ins(%a, %b : memref<?x64xf16>, memref<64x96xf16>) outs(%c : memref<?x96xf32>)
+  return
+}
+
+// -----
+
+// bf16 with tensor cores: bf16 tiles and the same ldmatrix fragments as
+// f16, each row a .bf16x2 register (vector<2xbf16> -> i32) for nvvm.mma.sync
+// m16n8k16 (MLIR 22's nvgpu.mma.sync has no bf16 lowering); the f32
+// accumulators stay vector<2x2xf32> loop-carried values.
+// TC-LABEL: func.func @bf16_f32_acc
+// TC:         gpu.launch
+// TC-SAME:      workgroup(%[[AT:[a-z0-9_]+]] : memref<64x16xbf16, #gpu.address_space<workgroup>>, %[[BT:[a-z0-9_]+]] : memref<16x64xbf16, #gpu.address_space<workgroup>>)
+// TC:           scf.for {{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// TC:             gpu.barrier
+// TC:             nvgpu.ldmatrix %[[AT]]{{.*}} -> vector<4x2xbf16>
+// TC:             nvgpu.ldmatrix %[[BT]]{{.*}}transpose = true{{.*}} -> vector<4x2xbf16>
+// TC:             vector.bitcast %{{.*}} : vector<2xbf16> to vector<1xi32>
+// TC:             nvvm.mma.sync A[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] B[%{{.*}}, %{{.*}}] C[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// TC-COUNT-3:     nvvm.mma.sync
+// TC-NOT:         math.fma
+// TC:             gpu.barrier
+// TC:           gpu.terminator
+// CHECK-LABEL: func.func @bf16_f32_acc
+// CHECK-NOT:     nvvm.mma.sync
+// CHECK-COUNT-256: math.fma
+func.func @bf16_f32_acc(%a: memref<?x64xbf16>, %b: memref<64x96xbf16>, %c: memref<?x96xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x64xbf16>, memref<64x96xbf16>) outs(%c : memref<?x96xf32>)
   return
 }

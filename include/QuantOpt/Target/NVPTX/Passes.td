@@ -6,7 +6,7 @@
 include "mlir/Pass/PassBase.td"
 
 def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
-  let summary = "Float matmuls on buffers as shared-memory tiled GPU kernels";
+  let summary = "Float and int8 matmuls on buffers as shared-memory tiled GPU kernels";
   let description = [{
     `linalg.matmul` / `linalg.batch_matmul` on buffers of one float type
     (f32, f16, bf16; default indexing maps) become a `gpu.launch` of a tiled
@@ -17,15 +17,29 @@ def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
     with an identity layout whose rows have a static length that is a
     multiple of 4 is copied with one aligned 4-element `vector.load` per
     thread (128-bit `ld.global.v4.b32` for f32), others with 4 scalar loads.
-    With `tensor-cores` (sm_80 and newer), f16 matmuls instead keep f16
-    tiles and each of the 8 warps computes a 16 x 32 sub-tile with 4
-    `nvgpu.mma.sync` m16n8k16 (f16 inputs, f32 accumulators) per k-tile,
-    fragments gathered from the workgroup tiles in the PTX ISA's m16n8k16
-    layout. Integer and mixed type matmuls keep the generic path.
+    With `tensor-cores` (sm_80 and newer), f16 and bf16 matmuls instead keep
+    16-bit tiles and each of the 8 warps computes a 16 x 32 sub-tile with 4
+    m16n8k16 `mma.sync` (f32 accumulators) per k-tile, fragments loaded
+    from the workgroup tiles with `nvgpu.ldmatrix` (x4; x4 transposed for
+    B) in the PTX ISA's m16n8k16 layout: f16 through
+    `nvgpu.mma.sync`, bf16 through `nvvm.mma.sync` (MLIR 22's
+    `nvgpu.mma.sync` cannot lower bf16).
+    With `int8-tensor-cores` (sm_80 and newer), the i8 x i8 -> i32
+    contraction of the qopt / ONNX integer lowerings (a `linalg.generic`
+    (m, k) x (k, n) -> (m, n), `acc + ext(a) * ext(b)` with `extsi` or
+    `extui` per operand, or an i8 x i8 -> i32 `linalg.matmul` /
+    `batch_matmul`) becomes the same 64 x 64 tiling with K steps of 32:
+    workgroup tiles of packed 4 x i8 words (A [m][k / 4], B transposed
+    [n][k / 4]), and per warp 4 `nvvm.mma.sync` m16n8k32 per k-tile (s8 /
+    u8 per operand as the extensions say, s32 accumulators, wrapping
+    like the scalar path), added to C at the end. Other integer matmuls
+    keep the generic path.
   }];
   let options = [
     Option<"tensorCores", "tensor-cores", "bool", /*default=*/"false",
-           "f16 matmuls on tensor cores (mma.sync m16n8k16, sm_80+)">,
+           "f16 and bf16 matmuls on tensor cores (mma.sync m16n8k16, sm_80+)">,
+    Option<"int8TensorCores", "int8-tensor-cores", "bool", /*default=*/"false",
+           "i8 x i8 -> i32 contractions on tensor cores (mma.sync m16n8k32, sm_80+)">,
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::scf::SCFDialect",
@@ -33,8 +47,11 @@ def NVPTXTileMatmul : Pass<"qopt-nvptx-tile-matmul", "mlir::func::FuncOp"> {
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::vector::VectorDialect",
-                           "::mlir::nvgpu::NVGPUDialect"];
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
+
 
 def NVPTXWeightMatMul
     : Pass<"qopt-nvptx-weight-matmul", "mlir::func::FuncOp"> {
@@ -127,6 +144,8 @@ def NVPTXMergeKernelModules
     every kernel function into the first one (renamed `@name`) and rewrites
     the `gpu.launch_func` references, so the model has one PTX module: one
     file for `--emit=ptx` / `ptxas`, one module load at run time.
+    Every kernel's workgroup buffers get `llvm.align = 16` (unless they
+    have an alignment): `ldmatrix` reads 16-byte rows from them.
   }];
   let options = [
     Option<"moduleName", "module-name", "std::string",
