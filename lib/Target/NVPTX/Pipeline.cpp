@@ -72,6 +72,9 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
     tiling.tensorCores = getSMVersion(options.arch) >= 80;
     pm.addNestedPass<func::FuncOp>(createNVPTXTileMatmul(tiling));
   }
+  // Row reductions: a warp or a block per output element.
+  if (options.reduceRows)
+    pm.addNestedPass<func::FuncOp>(createNVPTXReduceRows());
   // Everything else: parallel loops -> blocks and threads -> gpu.launch.
   addUpstream(pm, "func.func(convert-linalg-to-parallel-loops)");
   NVPTXMapParallelLoopsOptions mapping;
@@ -126,6 +129,10 @@ struct NVPTXPipelineCLOptions : PassPipelineOptions<NVPTXPipelineCLOptions> {
       *this, "tile-matmul",
       llvm::cl::desc("Shared-memory tiled kernels for float matmuls"),
       llvm::cl::init(true)};
+  Option<bool> reduceRows{
+      *this, "reduce-rows",
+      llvm::cl::desc("Warp / block reduction kernels for row reductions"),
+      llvm::cl::init(true)};
   Option<std::string> cudaPath{*this, "cuda-path",
                                llvm::cl::desc("CUDA toolkit root"),
                                llvm::cl::init("/usr/local/cuda")};
@@ -144,6 +151,7 @@ void quant_opt::registerNVPTXPipeline() {
         options.blockSize = cl.blockSize;
         options.cudaPath = cl.cudaPath;
         options.tileMatmul = cl.tileMatmul;
+        options.reduceRows = cl.reduceRows;
         buildNVPTXPipeline(pm, options);
       });
 }

@@ -36,6 +36,9 @@ struct NVPTXPipelineOptions {
   /// Float matmuls as shared-memory tiled kernels (else one thread per
   /// output element, like every other op).
   bool tileMatmul = true;
+  /// Row reductions (softmax, normalizations, Reduce*) as warp / block
+  /// reduction kernels (else one thread per output element).
+  bool reduceRows = true;
   /// CUDA toolkit root (libdevice for math functions in kernels).
   std::string cudaPath = "/usr/local/cuda";
 };
@@ -53,7 +56,7 @@ void buildNVPTXPipeline(mlir::OpPassManager &pm,
                         const NVPTXPipelineOptions &options);
 
 /// Registers `--qopt-nvptx-pipeline` (options model-name, gpu-arch,
-/// block-size, cuda-path).
+/// block-size, tile-matmul, reduce-rows, cuda-path).
 void registerNVPTXPipeline();
 
 } // namespace quant_opt
