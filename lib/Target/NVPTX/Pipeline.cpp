@@ -84,7 +84,8 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
   pm.addPass(createNVPTXDeviceBuffers());
 
   // Kernels: outlined into one gpu.module, lowered to NVVM.
-  addUpstream(pm, "lower-affine,gpu-kernel-outlining");
+  addUpstream(pm, "lower-affine,gpu-launch-sink-index-computations,"
+                  "gpu-kernel-outlining");
   pm.addPass(createNVPTXMergeKernelModules());
   std::string attach = "nvvm-attach-target{chip=" + options.arch +
                        " features=" + getPTXFeatures(options.arch) + " O=3";
