@@ -338,7 +338,14 @@ public:
     memref::StoreOp::create(b, loc, result, r.out, rowIndices);
   }
 
-  void build(KernelShape shape) {
+  /// Splits each row into `parts` chunks of `chunk` elements (stage 1 of a
+  /// split reduction): block u computes chunk u % parts of row u / parts
+  /// and stores its total to partial[row indices..., u % parts].
+  struct Split {
+    Value parts, chunk, partial;
+  };
+
+  void build(KernelShape shape, const Split *split = nullptr) {
     Value rows = cst(1);
     for (unsigned i = 0; i < r.numParallel; ++i)
       rows = arith::MulIOp::create(b, loc, rows, sizes[i]);
@@ -350,6 +357,8 @@ public:
                      : arith::CeilDivUIOp::create(b, loc, rows,
                                                   cst(shape.rowsPerBlock))
                            .getResult();
+    if (split)
+      grid = arith::MulIOp::create(b, loc, rows, split->parts);
     int64_t warps = shape.threads / kWarp;
     SmallVector<Type> workgroup;
     if (warps > 1)
@@ -369,6 +378,15 @@ public:
 
     Value t = launch.getThreadIds().x;
     Value row = launch.getBlockIds().x;
+    Value part, begin = t, end = length;
+    if (split) {
+      part = arith::RemUIOp::create(b, loc, row, split->parts);
+      row = arith::DivUIOp::create(b, loc, row, split->parts);
+      Value first = arith::MulIOp::create(b, loc, part, split->chunk);
+      begin = arith::AddIOp::create(b, loc, first, t);
+      end = arith::MinUIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, first, split->chunk), length);
+    }
     if (shape.rowsPerBlock > 1) {
       // One warp per row; a whole warp is in or out of range.
       row = arith::AddIOp::create(
@@ -386,7 +404,7 @@ public:
 
     // Strided over the row, the body computing each element.
     Value identity = arith::ConstantOp::create(b, loc, r.identity);
-    auto loop = scf::ForOp::create(b, loc, t, length, cst(shape.threads),
+    auto loop = scf::ForOp::create(b, loc, begin, end, cst(shape.threads),
                                    ValueRange{identity});
     {
       OpBuilder::InsertionGuard g(b);
@@ -405,9 +423,16 @@ public:
       b.setInsertionPoint(op.thenBlock()->getTerminator());
       return op;
     };
+    auto store = [&](Value value) {
+      if (!split)
+        return emitStore(value, rowIndices);
+      SmallVector<Value> indices(rowIndices);
+      indices.push_back(part);
+      memref::StoreOp::create(b, loc, value, split->partial, indices);
+    };
     if (warps == 1) {
       ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, zero));
-      emitStore(total, rowIndices);
+      store(total);
       return;
     }
     // One value per warp through workgroup memory, then warp 0.
@@ -431,7 +456,7 @@ public:
         identity);
     Value rowTotal = warpReduce(partial);
     ifThen(laneZero);
-    emitStore(rowTotal, rowIndices);
+    store(rowTotal);
   }
 
 private:
@@ -441,7 +466,78 @@ private:
   ArrayRef<Value> sizes;
 };
 
-void rewrite(OpBuilder &b, const RowReduction &r) {
+/// Rows per loop nest up to which long rows are split over several blocks.
+constexpr int64_t kSplitMaxRows = 16;
+/// Static reduced length from which they are.
+constexpr int64_t kSplitMinLength = 32768;
+/// Elements per block of a split row (256 threads x 32), and the most
+/// blocks per row.
+constexpr int64_t kSplitChunk = 8192;
+constexpr int64_t kSplitMaxParts = 1024;
+
+void rewrite(OpBuilder &b, const RowReduction &r, bool allowSplit = true);
+
+/// Few long rows (a full reduction to a scalar, ...): stage 1 splits each
+/// row over up to 1024 blocks of 256 threads, each storing its chunk's
+/// total to a temporary partial[rows..., parts]; stage 2 is a linalg.reduce
+/// of the partials into the output with the same combiner, itself rewritten
+/// (a warp or block kernel, the init combined once there).
+void rewriteSplit(OpBuilder &b, const RowReduction &r, ArrayRef<Value> sizes,
+                  KernelBuilder &kernel) {
+  linalg::LinalgOp op = r.op;
+  Location loc = op.getLoc();
+  Value length = kernel.cst(1);
+  for (unsigned i = r.numParallel; i < r.numLoops; ++i)
+    length = arith::MulIOp::create(b, loc, length, sizes[i]);
+  // parts = clamp(ceil(length / 8192), 1, 1024); chunk = ceil(length / parts)
+  Value parts = arith::MaxUIOp::create(
+      b, loc,
+      arith::MinUIOp::create(
+          b, loc, arith::CeilDivUIOp::create(b, loc, length,
+                                             kernel.cst(kSplitChunk)),
+          kernel.cst(kSplitMaxParts)),
+      kernel.cst(1));
+  Value chunk = arith::CeilDivUIOp::create(b, loc, length, parts);
+  SmallVector<int64_t> shape(op.getStaticLoopRanges());
+  shape.resize(r.numParallel);
+  shape.push_back(ShapedType::kDynamic);
+  SmallVector<Value> dynamicSizes;
+  for (unsigned i = 0; i < r.numParallel; ++i)
+    if (ShapedType::isDynamic(shape[i]))
+      dynamicSizes.push_back(sizes[i]);
+  dynamicSizes.push_back(parts);
+  auto partialType = MemRefType::get(shape, r.accType);
+  Value partial =
+      memref::AllocOp::create(b, loc, partialType, dynamicSizes).getResult();
+  KernelBuilder::Split split{parts, chunk, partial};
+  kernel.build({256, 1}, &split);
+
+  // Stage 2: out = combine(partials..., out).
+  unsigned accOperand = r.accOperand;
+  Operation *combiner = r.combiner;
+  auto reduce = linalg::ReduceOp::create(
+      b, loc, ValueRange{partial}, ValueRange{r.out},
+      ArrayRef<int64_t>{int64_t(r.numParallel)},
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        OperationState state(nloc, combiner->getName());
+        if (accOperand == 1)
+          state.addOperands({args[0], args[1]});
+        else
+          state.addOperands({args[1], args[0]});
+        state.addTypes(args[0].getType());
+        state.addAttributes(combiner->getAttrs());
+        linalg::YieldOp::create(nb, nloc, nb.create(state)->getResult(0));
+      });
+  memref::DeallocOp::create(b, loc, partial);
+  // The partials are one float row per output: always a row reduction.
+  FailureOr<RowReduction> second = match(reduce);
+  assert(succeeded(second) && "stage 2 is a row reduction");
+  if (failed(second))
+    return;
+  rewrite(b, *second, /*allowSplit=*/false);
+}
+
+void rewrite(OpBuilder &b, const RowReduction &r, bool allowSplit) {
   linalg::LinalgOp op = r.op;
   Location loc = op.getLoc();
   b.setInsertionPoint(op);
@@ -452,7 +548,10 @@ void rewrite(OpBuilder &b, const RowReduction &r) {
   int64_t rows = staticProduct(staticSizes, 0, r.numParallel);
   int64_t length = staticProduct(staticSizes, r.numParallel, r.numLoops);
   KernelBuilder kernel(b, loc, r, sizes);
-  if (!ShapedType::isDynamic(length)) {
+  if (allowSplit && !ShapedType::isDynamic(rows) && rows <= kSplitMaxRows &&
+      (ShapedType::isDynamic(length) || length >= kSplitMinLength)) {
+    rewriteSplit(b, r, sizes, kernel);
+  } else if (!ShapedType::isDynamic(length)) {
     kernel.build(length <= kWarpMaxLength ? warpShape()
                                           : blockShape(length, rows));
   } else {

@@ -108,9 +108,10 @@ func.func @softmax_sum(%x: memref<4x?x4096xf32>, %m: memref<4x?xf32>, %y: memref
 
 // -----
 
-// A full reduction (ReduceSum to a scalar, two reduction dimensions): one
-// block of 1024 threads over the 16000 elements, the linear index split
-// into (i, j); 32 warp sums in workgroup memory.
+// A full reduction (ReduceSum to a scalar, two reduction dimensions) of
+// fewer than 32768 elements: one block of 1024 threads over the 16000
+// elements, the linear index split into (i, j); 32 warp sums in workgroup
+// memory.
 // CHECK-LABEL: func.func @full
 // CHECK:         gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c1, %{{.*}} = %c1, %{{.*}} = %c1) threads(%[[T:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %c1024, %{{.*}} = %c1, %{{.*}} = %c1) workgroup(%{{.*}} : memref<32xf32, #gpu.address_space<workgroup>>)
 // CHECK:           scf.for %[[K:.*]] = %[[T]] to %c16000 step %c1024
@@ -122,6 +123,40 @@ func.func @softmax_sum(%x: memref<4x?x4096xf32>, %m: memref<4x?xf32>, %y: memref
 // CHECK:           memref.store %{{.*}}, %arg1[] : memref<f32>
 func.func @full(%x: memref<16x1000xf32>, %y: memref<f32>) {
   linalg.reduce ins(%x : memref<16x1000xf32>) outs(%y : memref<f32>) dimensions = [0, 1]
+    (%in: f32, %init: f32) {
+      %0 = arith.addf %in, %init : f32
+      linalg.yield %0 : f32
+    }
+  return
+}
+
+// -----
+
+// Few long rows (here one of 16M elements): stage 1 splits each row over
+// min(ceil(L / 8192), 1024) = 1024 blocks of 256 threads that store their
+// chunk's total (no init) to a temporary; stage 2 reduces the 1024
+// partials into the output (one block of 1024 threads, init combined
+// there), then the temporary is freed.
+// CHECK-LABEL: func.func @split
+// CHECK:         %[[PART:.*]] = memref.alloc() : memref<1024xf32>
+// CHECK:         gpu.launch blocks(%[[B:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %c1024, %{{.*}} = %c1, %{{.*}} = %c1) threads(%[[T:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %c256, %{{.*}} = %c1, %{{.*}} = %c1) workgroup(%{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>)
+// CHECK:           %[[P:.*]] = arith.remui %[[B]], %c1024
+// CHECK:           %[[FIRST:.*]] = arith.muli %[[P]], %c16384
+// CHECK:           %[[LB:.*]] = arith.addi %[[FIRST]], %[[T]]
+// CHECK:           %[[NEXT:.*]] = arith.addi %[[FIRST]], %c16384
+// CHECK:           %[[UB:.*]] = arith.minui %[[NEXT]], %c16777216
+// CHECK:           scf.for %{{.*}} = %[[LB]] to %[[UB]] step %c256
+// CHECK:           gpu.barrier
+// CHECK:           memref.store %{{.*}}, %[[PART]][%[[P]]] : memref<1024xf32>
+// CHECK-NOT:       memref.load %arg1
+// CHECK:         gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %c1024, %{{.*}} = %c1, %{{.*}} = %c1) workgroup(%{{.*}} : memref<32xf32, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for %[[K:.*]] = %{{.*}} to %c1024 step %c1024
+// CHECK:             memref.load %[[PART]][%[[K]]]
+// CHECK:           %[[OLD:.*]] = memref.load %arg1[] : memref<f32>
+// CHECK:           arith.addf %{{.*}}, %[[OLD]] : f32
+// CHECK:         memref.dealloc %[[PART]]
+func.func @split(%x: memref<4096x4096xf32>, %y: memref<f32>) {
+  linalg.reduce ins(%x : memref<4096x4096xf32>) outs(%y : memref<f32>) dimensions = [0, 1]
     (%in: f32, %init: f32) {
       %0 = arith.addf %in, %init : f32
       linalg.yield %0 : f32
