@@ -20,7 +20,13 @@
 //     [64, 256]; 1024 when the loop nest has exactly one row), thread t
 //     computes elements t, t + T, ..., then xor shuffles per warp, one value
 //     per warp through workgroup memory, a barrier, and warp 0 combines the
-//     T / 32 warp values with shuffles again.
+//     T / 32 warp values with shuffles again;
+//   * split rows (at most 16 rows of a static count, each of at least 32768
+//     elements or of a length known only at run time: full reductions):
+//     stage 1 gives each row P = min(ceil(len / 8192), 1024) blocks of 256
+//     threads, each storing the total of its chunk to a temporary
+//     partial[row..., p]; stage 2 is a linalg.reduce of the partials into
+//     the output, rewritten by the rules above.
 //
 // Lane / thread 0 then combines the row's total with the output's current
 // value (the init: a fill, or what the output held) and stores it.

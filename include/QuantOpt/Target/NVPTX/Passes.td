@@ -74,7 +74,11 @@ def NVPTXReduceRows : Pass<"qopt-nvptx-reduce-rows", "mlir::func::FuncOp"> {
     element) share its reduction: reduced length <= 256 (or, when known
     only at run time, an `scf.if` picking this case), one warp per row in
     blocks of 32 x 8 threads; longer rows, one block per row of 64 to 256
-    threads (about 8 elements per thread; 1024 threads for a single row).
+    threads (about 8 elements per thread; 1024 threads for a single row);
+    at most 16 rows of at least 32768 elements (or a length known only at
+    run time), such as a full reduction to a scalar, are split over up to
+    1024 blocks per row whose partial results a second row reduction
+    combines with the output.
     Each thread computes the body at its strided elements (fused producers
     stay fused) and combines them from the combiner's identity, then xor
     shuffles reduce each warp, workgroup memory and a barrier the warps of
