@@ -83,6 +83,9 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
     tiling.int8TensorCores = getSMVersion(options.arch) >= 80;
     pm.addNestedPass<func::FuncOp>(createNVPTXTileMatmul(tiling));
   }
+  // Row reductions: a warp or a block per output element.
+  if (options.reduceRows)
+    pm.addNestedPass<func::FuncOp>(createNVPTXReduceRows());
   // Everything else: parallel loops -> blocks and threads -> gpu.launch.
   addUpstream(pm, "func.func(convert-linalg-to-parallel-loops)");
   NVPTXMapParallelLoopsOptions mapping;
@@ -92,7 +95,8 @@ void quant_opt::buildNVPTXPipeline(OpPassManager &pm,
   pm.addPass(createNVPTXDeviceBuffers());
 
   // Kernels: outlined into one gpu.module, lowered to NVVM.
-  addUpstream(pm, "lower-affine,gpu-kernel-outlining");
+  addUpstream(pm, "lower-affine,gpu-launch-sink-index-computations,"
+                  "gpu-kernel-outlining");
   pm.addPass(createNVPTXMergeKernelModules());
   std::string attach = "nvvm-attach-target{chip=" + options.arch +
                        " features=" + getPTXFeatures(options.arch) + " O=3";
@@ -147,6 +151,10 @@ struct NVPTXPipelineCLOptions : PassPipelineOptions<NVPTXPipelineCLOptions> {
       llvm::cl::desc("Multiply-accumulates below which a static conv stays "
                      "a direct loop kernel"),
       llvm::cl::init(int64_t(1) << 20)};
+  Option<bool> reduceRows{
+      *this, "reduce-rows",
+      llvm::cl::desc("Warp / block reduction kernels for row reductions"),
+      llvm::cl::init(true)};
   Option<std::string> cudaPath{*this, "cuda-path",
                                llvm::cl::desc("CUDA toolkit root"),
                                llvm::cl::init("/usr/local/cuda")};
@@ -167,6 +175,7 @@ void quant_opt::registerNVPTXPipeline() {
         options.tileMatmul = cl.tileMatmul;
         options.convToMatmul = cl.convToMatmul;
         options.convMinMacs = cl.convMinMacs;
+        options.reduceRows = cl.reduceRows;
         buildNVPTXPipeline(pm, options);
       });
 }

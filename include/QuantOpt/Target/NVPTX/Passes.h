@@ -46,6 +46,9 @@ struct NVPTXPipelineOptions {
   /// the conv's sizes are static.
   int64_t convMinChannels = 16, convMinReduction = 16,
           convMinMacs = int64_t(1) << 20;
+  /// Row reductions (softmax, normalizations, Reduce*) as warp / block
+  /// reduction kernels (else one thread per output element).
+  bool reduceRows = true;
   /// CUDA toolkit root (libdevice for math functions in kernels).
   std::string cudaPath = "/usr/local/cuda";
 };
@@ -63,7 +66,7 @@ void buildNVPTXPipeline(mlir::OpPassManager &pm,
                         const NVPTXPipelineOptions &options);
 
 /// Registers `--qopt-nvptx-pipeline` (options model-name, gpu-arch,
-/// block-size, cuda-path).
+/// block-size, tile-matmul, reduce-rows, cuda-path).
 void registerNVPTXPipeline();
 
 } // namespace quant_opt

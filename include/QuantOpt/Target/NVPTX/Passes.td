@@ -87,6 +87,41 @@ def NVPTXWeightMatMul
                            "::mlir::vector::VectorDialect"];
 }
 
+def NVPTXReduceRows : Pass<"qopt-nvptx-reduce-rows", "mlir::func::FuncOp"> {
+  let summary = "Row reductions on buffers as block / warp reduction kernels";
+  let description = [{
+    A `linalg.generic` or `linalg.reduce` on buffers whose loops are
+    parallel dimensions followed by one or more reduction dimensions, with
+    one f16 / bf16 / f32 / f64 output indexed by the parallel dimensions in
+    order and a body `yield combine(f(inputs), out)` (`out` used once;
+    combine = `arith.addf`, `mulf`, `maximumf`, `minimumf`, `maxnumf`,
+    `minnumf`), becomes a `gpu.launch` where the threads of a row (output
+    element) share its reduction: reduced length <= 256 (or, when known
+    only at run time, an `scf.if` picking this case), one warp per row in
+    blocks of 32 x 8 threads; longer rows, one block per row of 64 to 256
+    threads (about 8 elements per thread; 1024 threads for a single row);
+    at most 16 rows of at least 32768 elements (or a length known only at
+    run time), such as a full reduction to a scalar, are split over up to
+    1024 blocks per row whose partial results a second row reduction
+    combines with the output.
+    Each thread computes the body at its strided elements (fused producers
+    stay fused) and combines them from the combiner's identity, then xor
+    shuffles reduce each warp, workgroup memory and a barrier the warps of
+    a block, and thread 0 combines the total with the output's value and
+    stores it. Sums differ from the sequential loop within rounding.
+    Left alone: other iterator orders, static reduced lengths below 32,
+    integer types, several outputs, unrecognized bodies, contractions
+    (an input read with a reduction dimension must index all parallel
+    dimensions, with the reduction dimensions last and in order), inputs
+    aliasing the output, the `qopt.weight_matmul` generic.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def NVPTXMapParallelLoops
     : Pass<"qopt-nvptx-map-parallel-loops", "mlir::func::FuncOp"> {
   let summary = "Map outermost scf.parallel loops to GPU blocks and threads";
