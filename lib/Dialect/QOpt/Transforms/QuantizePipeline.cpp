@@ -40,12 +40,13 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
   bool isGptq = name.ends_with("-gptq"), isAwq = name.ends_with("-awq");
   bool isRtn = name.contains("-rtn");
   int64_t bits = name.starts_with("w8") ? 8 : name.starts_with("w3") ? 3 : 4;
-  // The weight-only grid at each width is the one round-to-nearest does
-  // best with on the bundled byte LM (docs/quantization.md, "Presets"):
-  // symmetric (absmax) at 8 and 4 bits, asymmetric (zero points) at 3 bits.
-  // RTN, GPTQ and AWQ presets of the same width share it, so the methods
-  // are compared on one grid against the strongest RTN baseline.
-  bool symmetricGrid = bits != 3;
+  // The weight-only grid at 4 and 3 bits (groups of 128) is asymmetric
+  // (zero points), as in the GPTQ and AWQ reference code and MatMulNBits,
+  // and the one whose RTN stays closer to the float model on the bundled
+  // byte LM (KL divergence, docs/quantization.md, "Presets"); 8 bits per
+  // channel is symmetric. RTN, GPTQ and AWQ presets of the same width share
+  // it, so the methods are compared on one grid.
+  bool symmetricGrid = bits == 8;
   // Presets whose passes read a calibration table (written first when data
   // is given).
   bool needsTable = preset == "w8a8" || preset == "w8a8-smoothquant" ||
@@ -92,8 +93,9 @@ LogicalResult qopt::buildQuantizePipeline(OpPassManager &pm, StringRef preset,
     // 8 bits: per channel; 4 / 3 bits: groups of 128 on the grid GPTQ and
     // AWQ use at the same bits; -b64: int4 absmax blocks of 64 (the grid NF4
     // is compared with).
-    rtn.symmetric = symmetricGrid;
-    rtn.groupSize = bits == 8 ? 0 : name.ends_with("-b64") ? 64 : 128;
+    bool b64 = name.ends_with("-b64");
+    rtn.symmetric = symmetricGrid || b64;
+    rtn.groupSize = bits == 8 ? 0 : b64 ? 64 : 128;
     pm.addPass(createRTN(rtn));
   } else if (isNf4) {
     NF4Options nf4;
