@@ -124,6 +124,65 @@ Value fromF32(OpBuilder &b, Location loc, Value v, Type type) {
   return arith::TruncFOp::create(b, loc, type, v);
 }
 
+/// The grid both tiled kernels use: ⌈N / 64⌉ x ⌈M / 64⌉ x batch blocks of
+/// 16 x 16 threads with two workgroup tiles, and the values every kernel
+/// body starts from. Leaves `b` at the start of the launch body: callers
+/// hold an InsertionGuard.
+struct TileLaunch {
+  Value M, K, N;
+  gpu::LaunchOp launch;
+  Value aTile, bTile;
+  Value tx, ty, tid; // tid = 16 ty + tx
+  Value n0, m0;      // the block's first output column and row
+  Value bz;          // the batch index
+  bool batched;
+
+  /// The indices of element (r, c) of A, B or C (batch first if batched).
+  SmallVector<Value> indices(Value r, Value c) const {
+    SmallVector<Value> idx;
+    if (batched)
+      idx.push_back(bz);
+    idx.append({r, c});
+    return idx;
+  }
+};
+
+TileLaunch createTileLaunch(OpBuilder &b, Location loc, Value A, Value B,
+                            bool batched, MemRefType aTileType,
+                            MemRefType bTileType) {
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  TileLaunch t;
+  t.batched = batched;
+  int64_t o = batched ? 1 : 0;
+  t.M = memref::DimOp::create(b, loc, A, o);
+  t.K = memref::DimOp::create(b, loc, A, o + 1);
+  t.N = memref::DimOp::create(b, loc, B, o + 1);
+  Value batch = batched ? Value(memref::DimOp::create(b, loc, A, 0)) : cst(1);
+  auto ceilDiv = [&](Value v, int64_t d) -> Value {
+    return arith::CeilDivUIOp::create(b, loc, v, cst(d));
+  };
+  Value gridX = ceilDiv(t.N, kTile), gridY = ceilDiv(t.M, kTile);
+  Value threads = cst(kThreads), one = cst(1);
+  t.launch = gpu::LaunchOp::create(
+      b, loc, gridX, gridY, batch, threads, threads, one,
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/ValueRange(),
+      /*workgroupAttributions=*/TypeRange{aTileType, bTileType});
+  b.setInsertionPointToStart(&t.launch.getBody().front());
+  t.aTile = t.launch.getWorkgroupAttributions()[0];
+  t.bTile = t.launch.getWorkgroupAttributions()[1];
+  t.tx = t.launch.getThreadIds().x;
+  t.ty = t.launch.getThreadIds().y;
+  t.n0 = arith::MulIOp::create(b, loc, t.launch.getBlockIds().x, cst(kTile));
+  t.m0 = arith::MulIOp::create(b, loc, t.launch.getBlockIds().y, cst(kTile));
+  t.bz = t.launch.getBlockIds().z;
+  t.tid = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, t.ty, threads), t.tx);
+  return t;
+}
+
 LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
                       bool tensorCores) {
   Location loc = op.getLoc();
@@ -138,7 +197,6 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  int64_t o = batched ? 1 : 0;
   // Vector loads of 4 elements (128 bits for f32) where every row starts
   // aligned: identity layouts (offset 0, the allocation's alignment) and
   // a static row length that is a multiple of 4.
@@ -149,16 +207,6 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
            cols % kVector == 0;
   };
   bool vectorA = rowsAligned(aType), vectorB = rowsAligned(bType);
-  Value M = memref::DimOp::create(b, loc, A, o);
-  Value K = memref::DimOp::create(b, loc, A, o + 1);
-  Value N = memref::DimOp::create(b, loc, B, o + 1);
-  Value batch = batched ? Value(memref::DimOp::create(b, loc, A, 0)) : cst(1);
-  auto ceilDiv = [&](Value v, int64_t d) -> Value {
-    return arith::CeilDivUIOp::create(b, loc, v, cst(d));
-  };
-  Value gridX = ceilDiv(N, kTile), gridY = ceilDiv(M, kTile);
-  Value threads = cst(kThreads), one = cst(1);
-
   auto workgroup = gpu::AddressSpaceAttr::get(context,
                                               gpu::AddressSpace::Workgroup);
   Type f32 = b.getF32Type();
@@ -171,20 +219,13 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
   auto bTileType =
       MemRefType::get({kTileK, kTile}, tileType, MemRefLayoutAttrInterface(),
                       workgroup);
-  auto launch = gpu::LaunchOp::create(
-      b, loc, gridX, gridY, batch, threads, threads, one,
-      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-      /*asyncDependencies=*/ValueRange(),
-      /*workgroupAttributions=*/TypeRange{aTileType, bTileType});
-
   OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  Value aTile = launch.getWorkgroupAttributions()[0];
-  Value bTile = launch.getWorkgroupAttributions()[1];
-  Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
-  Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x, cst(kTile));
-  Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y, cst(kTile));
-  Value bz = launch.getBlockIds().z;
+  TileLaunch grid =
+      createTileLaunch(b, loc, A, B, batched, aTileType, bTileType);
+  Value M = grid.M, K = grid.K, N = grid.N;
+  Value aTile = grid.aTile, bTile = grid.bTile;
+  Value tx = grid.tx, ty = grid.ty, tid = grid.tid;
+  Value n0 = grid.n0, m0 = grid.m0;
   Value zero = cst(0);
   Value fzero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   Value tileZero = arith::ConstantOp::create(
@@ -192,16 +233,7 @@ LogicalResult rewrite(OpBuilder &b, linalg::LinalgOp op, bool batched,
   auto toTile = [&](Value v) -> Value {
     return tensorCores ? v : toF32(b, loc, v);
   };
-  Value tid = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, ty, threads), tx);
-
-  auto indices = [&](Value r, Value c) {
-    SmallVector<Value> idx;
-    if (batched)
-      idx.push_back(bz);
-    idx.append({r, c});
-    return idx;
-  };
+  auto indices = [&](Value r, Value c) { return grid.indices(r, c); };
   auto lt = [&](Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
   };
@@ -552,21 +584,11 @@ void rewriteInt8(OpBuilder &b, linalg::LinalgOp op, bool batched,
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  int64_t o = batched ? 1 : 0;
   // A's words are 4 consecutive k: one aligned 32-bit vector load when
   // every row starts at a multiple of 4 bytes and K is a multiple of 4.
   int64_t kStatic = aType.getDimSize(aType.getRank() - 1);
   bool vectorA = aType.getLayout().isIdentity() &&
                  !ShapedType::isDynamic(kStatic) && kStatic % kVector == 0;
-  Value M = memref::DimOp::create(b, loc, A, o);
-  Value K = memref::DimOp::create(b, loc, A, o + 1);
-  Value N = memref::DimOp::create(b, loc, B, o + 1);
-  Value batch = batched ? Value(memref::DimOp::create(b, loc, A, 0)) : cst(1);
-  auto ceilDiv = [&](Value v, int64_t d) -> Value {
-    return arith::CeilDivUIOp::create(b, loc, v, cst(d));
-  };
-  Value gridX = ceilDiv(N, kTile), gridY = ceilDiv(M, kTile);
-  Value threads = cst(kThreads), one = cst(1);
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto workgroup =
       gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Workgroup);
@@ -575,32 +597,15 @@ void rewriteInt8(OpBuilder &b, linalg::LinalgOp op, bool batched,
   // of a warp) hit 32 different banks.
   auto tileType = MemRefType::get({kTile, kWordsPadded}, i32,
                                   MemRefLayoutAttrInterface(), workgroup);
-  auto launch = gpu::LaunchOp::create(
-      b, loc, gridX, gridY, batch, threads, threads, one,
-      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-      /*asyncDependencies=*/ValueRange(),
-      /*workgroupAttributions=*/TypeRange{tileType, tileType});
-
   OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  Value aTile = launch.getWorkgroupAttributions()[0];
-  Value bTile = launch.getWorkgroupAttributions()[1];
-  Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
-  Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x, cst(kTile));
-  Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y, cst(kTile));
-  Value bz = launch.getBlockIds().z;
+  TileLaunch grid = createTileLaunch(b, loc, A, B, batched, tileType, tileType);
+  Value M = grid.M, K = grid.K, N = grid.N;
+  Value aTile = grid.aTile, bTile = grid.bTile, tid = grid.tid;
+  Value n0 = grid.n0, m0 = grid.m0;
   Value zero = cst(0);
   Value zeroI8 = arith::ConstantIntOp::create(b, loc, i8, 0);
   Value zeroI32 = arith::ConstantIntOp::create(b, loc, i32, 0);
-  Value tid = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, ty, threads), tx);
-  auto indices = [&](Value r, Value c) {
-    SmallVector<Value> idx;
-    if (batched)
-      idx.push_back(bz);
-    idx.append({r, c});
-    return idx;
-  };
+  auto indices = [&](Value r, Value c) { return grid.indices(r, c); };
   auto lt = [&](Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
   };
